@@ -1,0 +1,93 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings every Parley target shares: Swift 6 mode with strict
+/// concurrency is the default of tools 6.2; these make dependencies and
+/// existential types explicit, as Hummingbird does.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Parley",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "parley", targets: ["ParleyCLI"]),
+        .library(name: "ParleyCore", targets: ["ParleyCore"]),
+        .library(name: "ParleyStore", targets: ["ParleyStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Events, validation and (later) projections as pure folds. Foundation only.
+        .target(
+            name: "ParleyCore",
+            swiftSettings: strictSettings
+        ),
+        // The SQLite event log: GRDB on the system libsqlite3, SHA-256 from swift-crypto.
+        .target(
+            name: "ParleyStore",
+            dependencies: [
+                "ParleyCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings,
+            plugins: ["EmbedSchema"]
+        ),
+        // The `parley` executable.
+        .executableTarget(
+            name: "ParleyCLI",
+            dependencies: [
+                "ParleyCore",
+                "ParleyStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Benchmark driver and demo-data generator (`scripts/bench`).
+        .executableTarget(
+            name: "ParleyBench",
+            dependencies: [
+                "ParleyCore",
+                "ParleyStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Build tool: turns Schema/*.sql into Swift byte arrays, so the binary
+        // needs no resource bundle at run time.
+        .executableTarget(name: "SchemaEmbedder"),
+        .plugin(
+            name: "EmbedSchema",
+            capability: .buildTool(),
+            dependencies: ["SchemaEmbedder"]
+        ),
+        .testTarget(
+            name: "ParleyCoreTests",
+            dependencies: ["ParleyCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParleyStoreTests",
+            dependencies: [
+                "ParleyCore",
+                "ParleyStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParleyCLITests",
+            dependencies: ["ParleyCLI", "ParleyCore"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

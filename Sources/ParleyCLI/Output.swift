@@ -1,0 +1,55 @@
+import Foundation
+
+/// Buffered standard output: a log of millions of lines goes out in large
+/// writes, and starts at once.
+final class Output: @unchecked Sendable {
+    /// The process's standard output. Used from the main thread only.
+    static let standard = Output()
+
+    private var buffer: [UInt8] = []
+
+    private init() {
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func line(_ text: String = "") {
+        write(text)
+        buffer.append(0x0A)
+    }
+
+    /// Appends raw bytes (a JSON line made without a String).
+    func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Foundation.write(1, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    // The reader went away (`parley log | head`): stop quietly.
+                    Foundation.exit(errno == EPIPE ? 0 : 1)
+                }
+                offset += written
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A message for a person on stderr (progress, notes); never mixed into stdout.
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// True when stderr is a terminal: progress is shown only then.
+var stderrIsTerminal: Bool { isatty(2) == 1 }

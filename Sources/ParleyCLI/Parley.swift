@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import ParleyCore
+import ParleyStore
+
+/// The `parley` command: the root of every subcommand.
+@main
+struct Parley: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parley",
+        abstract: "An event-sourced log of what passes between sales and marketing.",
+        discussion: """
+            Every interaction (a lead sent, feedback on it, a tension flagged, a change to
+            the lead criteria) is one immutable event in a SQLite file, chained by SHA-256
+            so that any later edit shows. The database is ./parley.db unless --db or
+            $PARLEY_DB says otherwise.
+
+            Start with:
+              parley init
+              parley record events.jsonl
+              parley log
+              parley verify
+
+            Exit codes: 0 ok, 1 failure, 2 invalid input, 3 conflict (stale
+            expected_version, reused id), 4 the log failed verification, 5 the database
+            is missing, damaged, not Parley's or from a newer Parley, 6 not found,
+            64 wrong usage.
+            """,
+        version: "0.1.0",
+        subcommands: [Init.self, Record.self, Log.self, Show.self, Verify.self]
+    )
+
+    /// Runs the command, mapping Parley's errors to one line on stderr
+    /// (JSON with `--json`) and a distinct exit code.
+    static func main() {
+        let wantsJSON = CommandLine.arguments.dropFirst().contains("--json")
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            Output.standard.flush()
+        } catch let failure as CLIFailure {
+            Output.standard.flush()
+            failure.report(json: wantsJSON)
+            Foundation.exit(failure.exitCode)
+        } catch let error as InvalidEvent {
+            Output.standard.flush()
+            let failure = CLIFailure(invalid: error)
+            failure.report(json: wantsJSON)
+            Foundation.exit(failure.exitCode)
+        } catch let error as StoreError {
+            Output.standard.flush()
+            let failure = CLIFailure(store: error)
+            failure.report(json: wantsJSON)
+            Foundation.exit(failure.exitCode)
+        } catch {
+            Output.standard.flush()
+            exit(withError: error)
+        }
+    }
+}

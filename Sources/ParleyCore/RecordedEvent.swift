@@ -1,0 +1,115 @@
+/// An event as the log holds it: the writer's envelope plus what the store
+/// added (position, version, recorded_at, schema, hash).
+public struct RecordedEvent: Sendable, Equatable {
+    /// Global order, 1, 2, 3, … never reused.
+    public var position: Int64
+    public var id: EventID
+    public var stream: String
+    /// 1-based within the stream.
+    public var version: Int64
+    public var type: String
+    public var actor: String
+    public var occurredAt: Timestamp
+    public var recordedAt: Timestamp
+    /// Payload schema number of the type when it was written.
+    public var schema: Int
+    /// Canonical JSON text of the payload.
+    public var data: String
+    /// Canonical JSON text of the metadata, if any.
+    public var meta: String?
+    /// SHA-256 of the previous event's hash and this event's canonical bytes.
+    public var hash: [UInt8]
+
+    public init(position: Int64, id: EventID, stream: String, version: Int64, type: String, actor: String,
+                occurredAt: Timestamp, recordedAt: Timestamp, schema: Int, data: String, meta: String?, hash: [UInt8]) {
+        self.position = position
+        self.id = id
+        self.stream = stream
+        self.version = version
+        self.type = type
+        self.actor = actor
+        self.occurredAt = occurredAt
+        self.recordedAt = recordedAt
+        self.schema = schema
+        self.data = data
+        self.meta = meta
+        self.hash = hash
+    }
+
+    /// The canonical bytes of this event, which its hash covers: one line
+    /// of JSON with the keys in this fixed order and no white space,
+    ///
+    /// `{"position":P,"id":"<uuid>","stream":S,"version":V,"type":T,"actor":A,`
+    /// `"occurred_at":"<RFC 3339 UTC>","recorded_at":"<RFC 3339 UTC>","schema":N,`
+    /// `"data":<canonical JSON>[,"meta":<canonical JSON>]}`
+    ///
+    /// Strings are written as in ``JSONValue/canonicalText``; the uuid in
+    /// lowercase; times as ``Timestamp/rfc3339``; `meta` only when present.
+    /// This form is part of the log's format: changing it breaks every
+    /// hash chain already written.
+    public var canonicalBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(data.utf8.count + (meta?.utf8.count ?? 0) + 256)
+        writeEnvelope(into: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// The event as one line of JSON (no newline): the canonical bytes
+    /// with `"hash":"<hex>"` added. This is the form of `log --json`,
+    /// `show --json` and `record --json`.
+    public var jsonLine: String {
+        var out: [UInt8] = []
+        writeJSONLine(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``jsonLine`` to `out` without making a String.
+    public func writeJSONLine(into out: inout [UInt8]) {
+        writeEnvelope(into: &out)
+        out.append(contentsOf: #","hash":""#.utf8)
+        out.append(contentsOf: hashHex.utf8)
+        out.append(contentsOf: "\"}".utf8)
+    }
+
+    private func writeEnvelope(into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"position":"#.utf8)
+        out.append(contentsOf: String(position).utf8)
+        out.append(contentsOf: #","id":""#.utf8)
+        out.append(contentsOf: id.description.utf8)
+        out.append(contentsOf: #"","stream":"#.utf8)
+        JSONValue.writeCanonical(string: stream, into: &out)
+        out.append(contentsOf: #","version":"#.utf8)
+        out.append(contentsOf: String(version).utf8)
+        out.append(contentsOf: #","type":"#.utf8)
+        JSONValue.writeCanonical(string: type, into: &out)
+        out.append(contentsOf: #","actor":"#.utf8)
+        JSONValue.writeCanonical(string: actor, into: &out)
+        out.append(contentsOf: #","occurred_at":""#.utf8)
+        out.append(contentsOf: occurredAt.rfc3339.utf8)
+        out.append(contentsOf: #"","recorded_at":""#.utf8)
+        out.append(contentsOf: recordedAt.rfc3339.utf8)
+        out.append(contentsOf: #"","schema":"#.utf8)
+        out.append(contentsOf: String(schema).utf8)
+        out.append(contentsOf: #","data":"#.utf8)
+        out.append(contentsOf: data.utf8)
+        if let meta {
+            out.append(contentsOf: #","meta":"#.utf8)
+            out.append(contentsOf: meta.utf8)
+        }
+    }
+
+    /// The hash in lowercase hex.
+    public var hashHex: String { Self.hex(hash) }
+
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import GRDB
+public import ParleyCore
+
+extension EventLog {
+    /// Which events ``events(_:_:)`` reads. Empty fields match everything.
+    public struct Filter: Sendable, Equatable {
+        /// A stream name, or a prefix ending in `*` (`lead/*`).
+        public var stream: String?
+        /// A type, or a prefix ending in `*` (`lead.*`).
+        public var type: String?
+        public var actor: String?
+        /// occurred_at ≥ since.
+        public var since: Timestamp?
+        /// occurred_at < until.
+        public var until: Timestamp?
+        /// position > after.
+        public var after: Int64?
+        public var limit: Int?
+
+        public init(stream: String? = nil, type: String? = nil, actor: String? = nil, since: Timestamp? = nil,
+                    until: Timestamp? = nil, after: Int64? = nil, limit: Int? = nil) {
+            self.stream = stream
+            self.type = type
+            self.actor = actor
+            self.since = since
+            self.until = until
+            self.after = after
+            self.limit = limit
+        }
+    }
+
+    static let columns = "position, id, stream, version, type, actor, occurred_at, recorded_at, schema, data, meta, hash"
+
+    /// Reads the events `filter` selects in position order, handing each to
+    /// `body` as it is read (a log of millions streams in flat memory).
+    /// `body` returns false to stop early. The read sees one consistent
+    /// snapshot and never blocks writers.
+    public func events(_ filter: Filter = Filter(), _ body: (RecordedEvent) throws -> Bool) throws {
+        var clauses: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        func match(_ column: String, _ pattern: String?) {
+            guard let pattern else { return }
+            if pattern.hasSuffix("*") {
+                // A prefix range, so `stream` uses the (stream, version) index.
+                let prefix = String(pattern.dropLast())
+                clauses.append("\(column) >= ? AND \(column) < ?")
+                arguments.append(prefix)
+                arguments.append(prefix + "\u{10FFFF}")
+            } else {
+                clauses.append("\(column) = ?")
+                arguments.append(pattern)
+            }
+        }
+        match("stream", filter.stream)
+        match("type", filter.type)
+        match("actor", filter.actor)
+        if let since = filter.since { clauses.append("occurred_at >= ?"); arguments.append(since.microseconds) }
+        if let until = filter.until { clauses.append("occurred_at < ?"); arguments.append(until.microseconds) }
+        if let after = filter.after { clauses.append("position > ?"); arguments.append(after) }
+        var sql = "SELECT \(Self.columns) FROM events"
+        if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+        sql += " ORDER BY position"
+        if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
+        do {
+            try writer.read { db in
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+                while let row = try rows.next() {
+                    if try !body(try Self.event(from: row)) { break }
+                }
+            }
+        } catch {
+            throw StoreError(mapping: error, path: path)
+        }
+    }
+
+    /// The event at `position`.
+    ///
+    /// - Throws: ``StoreError`` `notFound` when there is none.
+    public func event(at position: Int64) throws -> RecordedEvent {
+        let found = try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM events WHERE position = ?", arguments: [position])
+                .map(Self.event(from:))
+        }
+        guard let found else {
+            throw StoreError(.notFound, "no event at position \(position); `parley log` lists the positions there are")
+        }
+        return found
+    }
+
+    /// The event with `id`.
+    ///
+    /// - Throws: ``StoreError`` `notFound` when there is none.
+    public func event(id: EventID) throws -> RecordedEvent {
+        guard let found = try read({ db in try Self.fetchEvent(db, id: id) }) else {
+            throw StoreError(.notFound, "no event with id \(id)")
+        }
+        return found
+    }
+
+    /// The number of events and the position of the last one (0 when empty).
+    public func head() throws -> (count: Int, lastPosition: Int64) {
+        try read { db in
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0
+            let last = try Int64.fetchOne(db, sql: "SELECT max(position) FROM events") ?? 0
+            return (count, last)
+        }
+    }
+
+    /// The current version of each stream whose name starts with `prefix`.
+    public func streamVersions(prefix: String = "") throws -> [String: Int64] {
+        try read { db in
+            var versions: [String: Int64] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT stream, max(version) FROM events WHERE stream >= ? AND stream < ? GROUP BY stream",
+                                           arguments: [prefix, prefix + "\u{10FFFF}"])
+            while let row = try rows.next() { versions[row[0]] = row[1] }
+            return versions
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(body)
+        } catch {
+            throw StoreError(mapping: error, path: path)
+        }
+    }
+
+    static func fetchEvent(_ db: Database, id: EventID) throws -> RecordedEvent? {
+        try Row.fetchOne(db, cachedSQL: "SELECT \(columns) FROM events WHERE id = ?", arguments: [Data(id.bytes)])
+            .map(event(from:))
+    }
+
+    static func event(from row: Row) throws -> RecordedEvent {
+        let idBytes: Data = row[1]
+        guard let id = EventID(bytes: idBytes) else {
+            throw StoreError(.corrupt, "the event at position \(row[0] as Int64) has a malformed id; run `parley verify`")
+        }
+        let hash: Data = row[11]
+        return RecordedEvent(
+            position: row[0], id: id, stream: row[2], version: row[3], type: row[4], actor: row[5],
+            occurredAt: Timestamp(microseconds: row[6]), recordedAt: Timestamp(microseconds: row[7]),
+            schema: row[8], data: row[9], meta: row[10], hash: Array(hash))
+    }
+}
+
+extension Row {
+    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: StatementArguments) throws -> Row? {
+        try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+import ParleyCore
+
+extension EventLog {
+    /// What ``verify(progress:)`` found.
+    public struct VerifyReport: Sendable, Equatable {
+        /// One thing wrong with the log.
+        public struct Problem: Sendable, Equatable, CustomStringConvertible {
+            public enum Kind: String, Sendable {
+                /// A row's content no longer matches its hash.
+                case changed
+                /// A position is missing (a row was deleted).
+                case missing
+                /// The rows after the last one were removed.
+                case truncated
+                /// The immutability triggers were dropped.
+                case unguarded
+                /// SQLite's own integrity check failed.
+                case damaged
+            }
+            public var kind: Kind
+            /// The first position concerned, when one is.
+            public var position: Int64?
+            public var message: String
+            public var description: String { message }
+        }
+
+        public var eventsChecked = 0
+        public var lastPosition: Int64 = 0
+        /// The hash at the head of the chain (hex), empty for an empty log.
+        public var headHash = ""
+        public var problems: [Problem] = []
+
+        public var isSound: Bool { problems.isEmpty }
+        /// The first position whose row was changed, removed or reordered.
+        public var firstBadPosition: Int64? { problems.compactMap(\.position).min() }
+    }
+
+    /// Walks the hash chain from position 1 and runs SQLite's integrity check.
+    ///
+    /// Each row's hash is recomputed from the previous row's stored hash and
+    /// the row's canonical bytes, so a changed row, a deleted row (a gap in
+    /// positions), reordered rows and a cut tail (positions that
+    /// AUTOINCREMENT handed out but are gone) are each named by position,
+    /// even when someone dropped the triggers first.
+    ///
+    /// - Parameter progress: called every 10,000 events with the count so far.
+    public func verify(progress: (Int) -> Void = { _ in }) throws -> VerifyReport {
+        try read { db in
+            var report = VerifyReport()
+            var previousHash = HashChain.genesis
+            var expectedPosition: Int64 = 1
+            var changedCount = 0
+            var firstChanged: Int64?
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM events ORDER BY position")
+            while let row = try rows.next() {
+                let position: Int64 = row[0]
+                if position != expectedPosition {
+                    let gap = position - expectedPosition
+                    report.problems.append(.init(
+                        kind: .missing, position: expectedPosition,
+                        message: gap == 1 ? "position \(expectedPosition) is missing: the event was deleted"
+                                          : "positions \(expectedPosition)–\(position - 1) are missing: \(gap) events were deleted"))
+                }
+                let stored: Data = row[11]
+                let event: RecordedEvent
+                do {
+                    event = try Self.event(from: row)
+                } catch {
+                    report.problems.append(.init(kind: .changed, position: position, message: "position \(position) was altered: its id is malformed"))
+                    previousHash = Array(stored)
+                    expectedPosition = position + 1
+                    continue
+                }
+                if HashChain.hash(previous: previousHash, event: event) != Array(stored) {
+                    changedCount += 1
+                    if firstChanged == nil { firstChanged = position }
+                }
+                previousHash = Array(stored)
+                expectedPosition = position + 1
+                report.eventsChecked += 1
+                report.lastPosition = position
+                if report.eventsChecked % 10_000 == 0 { progress(report.eventsChecked) }
+            }
+            report.headHash = report.eventsChecked > 0 ? RecordedEvent.hex(previousHash) : ""
+            if let firstChanged {
+                report.problems.append(.init(
+                    kind: .changed, position: firstChanged,
+                    message: changedCount == 1
+                        ? "position \(firstChanged) was altered, deleted or moved: its hash does not match its content and the chain before it"
+                        : "position \(firstChanged) was altered, deleted or moved: its hash does not match (\(changedCount) positions in all)"))
+            }
+            let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0
+            if sequence > report.lastPosition {
+                report.problems.append(.init(
+                    kind: .truncated, position: report.lastPosition + 1,
+                    message: "positions \(report.lastPosition + 1)–\(sequence) were written and are gone: the end of the log was deleted"))
+            }
+            let triggers = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'")
+            let missing = ["events_refuse_update", "events_refuse_delete"].filter { !triggers.contains($0) }
+            if !missing.isEmpty {
+                report.problems.append(.init(
+                    kind: .unguarded, position: nil,
+                    message: "the triggers that keep events immutable were dropped (\(missing.joined(separator: ", "))): someone edited the schema behind the log's back"))
+            }
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            if integrity != ["ok"] {
+                report.problems.append(.init(
+                    kind: .damaged, position: nil,
+                    message: "SQLite's integrity check failed: \(integrity.prefix(3).joined(separator: "; "))"))
+            }
+            report.problems.sort { ($0.position ?? .max) < ($1.position ?? .max) }
+            return report
+        }
+    }
+}

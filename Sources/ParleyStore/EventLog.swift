@@ -1,0 +1,182 @@
+public import Foundation
+import GRDB
+import ParleyCore
+
+/// Parley's event log: an append-only, hash-chained table of events in one
+/// SQLite file.
+///
+/// Open a file once per process and share the value: it wraps a GRDB
+/// `DatabasePool` (WAL, one writer, concurrent readers). Appends run in
+/// `BEGIN IMMEDIATE` transactions with a busy timeout and
+/// `synchronous=FULL`, so an append that returned is on disk and two
+/// processes may write the same file at once.
+///
+/// ## Topics
+/// - ``create(at:)``, ``open(at:)``, ``inMemory()``
+/// - ``append(_:)``, ``append(from:onEvent:)``
+/// - ``events(_:_:)``, ``event(at:)``, ``event(id:)``
+/// - ``verify(progress:)``
+public struct EventLog: Sendable {
+    let writer: any DatabaseWriter
+    /// The file, or nil in memory.
+    public let path: String?
+
+    /// How long a writer waits for another process's write transaction.
+    public static let busyTimeout: TimeInterval = 60
+
+    /// What ``create(at:)`` did.
+    public enum Creation: Sendable, Equatable {
+        case created
+        case migrated(from: Int)
+        case upToDate
+    }
+
+    /// Creates the database at `path`, or migrates it to this build's schema.
+    ///
+    /// - Throws: ``StoreError`` when the file exists and is not a Parley
+    ///   database, or was made by a newer Parley. The file is then left untouched.
+    public static func create(at path: String) throws -> (EventLog, Creation) {
+        let exists = FileManager.default.fileExists(atPath: path)
+        if exists { try checkHeader(path, allowEmpty: true) }
+        let pool = try openPool(path)
+        do {
+            let applied = try pool.read { db in
+                try checkNotSuperseded(db, path: path)
+                return try migrator.appliedIdentifiers(db).count
+            }
+            try migrator.migrate(pool)
+            let log = EventLog(writer: pool, path: path)
+            if applied == 0 { return (log, .created) }
+            return (log, applied == Schema.version ? .upToDate : .migrated(from: applied))
+        } catch {
+            throw StoreError(mapping: error, path: path)
+        }
+    }
+
+    /// Opens an existing, up-to-date Parley database.
+    ///
+    /// - Throws: ``StoreError`` when the file is missing (run `parley init`),
+    ///   not a Parley database, corrupt, from a newer Parley, or needs migrating.
+    public static func open(at path: String) throws -> EventLog {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.databaseMissing, "no Parley database at \(path); create one with `parley init` (or pass --db PATH / set PARLEY_DB)")
+        }
+        try checkHeader(path, allowEmpty: false)
+        let pool = try openPool(path)
+        do {
+            try pool.read { db in
+                try checkNotSuperseded(db, path: path)
+                guard try migrator.hasCompletedMigrations(db) else {
+                    throw StoreError(.needsMigration, "\(path) was made by an older Parley; run `parley init` to migrate it to schema \(Schema.version)")
+                }
+            }
+        } catch {
+            throw StoreError(mapping: error, path: path)
+        }
+        return EventLog(writer: pool, path: path)
+    }
+
+    /// A fresh log in memory, for tests and replays.
+    public static func inMemory() throws -> EventLog {
+        let queue = try DatabaseQueue(configuration: configuration)
+        try migrator.migrate(queue)
+        return EventLog(writer: queue, path: nil)
+    }
+
+    /// A log on an already opened GRDB writer (a `DatabaseQueue` on disk, in
+    /// tests), migrated to this build's schema.
+    init(migrating writer: any DatabaseWriter) throws {
+        try Self.migrator.migrate(writer)
+        self.init(writer: writer, path: writer.path)
+    }
+
+    init(writer: any DatabaseWriter, path: String?) {
+        self.writer = writer
+        self.path = path
+    }
+
+    // MARK: - Opening
+
+    static var configuration: Configuration {
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "parley"
+        return config
+    }
+
+    private static func openPool(_ path: String) throws -> DatabasePool {
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets synchronous=NORMAL for WAL; Parley promises that an
+            // append that returned survives a power cut.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            return pool
+        } catch {
+            throw StoreError(mapping: error, path: path)
+        }
+    }
+
+    /// Refuses, without opening it through SQLite (which could rewrite its
+    /// header), a file that is not a Parley database.
+    private static func checkHeader(_ path: String, allowEmpty: Bool) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw StoreError(.failure, "cannot read \(path): permission denied or not a file")
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 100)) ?? Data()
+        if header.isEmpty {
+            if allowEmpty { return }
+            throw StoreError(.notParleyDatabase, "\(path) is an empty file, not a Parley database; run `parley init` to make it one")
+        }
+        guard header.count == 100, header.prefix(16) == Data("SQLite format 3\0".utf8) else {
+            throw StoreError(.notParleyDatabase, "\(path) is not a Parley database (not an SQLite file at all); check the --db path")
+        }
+        let id = header[68..<72].reduce(Int32(0)) { $0 << 8 | Int32($1) }
+        guard id == Schema.applicationID else {
+            throw StoreError(.notParleyDatabase, "\(path) is an SQLite database of another application (application_id \(id)), not a Parley database; check the --db path")
+        }
+    }
+
+    private static func checkNotSuperseded(_ db: Database, path: String) throws {
+        if try migrator.hasBeenSuperseded(db) {
+            let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
+            throw StoreError(.createdByNewerParley, "\(path) was made by a newer Parley (schema \(unknown.joined(separator: ", "))); this parley knows schema \(Schema.version) — upgrade parley to use it")
+        }
+    }
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        for file in Schema.files {
+            let sql = file.sql
+            migrator.registerMigration(file.identifier) { db in try db.execute(sql: sql) }
+        }
+        return migrator
+    }()
+}
+
+extension StoreError {
+    /// Maps SQLite's and GRDB's errors to a message a user can act on.
+    init(mapping error: any Error, path: String?) {
+        if let error = error as? StoreError {
+            self = error
+            return
+        }
+        let file = path ?? "the database"
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+                self.init(.corrupt, "\(file) is damaged (SQLite: \(error.message ?? "corrupt")); nothing was changed — restore it from a backup or an export")
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                self.init(.failure, "\(file) stayed locked by another process for over \(Int(EventLog.busyTimeout)) s; try again when it is done")
+            case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
+                self.init(.failure, "cannot open \(file) for writing (SQLite: \(error.message ?? "\(error.resultCode)")); check the path and its permissions")
+            case .SQLITE_FULL:
+                self.init(.failure, "the disk holding \(file) is full; nothing was written")
+            default:
+                self.init(.failure, "SQLite error on \(file): \(error.message ?? "\(error.resultCode)")")
+            }
+            return
+        }
+        self.init(.failure, "\(file): \(error)")
+    }
+}

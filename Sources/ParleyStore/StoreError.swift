@@ -1,0 +1,42 @@
+/// Why the store refused or failed an operation, in words a user can act on.
+///
+/// `message` is one line that says what went wrong and how to remedy it;
+/// nothing above the store sees SQLite's own errors.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// No database at the path.
+        case databaseMissing = "database-missing"
+        /// The file is not a Parley database (another SQLite file, or not SQLite).
+        case notParleyDatabase = "not-a-parley-database"
+        /// Written by a newer Parley with migrations this one does not know.
+        case createdByNewerParley = "newer-database"
+        /// Made by an older Parley: `parley init` migrates it.
+        case needsMigration = "needs-migration"
+        /// SQLite found the file damaged.
+        case corrupt = "corrupt-database"
+        /// A stale `expected_version`.
+        case versionConflict = "version-conflict"
+        /// An id reused for different content.
+        case idConflict = "id-conflict"
+        /// No event at that position or with that id.
+        case notFound = "not-found"
+        /// Anything else SQLite or the file system reported.
+        case failure = "failure"
+    }
+
+    public var code: Code
+    public var message: String
+    /// The input line of the event at fault, when there is one.
+    public var line: Int?
+
+    public init(_ code: Code, _ message: String, line: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.line = line
+    }
+
+    public var description: String {
+        if let line { return "line \(line): \(message)" }
+        return message
+    }
+}
