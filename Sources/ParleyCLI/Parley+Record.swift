@@ -64,7 +64,7 @@ extension Parley {
                 }
                 file = handle
             }
-            var reader = EventInputReader(file)
+            let reader = PrefetchingEventReader(EventInputReader(file))
             var report = RecordReport(log: log, json: json, quiet: quiet)
             if let batchSize {
                 // Validate everything first, so a bad line writes nothing.
@@ -75,6 +75,7 @@ extension Parley {
                     try report.commit { onEvent in try log.append(from: { iterator.next() }, onEvent: onEvent) }
                 }
             } else {
+                // Reading and validating overlap with the append on a second thread.
                 try report.commit { onEvent in try log.append(from: { try reader.next() }, onEvent: onEvent) }
             }
             report.finish()

@@ -15,8 +15,28 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses the usual 36-character form, any case.
     public init?(_ text: String) {
-        guard text.utf8.count == 36, let uuid = UUID(uuidString: text) else { return nil }
-        self.uuid = uuid
+        // Parsed by hand: Foundation's UUID(uuidString:) goes through sscanf,
+        // which showed at the top of the append profile.
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 36 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var index = 0
+        for (offset, char) in utf8.enumerated() {
+            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
+                guard char == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let nibble: UInt8
+            switch char {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = char - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = char - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = char - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            bytes[index / 2] = bytes[index / 2] << 4 | nibble
+            index += 1
+        }
+        self.init(bytes: bytes)
     }
 
     /// Makes an id from its 16 bytes; nil if there are not exactly 16.
@@ -33,7 +53,23 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Lowercase, hyphenated.
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String {
+        var out: [UInt8] = []
+        writeText(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``description`` to `out`.
+    public func writeText(into out: inout [UInt8]) {
+        let hex: StaticString = "0123456789abcdef"
+        withUnsafeBytes(of: uuid.uuid) { bytes in
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { out.append(UInt8(ascii: "-")) }
+                out.append(hex.utf8Start[Int(byte >> 4)])
+                out.append(hex.utf8Start[Int(byte & 0xF)])
+            }
+        }
+    }
 
     /// A new time-ordered UUIDv7 for `time`.
     public static func v7(at time: Timestamp = .now()) -> EventID {

@@ -170,6 +170,9 @@ struct JSONParser {
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
                 index += 1
+                if !slice.contains(where: { $0 >= 0x80 }) {
+                    return String(decoding: slice, as: UTF8.self)  // ASCII: nothing to validate
+                }
                 guard let string = String(validating: slice, as: UTF8.self) else {
                     throw fail("invalid UTF-8 in a string", at: start)
                 }

@@ -67,6 +67,9 @@ public struct ProposedEvent: Sendable, Equatable {
         self.line = line
     }
 
+    /// Fields a writer gives.
+    public static let clientFields: Set<String> = ["id", "stream", "type", "actor", "occurred_at", "data", "meta", "expected_version"]
+
     /// Fields the store adds; accepted on input (so exported events read
     /// back) and ignored.
     public static let storeFields: Set<String> = ["position", "version", "recorded_at", "schema", "hash"]
@@ -81,9 +84,8 @@ public struct ProposedEvent: Sendable, Equatable {
         guard case let .object(members) = envelope else {
             throw invalid(nil, "an event must be a JSON object, got \(envelope.kindName)")
         }
-        let known: Set<String> = ["id", "stream", "type", "actor", "occurred_at", "data", "meta", "expected_version"]
-        for member in members where !known.contains(member.key) && !Self.storeFields.contains(member.key) {
-            throw invalid(member.key, "unknown field; an event has \(known.sorted().joined(separator: ", "))")
+        for member in members where !Self.clientFields.contains(member.key) && !Self.storeFields.contains(member.key) {
+            throw invalid(member.key, "unknown field; an event has \(Self.clientFields.sorted().joined(separator: ", "))")
         }
         func string(_ field: String, required: Bool) throws(InvalidEvent) -> String? {
             guard let value = envelope[field], value != .null else {
@@ -125,12 +127,16 @@ public struct ProposedEvent: Sendable, Equatable {
 
     /// Checks the form `kind/id` with a known kind.
     public static func validate(stream: String, line: Int? = nil) throws(InvalidEvent) {
-        let parts = stream.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[1].isEmpty, isToken(String(parts[1]), maxBytes: 128), !parts[1].contains("/") else {
+        let utf8 = stream.utf8
+        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")),
+              let id = String(utf8[utf8.index(after: slash)...]), !id.utf8.contains(UInt8(ascii: "/")),
+              isToken(id, maxBytes: 128)
+        else {
             throw InvalidEvent(line: line, field: "stream", reason: "must have the form kind/id, such as \"lead/L-1042\" (got \(quoted(stream)))")
         }
-        guard EventCatalogue.streamKinds.contains(String(parts[0])) else {
-            throw InvalidEvent(line: line, field: "stream", reason: "unknown stream kind \(quoted(String(parts[0]))); known kinds: \(EventCatalogue.streamKinds.joined(separator: ", "))")
+        let kind = String(utf8[..<slash])!
+        guard EventCatalogue.streamKinds.contains(kind) else {
+            throw InvalidEvent(line: line, field: "stream", reason: "unknown stream kind \(quoted(kind)); known kinds: \(EventCatalogue.streamKinds.joined(separator: ", "))")
         }
     }
 
@@ -138,6 +144,8 @@ public struct ProposedEvent: Sendable, Equatable {
     static func isToken(_ text: String, maxBytes: Int) -> Bool {
         let count = text.utf8.count
         guard count > 0, count <= maxBytes else { return false }
+        // ASCII fast path: printable, no space.
+        if text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { return true }
         return text.unicodeScalars.allSatisfy { !$0.properties.isWhitespace && $0.value >= 0x20 && $0.value != 0x7F }
     }
 

@@ -66,9 +66,10 @@ public struct RecordedEvent: Sendable, Equatable {
 
     /// Appends ``jsonLine`` to `out` without making a String.
     public func writeJSONLine(into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + data.utf8.count + (meta?.utf8.count ?? 0) + 400)
         writeEnvelope(into: &out)
         out.append(contentsOf: #","hash":""#.utf8)
-        out.append(contentsOf: hashHex.utf8)
+        Self.writeHex(hash, into: &out)
         out.append(contentsOf: "\"}".utf8)
     }
 
@@ -76,7 +77,7 @@ public struct RecordedEvent: Sendable, Equatable {
         out.append(contentsOf: #"{"position":"#.utf8)
         out.append(contentsOf: String(position).utf8)
         out.append(contentsOf: #","id":""#.utf8)
-        out.append(contentsOf: id.description.utf8)
+        id.writeText(into: &out)
         out.append(contentsOf: #"","stream":"#.utf8)
         JSONValue.writeCanonical(string: stream, into: &out)
         out.append(contentsOf: #","version":"#.utf8)
@@ -86,16 +87,16 @@ public struct RecordedEvent: Sendable, Equatable {
         out.append(contentsOf: #","actor":"#.utf8)
         JSONValue.writeCanonical(string: actor, into: &out)
         out.append(contentsOf: #","occurred_at":""#.utf8)
-        out.append(contentsOf: occurredAt.rfc3339.utf8)
+        occurredAt.writeRFC3339(into: &out)
         out.append(contentsOf: #"","recorded_at":""#.utf8)
-        out.append(contentsOf: recordedAt.rfc3339.utf8)
+        recordedAt.writeRFC3339(into: &out)
         out.append(contentsOf: #"","schema":"#.utf8)
         out.append(contentsOf: String(schema).utf8)
         out.append(contentsOf: #","data":"#.utf8)
-        out.append(contentsOf: data.utf8)
+        out.appendUTF8(data)
         if let meta {
             out.append(contentsOf: #","meta":"#.utf8)
-            out.append(contentsOf: meta.utf8)
+            out.appendUTF8(meta)
         }
     }
 
@@ -103,13 +104,24 @@ public struct RecordedEvent: Sendable, Equatable {
     public var hashHex: String { Self.hex(hash) }
 
     public static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
+        writeHex(bytes, into: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    static func writeHex(_ bytes: [UInt8], into out: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        for byte in bytes {
+            out.append(digits.utf8Start[Int(byte >> 4)])
+            out.append(digits.utf8Start[Int(byte & 0xF)])
+        }
+    }
+}
+
+extension [UInt8] {
+    /// Appends a string's UTF-8 bytes with one copy.
+    mutating func appendUTF8(_ string: String) {
+        var text = string
+        text.withUTF8 { append(contentsOf: $0) }
     }
 }

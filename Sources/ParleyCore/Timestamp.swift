@@ -29,22 +29,59 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public var description: String { rfc3339 }
 
     public var rfc3339: String {
-        let seconds = microseconds.floorDivided(by: 1_000_000)
-        let micros = microseconds - seconds * 1_000_000
-        let days = seconds.floorDivided(by: 86_400)
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = Self.civil(fromDays: days)
-        var text = Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2)
-        text += "T" + Self.pad(secondOfDay / 3600, 2) + ":" + Self.pad(secondOfDay / 60 % 60, 2) + ":" + Self.pad(secondOfDay % 60, 2)
-        if micros != 0 {
-            text += micros % 1000 == 0 ? "." + Self.pad(micros / 1000, 3) : "." + Self.pad(micros, 6)
-        }
-        return text + "Z"
+        var out: [UInt8] = []
+        writeRFC3339(into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    /// Appends ``rfc3339`` to `out` (the hot path of hashing and export).
+    public func writeRFC3339(into out: inout [UInt8]) {
+        let seconds = microseconds.floorDivided(by: 1_000_000)
+        let micros = Int(microseconds - seconds * 1_000_000)
+        let days = seconds.floorDivided(by: 86_400)
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = Self.civil(fromDays: days)
+        guard (0...9999).contains(year) else {
+            // Outside what RFC 3339 can write; never made from its input.
+            out.append(contentsOf: "\(year)-\(month)-\(day)T\(secondOfDay)s+\(micros)usZ".utf8)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 27) { buffer in
+            let zero = UInt8(ascii: "0")
+            var count = 0
+            func put(_ value: Int, digits: Int) {
+                var divisor = 1
+                for _ in 1..<digits { divisor &*= 10 }
+                var rest = value
+                while divisor > 0 {
+                    buffer[count] = zero &+ UInt8(truncatingIfNeeded: rest / divisor)
+                    rest %= divisor
+                    divisor /= 10
+                    count += 1
+                }
+            }
+            func put(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
+            }
+            put(Int(year), digits: 4)
+            put(UInt8(ascii: "-"))
+            put(Int(month), digits: 2)
+            put(UInt8(ascii: "-"))
+            put(Int(day), digits: 2)
+            put(UInt8(ascii: "T"))
+            put(secondOfDay / 3600, digits: 2)
+            put(UInt8(ascii: ":"))
+            put(secondOfDay / 60 % 60, digits: 2)
+            put(UInt8(ascii: ":"))
+            put(secondOfDay % 60, digits: 2)
+            if micros != 0 {
+                put(UInt8(ascii: "."))
+                put(micros % 1000 == 0 ? micros / 1000 : micros, digits: micros % 1000 == 0 ? 3 : 6)
+            }
+            put(UInt8(ascii: "Z"))
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
     }
 
     /// Parses an RFC 3339 date-time with a zone: `2026-01-05T09:30:00Z`,

@@ -93,18 +93,28 @@ extension EventLog {
         let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0
         var nextPosition = max(lastPosition, sequence) + 1
 
-        let insert = try db.cachedStatement(sql: """
+        let insert = try RawStatement(db, cached: """
             INSERT INTO events (position, id, stream, version, type, actor, occurred_at, recorded_at, schema, data, meta, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let streamVersion = try db.cachedStatement(sql: "SELECT max(version) FROM events WHERE stream = ?")
+        let streamVersion = try RawStatement(db, cached: "SELECT max(version) FROM events WHERE stream = ?")
         var versions: [String: Int64] = [:]
 
+        /// The stored event with the proposal's id, if it is the same event
+        /// (an idempotent retry); an error if the id holds other content.
+        func alreadyStored(_ proposed: ProposedEvent) throws -> RecordedEvent? {
+            guard let id = proposed.id, let stored = try Self.fetchEvent(db, id: id) else { return nil }
+            guard proposed.isSameContent(as: stored) else {
+                throw StoreError(.idConflict, "event id \(id) is already recorded at position \(stored.position) (\(stored.type) on \(stored.stream)) with different content; give a new id, or resend the stored event unchanged", line: proposed.line)
+            }
+            return stored
+        }
+
         while let proposed = try next() {
-            if let id = proposed.id, let stored = try Self.fetchEvent(db, id: id) {
-                guard proposed.isSameContent(as: stored) else {
-                    throw StoreError(.idConflict, "event id \(id) is already recorded at position \(stored.position) (\(stored.type) on \(stored.stream)) with different content; give a new id, or resend the stored event unchanged", line: proposed.line)
-                }
+            // A retry with an expected version must be recognised before the
+            // version check; otherwise the id is checked only if the insert
+            // meets it in the unique index (the common case pays nothing).
+            if proposed.id != nil, proposed.expectedVersion != nil, let stored = try alreadyStored(proposed) {
                 summary.alreadyRecorded += 1
                 try onEvent(.alreadyRecorded(stored))
                 continue
@@ -113,7 +123,10 @@ extension EventLog {
             if let known = versions[proposed.stream] {
                 current = known
             } else {
-                current = try Int64.fetchOne(streamVersion, arguments: [proposed.stream]) ?? 0
+                streamVersion.bind(1, proposed.stream)
+                _ = try streamVersion.step()
+                current = streamVersion.int64(0)
+                streamVersion.reset()
             }
             if let expected = proposed.expectedVersion, expected != current {
                 let actual = current == 0 ? "does not exist yet" : "is at version \(current)"
@@ -126,11 +139,28 @@ extension EventLog {
                 schema: EventCatalogue.schema(of: proposed.type) ?? 1,
                 data: proposed.data, meta: proposed.meta, hash: [])
             event.hash = HashChain.hash(previous: previousHash, event: event)
-            try insert.execute(arguments: [
-                event.position, Data(event.id.bytes), event.stream, event.version, event.type, event.actor,
-                event.occurredAt.microseconds, event.recordedAt.microseconds, event.schema,
-                event.data, event.meta, Data(event.hash),
-            ])
+            insert.bind(1, event.position)
+            insert.bind(2, blob: event.id.bytes)
+            insert.bind(3, event.stream)
+            insert.bind(4, event.version)
+            insert.bind(5, event.type)
+            insert.bind(6, event.actor)
+            insert.bind(7, event.occurredAt.microseconds)
+            insert.bind(8, event.recordedAt.microseconds)
+            insert.bind(9, Int64(event.schema))
+            insert.bind(10, event.data)
+            insert.bind(11, event.meta)
+            insert.bind(12, blob: event.hash)
+            do {
+                _ = try insert.step()
+                insert.reset()
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                insert.reset()
+                guard let stored = try alreadyStored(proposed) else { throw error }
+                summary.alreadyRecorded += 1
+                try onEvent(.alreadyRecorded(stored))
+                continue
+            }
             previousHash = event.hash
             versions[event.stream] = event.version
             nextPosition += 1

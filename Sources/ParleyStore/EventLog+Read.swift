@@ -38,40 +38,55 @@ extension EventLog {
     /// snapshot and never blocks writers.
     public func events(_ filter: Filter = Filter(), _ body: (RecordedEvent) throws -> Bool) throws {
         var clauses: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
+        var arguments: [Argument] = []
         func match(_ column: String, _ pattern: String?) {
             guard let pattern else { return }
             if pattern.hasSuffix("*") {
                 // A prefix range, so `stream` uses the (stream, version) index.
                 let prefix = String(pattern.dropLast())
                 clauses.append("\(column) >= ? AND \(column) < ?")
-                arguments.append(prefix)
-                arguments.append(prefix + "\u{10FFFF}")
+                arguments.append(.text(prefix))
+                arguments.append(.text(prefix + "\u{10FFFF}"))
             } else {
                 clauses.append("\(column) = ?")
-                arguments.append(pattern)
+                arguments.append(.text(pattern))
             }
         }
         match("stream", filter.stream)
         match("type", filter.type)
         match("actor", filter.actor)
-        if let since = filter.since { clauses.append("occurred_at >= ?"); arguments.append(since.microseconds) }
-        if let until = filter.until { clauses.append("occurred_at < ?"); arguments.append(until.microseconds) }
-        if let after = filter.after { clauses.append("position > ?"); arguments.append(after) }
+        if let since = filter.since { clauses.append("occurred_at >= ?"); arguments.append(.integer(since.microseconds)) }
+        if let until = filter.until { clauses.append("occurred_at < ?"); arguments.append(.integer(until.microseconds)) }
+        if let after = filter.after { clauses.append("position > ?"); arguments.append(.integer(after)) }
         var sql = "SELECT \(Self.columns) FROM events"
         if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
         sql += " ORDER BY position"
         if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
         do {
             try writer.read { db in
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
-                while let row = try rows.next() {
-                    if try !body(try Self.event(from: row)) { break }
+                let statement = try RawStatement(db, cached: sql)
+                defer { statement.reset() }
+                for (index, argument) in arguments.enumerated() {
+                    switch argument {
+                    case let .integer(value): statement.bind(Int32(index + 1), value)
+                    case let .text(value): statement.bind(Int32(index + 1), value)
+                    }
+                }
+                while try statement.step() {
+                    if try !body(try statement.event()) { break }
                 }
             }
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(mapping: error, path: path)
         }
+    }
+
+    /// A value bound to a filter's placeholder.
+    private enum Argument {
+        case integer(Int64)
+        case text(String)
     }
 
     /// The event at `position`.
@@ -79,8 +94,10 @@ extension EventLog {
     /// - Throws: ``StoreError`` `notFound` when there is none.
     public func event(at position: Int64) throws -> RecordedEvent {
         let found = try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM events WHERE position = ?", arguments: [position])
-                .map(Self.event(from:))
+            let statement = try RawStatement(db, cached: "SELECT \(Self.columns) FROM events WHERE position = ?")
+            defer { statement.reset() }
+            statement.bind(1, position)
+            return try statement.step() ? try statement.event() : nil
         }
         guard let found else {
             throw StoreError(.notFound, "no event at position \(position); `parley log` lists the positions there are")
@@ -127,25 +144,9 @@ extension EventLog {
     }
 
     static func fetchEvent(_ db: Database, id: EventID) throws -> RecordedEvent? {
-        try Row.fetchOne(db, cachedSQL: "SELECT \(columns) FROM events WHERE id = ?", arguments: [Data(id.bytes)])
-            .map(event(from:))
-    }
-
-    static func event(from row: Row) throws -> RecordedEvent {
-        let idBytes: Data = row[1]
-        guard let id = EventID(bytes: idBytes) else {
-            throw StoreError(.corrupt, "the event at position \(row[0] as Int64) has a malformed id; run `parley verify`")
-        }
-        let hash: Data = row[11]
-        return RecordedEvent(
-            position: row[0], id: id, stream: row[2], version: row[3], type: row[4], actor: row[5],
-            occurredAt: Timestamp(microseconds: row[6]), recordedAt: Timestamp(microseconds: row[7]),
-            schema: row[8], data: row[9], meta: row[10], hash: Array(hash))
-    }
-}
-
-extension Row {
-    static func fetchOne(_ db: Database, cachedSQL sql: String, arguments: StatementArguments) throws -> Row? {
-        try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+        let statement = try RawStatement(db, cached: "SELECT \(columns) FROM events WHERE id = ?")
+        defer { statement.reset() }
+        statement.bind(1, blob: id.bytes)
+        return try statement.step() ? try statement.event() : nil
     }
 }

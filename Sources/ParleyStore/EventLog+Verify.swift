@@ -53,9 +53,10 @@ extension EventLog {
             var expectedPosition: Int64 = 1
             var changedCount = 0
             var firstChanged: Int64?
-            let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.columns) FROM events ORDER BY position")
-            while let row = try rows.next() {
-                let position: Int64 = row[0]
+            let rows = try RawStatement(db, cached: "SELECT \(Self.columns) FROM events ORDER BY position")
+            defer { rows.reset() }
+            while try rows.step() {
+                let position = rows.int64(0)
                 if position != expectedPosition {
                     let gap = position - expectedPosition
                     report.problems.append(.init(
@@ -63,21 +64,21 @@ extension EventLog {
                         message: gap == 1 ? "position \(expectedPosition) is missing: the event was deleted"
                                           : "positions \(expectedPosition)–\(position - 1) are missing: \(gap) events were deleted"))
                 }
-                let stored: Data = row[11]
+                let stored = rows.bytes(11)
                 let event: RecordedEvent
                 do {
-                    event = try Self.event(from: row)
+                    event = try rows.event()
                 } catch {
                     report.problems.append(.init(kind: .changed, position: position, message: "position \(position) was altered: its id is malformed"))
-                    previousHash = Array(stored)
+                    previousHash = stored
                     expectedPosition = position + 1
                     continue
                 }
-                if HashChain.hash(previous: previousHash, event: event) != Array(stored) {
+                if HashChain.hash(previous: previousHash, event: event) != stored {
                     changedCount += 1
                     if firstChanged == nil { firstChanged = position }
                 }
-                previousHash = Array(stored)
+                previousHash = stored
                 expectedPosition = position + 1
                 report.eventsChecked += 1
                 report.lastPosition = position

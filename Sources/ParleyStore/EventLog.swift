@@ -116,24 +116,38 @@ public struct EventLog: Sendable {
         }
     }
 
-    /// Refuses, without opening it through SQLite (which could rewrite its
-    /// header), a file that is not a Parley database.
+    /// Refuses a file that is not a Parley database, without changing it:
+    /// the first bytes must be SQLite's, and a read-only connection (which
+    /// never rewrites the header, unlike opening a WAL pool) must find
+    /// Parley's application id. A file with no schema at all passes when
+    /// `allowEmpty`, for `parley init`.
     private static func checkHeader(_ path: String, allowEmpty: Bool) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StoreError(.failure, "cannot read \(path): permission denied or not a file")
         }
-        defer { try? handle.close() }
-        let header = (try? handle.read(upToCount: 100)) ?? Data()
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        try? handle.close()
         if header.isEmpty {
             if allowEmpty { return }
             throw StoreError(.notParleyDatabase, "\(path) is an empty file, not a Parley database; run `parley init` to make it one")
         }
-        guard header.count == 100, header.prefix(16) == Data("SQLite format 3\0".utf8) else {
+        guard header == Data("SQLite format 3\0".utf8) else {
             throw StoreError(.notParleyDatabase, "\(path) is not a Parley database (not an SQLite file at all); check the --db path")
         }
-        let id = header[68..<72].reduce(Int32(0)) { $0 << 8 | Int32($1) }
-        guard id == Schema.applicationID else {
-            throw StoreError(.notParleyDatabase, "\(path) is an SQLite database of another application (application_id \(id)), not a Parley database; check the --db path")
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(busyTimeout)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            let (id, tables) = try queue.read { db in
+                (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0)
+            }
+            if id == Schema.applicationID || (allowEmpty && id == 0 && tables == 0) { return }
+            throw StoreError(.notParleyDatabase, "\(path) is an SQLite database of another application (application_id \(id), \(tables) schema objects), not a Parley database; check the --db path")
+        } catch {
+            throw StoreError(mapping: error, path: path)
         }
     }
 

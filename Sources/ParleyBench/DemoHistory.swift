@@ -1,0 +1,221 @@
+import Foundation
+import ParleyCore
+
+/// SplitMix64: a small seeded generator, so that every run of the bench
+/// and the demo produces the same history.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A deterministic, realistic history of sales and marketing working
+/// together: members joining, criteria agreed, an SLA, then a stream of
+/// leads from sources of different quality with verdicts, feedback and
+/// outcomes, and now and then a tension flagged, discussed and resolved,
+/// and a weekly joint meeting.
+///
+/// Events come with ids (UUIDv7 of their time), so loading the same
+/// history twice writes nothing new.
+struct DemoHistory: Sequence, IteratorProtocol {
+    struct Source {
+        let name: String
+        let weight: Int
+        /// Chance in percent that sales accepts a lead from it.
+        let acceptance: Int
+        /// Chance in percent that an accepted lead converts.
+        let conversion: Int
+    }
+
+    static let sources = [
+        Source(name: "webinar", weight: 30, acceptance: 45, conversion: 12),
+        Source(name: "paid-search", weight: 20, acceptance: 60, conversion: 18),
+        Source(name: "content-download", weight: 20, acceptance: 35, conversion: 8),
+        Source(name: "referral", weight: 10, acceptance: 85, conversion: 40),
+        Source(name: "trade-show", weight: 12, acceptance: 55, conversion: 20),
+        Source(name: "linkedin", weight: 8, acceptance: 50, conversion: 15),
+    ]
+    static let marketing = ["mia@marketing", "noah@marketing", "ava@marketing", "liam@marketing"]
+    static let sales = ["sam@sales", "olivia@sales", "ethan@sales", "zoe@sales", "lucas@sales"]
+    static let management = ["lee@mgmt"]
+    static let rejectReasons = ["not-a-fit", "bad-contact", "no-budget", "duplicate", "not-ready", "other"]
+    static let objections = ["price", "timing", "already has a vendor", "no budget this year", "needs IT approval"]
+    static let tensionTitles = [
+        ("Webinar leads are mostly students", "lead-quality", "high"),
+        ("Follow-up on trade-show leads took over a week", "sla", "medium"),
+        ("Criteria changed without telling sales", "communication", "high"),
+        ("Nobody owns the referral programme", "role-confusion", "medium"),
+        ("Case studies never used in calls", "resources-ignored", "low"),
+        ("Quarter targets pull in opposite directions", "unclear-goals", "medium"),
+    ]
+
+    let limit: Int
+    private var produced = 0
+    private var random: SeededGenerator
+    private var time: Timestamp
+    private var pending: [ProposedEventText] = []
+    private var leadNumber = 1000
+    private var tensionNumber = 0
+    private var meetingNumber = 0
+    private var lastMeeting: Timestamp
+
+    /// One event as a JSON line.
+    typealias ProposedEventText = String
+
+    init(count: Int, seed: UInt64 = 42, start: Timestamp = Timestamp(rfc3339: "2025-01-06T08:00:00Z")!) {
+        limit = count
+        random = SeededGenerator(seed: seed)
+        time = start
+        lastMeeting = start
+        pending = opening()
+    }
+
+    mutating func next() -> String? {
+        guard produced < limit else { return nil }
+        if pending.isEmpty { pending = nextEpisode().reversed() }
+        produced += 1
+        return pending.removeLast()
+    }
+
+    private mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &random)] }
+    private mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &random) < percent }
+    private mutating func advance(minutes: ClosedRange<Int>) {
+        time.microseconds += Int64(Int.random(in: minutes, using: &random)) * 60_000_000
+    }
+
+    private mutating func event(_ stream: String, _ type: String, _ actor: String, at: Timestamp? = nil,
+                                _ data: [String: JSONValue]) -> String {
+        let when = at ?? time
+        let id = EventID.v7(at: when, using: &random)
+        return JSONValue.object([
+            "id": .string(id.description), "stream": .string(stream), "type": .string(type),
+            "actor": .string(actor), "occurred_at": .string(when.rfc3339), "data": .object(data),
+        ]).canonicalText
+    }
+
+    private mutating func opening() -> [String] {
+        var events: [String] = []
+        for (handles, team) in [(Self.marketing, "marketing"), (Self.sales, "sales"), (Self.management, "management")] {
+            for handle in handles {
+                let name = handle.split(separator: "@")[0].capitalized + " " + pick(["Chen", "Novak", "Okafor", "Silva", "Berg"])
+                events.append(event("member/\(handle)", "member.joined", handle,
+                                    ["handle": .string(handle), "name": .string(name), "team": .string(team)]))
+                advance(minutes: 1...30)
+            }
+        }
+        events.append(event("criteria/mql", "criteria.changed", "mia@marketing", [
+            "version": .integer(1), "rules": .string("title >= manager AND employees >= 50"),
+            "rationale": .string("focus on teams that can buy"),
+        ]))
+        advance(minutes: 60...600)
+        events.append(event("criteria/mql", "criteria.agreed", "sam@sales", ["version": .integer(1), "team": .string("sales")]))
+        events.append(event("sla/main", "sla.set", "lee@mgmt", [
+            "follow_up_hours": .integer(24), "feedback_within_days": .integer(7), "monthly_mql_target": .integer(400),
+        ]))
+        return events.reversed()
+    }
+
+    private mutating func nextEpisode() -> [String] {
+        advance(minutes: 5...90)
+        if time.microseconds - lastMeeting.microseconds > 7 * 86_400_000_000 {
+            lastMeeting = time
+            meetingNumber += 1
+            let owner = pick(Self.sales)
+            return [event("meeting/M-\(meetingNumber)", "meeting.held", "lee@mgmt", [
+                "meeting": .string("M-\(meetingNumber)"), "title": .string("Weekly pipeline sync"),
+                "attendees": .array([.string(pick(Self.marketing)), .string(owner), .string("lee@mgmt")]),
+                "decisions": .array([.string("Call back open webinar leads first")]),
+                "action_items": .array([.object([
+                    "action": .string("A-\(meetingNumber)"), "owner": .string(owner),
+                    "text": .string("Call back all open webinar leads"),
+                    "due": .string(Timestamp(microseconds: time.microseconds + 4 * 86_400_000_000).rfc3339),
+                ])]),
+            ])]
+        }
+        if chance(2) { return tensionEpisode() }
+        return leadEpisode()
+    }
+
+    private mutating func tensionEpisode() -> [String] {
+        tensionNumber += 1
+        let id = "T-\(tensionNumber)"
+        let (title, category, severity) = pick(Self.tensionTitles)
+        let flagger = chance(50) ? pick(Self.sales) : pick(Self.marketing)
+        var events = [event("tension/\(id)", "tension.flagged", flagger, [
+            "tension": .string(id), "title": .string(title), "severity": .string(severity), "category": .string(category),
+            "teams": .array([.string("marketing"), .string("sales")]),
+        ])]
+        var at = time
+        at.microseconds += Int64(Int.random(in: 1...48, using: &random)) * 3_600_000_000
+        events.append(event("tension/\(id)", "tension.commented", pick(Self.marketing), at: at, [
+            "tension": .string(id), "comment": .string("Looking into it; will bring numbers to the sync."),
+        ]))
+        if chance(70) {
+            at.microseconds += Int64(Int.random(in: 24...240, using: &random)) * 3_600_000_000
+            events.append(event("tension/\(id)", "tension.resolved", "lee@mgmt", at: at, [
+                "tension": .string(id), "resolution": .string("Agreed a change at the weekly sync"),
+            ]))
+        }
+        return events
+    }
+
+    private mutating func leadEpisode() -> [String] {
+        leadNumber += 1
+        let lead = "L-\(leadNumber)"
+        let stream = "lead/\(lead)"
+        var roll = Int.random(in: 0..<100, using: &random)
+        var source = Self.sources[0]
+        for candidate in Self.sources {
+            if roll < candidate.weight { source = candidate; break }
+            roll -= candidate.weight
+        }
+        let rep = pick(Self.sales)
+        let month = time.rfc3339.prefix(7)
+        var events = [event(stream, "lead.sent", pick(Self.marketing), [
+            "lead": .string(lead), "source": .string(source.name), "campaign": .string("\(source.name)-\(month)"),
+            "score": .integer(Int64(Int.random(in: 20...99, using: &random))), "assigned_to": .string(rep),
+            "criteria_version": .integer(1),
+            "attributes": .object(["employees": .integer(Int64(Int.random(in: 5...5000, using: &random))),
+                                   "industry": .string(pick(["software", "retail", "finance", "health", "education"]))]),
+        ])]
+        var at = time
+        at.microseconds += Int64(Int.random(in: 1...60, using: &random)) * 3_600_000_000
+        if chance(source.acceptance) {
+            events.append(event(stream, "lead.accepted", rep, at: at, ["lead": .string(lead)]))
+            at.microseconds += Int64(Int.random(in: 24...200, using: &random)) * 3_600_000_000
+            events.append(event(stream, "lead.feedback", rep, at: at, [
+                "lead": .string(lead), "rating": .integer(Int64(Int.random(in: 2...5, using: &random))),
+                "objections": .array([.string(pick(Self.objections))]),
+            ]))
+            at.microseconds += Int64(Int.random(in: 72...900, using: &random)) * 3_600_000_000
+            if chance(source.conversion * 2) {
+                events.append(event(stream, "lead.converted", rep, at: at, [
+                    "lead": .string(lead), "amount": .integer(Int64(Int.random(in: 20...400, using: &random)) * 100),
+                    "currency": .string("EUR"),
+                ]))
+            } else {
+                events.append(event(stream, "lead.lost", rep, at: at, ["lead": .string(lead), "reason": .string(pick(Self.objections))]))
+            }
+        } else {
+            events.append(event(stream, "lead.rejected", rep, at: at, [
+                "lead": .string(lead), "reason": .string(pick(Self.rejectReasons)),
+                "comment": .string(pick(["student, no budget", "wrong person", "already a customer", "company too small"])),
+            ]))
+            if chance(30) {
+                events.append(event(stream, "lead.feedback", rep, at: at, [
+                    "lead": .string(lead), "rating": .integer(Int64(Int.random(in: 1...2, using: &random))),
+                    "comment": .string("not what the criteria promised"),
+                ]))
+            }
+        }
+        return events
+    }
+}

@@ -1,0 +1,267 @@
+import ArgumentParser
+import Foundation
+import GRDBSQLite
+import ParleyCore
+import ParleyStore
+
+/// `parley-bench`: the demo-history generator and the benchmark behind
+/// `scripts/bench`. Speed is measured here, side by side with raw SQLite
+/// doing the same writes and reads in the same run, never in unit tests.
+@main
+struct ParleyBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parley-bench",
+        abstract: "Generate realistic event histories and benchmark parley against raw SQLite.",
+        subcommands: [Generate.self, Run.self]
+    )
+}
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a deterministic, realistic history as JSON Lines.")
+
+    @Option(help: "How many events.") var count = 1000
+    @Option(help: "Seed of the generator (same seed, same history).") var seed: UInt64 = 42
+    @Option(help: "Output file (default: stdout).") var out: String?
+
+    func run() throws {
+        try writeHistory(count: count, seed: seed, to: out)
+    }
+}
+
+func writeHistory(count: Int, seed: UInt64, to path: String?) throws {
+    let handle: FileHandle
+    if let path {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
+            throw ValidationError("cannot write \(path)")
+        }
+        handle = file
+    } else {
+        handle = .standardOutput
+    }
+    var buffer: [UInt8] = []
+    for line in DemoHistory(count: count, seed: seed) {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(0x0A)
+        if buffer.count > 1 << 20 {
+            handle.write(Data(buffer))
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+    handle.write(Data(buffer))
+    if path != nil { try handle.close() }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the benchmark and print a table of rates and ratios.")
+
+    @Option(help: "How many events.") var count = 1_000_000
+    @Option(help: "The parley binary to measure.") var parley: String
+    @Option(help: "Working folder (files are left there).") var dir: String
+
+    func run() throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let input = dir + "/events.jsonl"
+        let db = dir + "/parley.db"
+        for file in [db, db + "-wal", db + "-shm", dir + "/raw-a.db", dir + "/raw-b.db"] { try? fm.removeItem(atPath: file) }
+
+        progress("generating \(count) events…")
+        try writeHistory(count: count, seed: 42, to: input)
+        let inputBytes = (try fm.attributesOfItem(atPath: input)[.size] as? Int) ?? 0
+
+        _ = try runProcess(parley, ["init", "--db", db])
+        progress("parley record…")
+        let record = try runProcess(parley, ["record", "--quiet", "--db", db, input])
+        progress("parley log --json…")
+        let log = try runProcess(parley, ["log", "--json", "--db", db])
+        progress("parley verify…")
+        let verify = try runProcess(parley, ["verify", "--db", db])
+
+        progress("raw SQLite…")
+        let rows = try RawSQLite.readAll(db)
+        guard rows.count == count else { throw ValidationError("expected \(count) rows, found \(rows.count)") }
+        let schemaSQL = Schema.files.map(\.sql).joined(separator: "\n")
+        let rawA = try RawSQLite.insert(rows, into: dir + "/raw-a.db", schema: schemaSQL)
+        let rawB = try RawSQLite.insert(rows, into: dir + "/raw-b.db", schema: """
+            CREATE TABLE events (position INTEGER PRIMARY KEY, id BLOB, stream TEXT, version INTEGER, type TEXT,
+              actor TEXT, occurred_at INTEGER, recorded_at INTEGER, schema INTEGER, data TEXT, meta TEXT, hash BLOB);
+            """)
+        let rawRead = try RawSQLite.selectAll(db)
+
+        let n = Double(count)
+        func rate(_ seconds: Double) -> String { String(format: "%10.0f", n / seconds) }
+        func secs(_ seconds: Double) -> String { String(format: "%8.2f", seconds) }
+        func row(_ what: String, _ seconds: Double, _ note: String) {
+            print(what.padding(toLength: 46, withPad: " ", startingAt: 0) + secs(seconds) + "  " + rate(seconds) + "   " + note)
+        }
+        print("")
+        print("Parley bench: \(count) events (\(inputBytes / 1_048_576) MiB of JSON Lines), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Timestamp.now())")
+        print("what".padding(toLength: 46, withPad: " ", startingAt: 0) + " seconds    events/s   ratio")
+        row("append: parley record (one batch, validated,", record.seconds,
+            String(format: "%.2f× (b), %.2f× (a)", rawB / record.seconds, rawA / record.seconds))
+        print("        id dedup, hashed, synchronous=FULL)")
+        row("append: raw SQLite, same table + indexes (a)", rawA, "")
+        row("append: raw SQLite, bare table (b)", rawB, "")
+        row("read: parley log --json > /dev/null", log.seconds, String(format: "%.2f× raw", rawRead / log.seconds))
+        row("read: raw SELECT of all rows", rawRead, "")
+        row("verify: parley verify (chain + integrity)", verify.seconds, "")
+        print(String(format: "peak memory: record %.0f MiB, log %.0f MiB, verify %.0f MiB",
+                     record.peakMiB, log.peakMiB, verify.peakMiB))
+        print("targets: append ≥ 0.5× (b); read ≥ 0.5× raw")
+    }
+
+    private func progress(_ text: String) {
+        FileHandle.standardError.write(Data("bench: \(text)\n".utf8))
+    }
+}
+
+struct Measured {
+    var seconds: Double
+    var peakMiB: Double
+}
+
+/// Runs a process to completion, stdout to /dev/null, and returns its
+/// wall time and peak resident memory. posix_spawn and wait4 rather than
+/// Foundation's Process, which reaps the child itself and loses its rusage.
+func runProcess(_ path: String, _ arguments: [String]) throws -> Measured {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let start = ContinuousClock.now
+    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+    guard spawned == 0 else { throw ValidationError("cannot start \(path): error \(spawned)") }
+    var usage = rusage()
+    var status: Int32 = 0
+    _ = wait4(pid, &status, 0, &usage)
+    let elapsed = ContinuousClock.now - start
+    guard status == 0 else {
+        throw ValidationError("\(path) \(arguments.joined(separator: " ")) failed with status \(status)")
+    }
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return Measured(seconds: seconds, peakMiB: Double(usage.ru_maxrss) / 1024)
+}
+
+/// The baseline: SQLite's C API, one prepared statement, one transaction.
+enum RawSQLite {
+    struct Row {
+        var position: Int64
+        var id: [UInt8]
+        var stream: String
+        var version: Int64
+        var type: String
+        var actor: String
+        var occurredAt: Int64
+        var recordedAt: Int64
+        var schema: Int64
+        var data: String
+        var meta: String?
+        var hash: [UInt8]
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private static func open(_ path: String) throws -> OpaquePointer {
+        var db: OpaquePointer?
+        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let db else {
+            throw ValidationError("cannot open \(path)")
+        }
+        return db
+    }
+
+    private static func exec(_ db: OpaquePointer, _ sql: String) throws {
+        guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else {
+            throw ValidationError("SQLite: \(String(cString: sqlite3_errmsg(db)))")
+        }
+    }
+
+    private static func blob(_ statement: OpaquePointer, _ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard let pointer = sqlite3_column_blob(statement, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
+    private static func text(_ statement: OpaquePointer, _ column: Int32) -> String? {
+        guard let pointer = sqlite3_column_text(statement, column) else { return nil }
+        return String(cString: pointer)
+    }
+
+    /// Reads every row (not timed: this is the input of the inserts).
+    static func readAll(_ path: String) throws -> [Row] {
+        let db = try open(path)
+        defer { sqlite3_close(db) }
+        var statement: OpaquePointer?
+        sqlite3_prepare_v2(db, "SELECT position, id, stream, version, type, actor, occurred_at, recorded_at, schema, data, meta, hash FROM events ORDER BY position", -1, &statement, nil)
+        defer { sqlite3_finalize(statement) }
+        var rows: [Row] = []
+        while sqlite3_step(statement) == SQLITE_ROW {
+            rows.append(Row(
+                position: sqlite3_column_int64(statement, 0), id: blob(statement!, 1), stream: text(statement!, 2)!,
+                version: sqlite3_column_int64(statement, 3), type: text(statement!, 4)!, actor: text(statement!, 5)!,
+                occurredAt: sqlite3_column_int64(statement, 6), recordedAt: sqlite3_column_int64(statement, 7),
+                schema: sqlite3_column_int64(statement, 8), data: text(statement!, 9)!, meta: text(statement!, 10),
+                hash: blob(statement!, 11)))
+        }
+        return rows
+    }
+
+    /// Inserts `rows` into a new database with `schema`, in WAL with
+    /// synchronous=FULL as the store runs; returns the seconds it took.
+    static func insert(_ rows: [Row], into path: String, schema: String) throws -> Double {
+        let db = try open(path)
+        defer { sqlite3_close(db) }
+        try exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+        try exec(db, schema)
+        let start = ContinuousClock.now
+        try exec(db, "BEGIN IMMEDIATE")
+        var statement: OpaquePointer?
+        sqlite3_prepare_v2(db, "INSERT INTO events (position, id, stream, version, type, actor, occurred_at, recorded_at, schema, data, meta, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", -1, &statement, nil)
+        for row in rows {
+            sqlite3_bind_int64(statement, 1, row.position)
+            sqlite3_bind_blob(statement, 2, row.id, Int32(row.id.count), transient)
+            sqlite3_bind_text(statement, 3, row.stream, -1, transient)
+            sqlite3_bind_int64(statement, 4, row.version)
+            sqlite3_bind_text(statement, 5, row.type, -1, transient)
+            sqlite3_bind_text(statement, 6, row.actor, -1, transient)
+            sqlite3_bind_int64(statement, 7, row.occurredAt)
+            sqlite3_bind_int64(statement, 8, row.recordedAt)
+            sqlite3_bind_int64(statement, 9, row.schema)
+            sqlite3_bind_text(statement, 10, row.data, -1, transient)
+            if let meta = row.meta { sqlite3_bind_text(statement, 11, meta, -1, transient) } else { sqlite3_bind_null(statement, 11) }
+            sqlite3_bind_blob(statement, 12, row.hash, Int32(row.hash.count), transient)
+            guard sqlite3_step(statement) == SQLITE_DONE else {
+                throw ValidationError("insert failed: \(String(cString: sqlite3_errmsg(db)))")
+            }
+            sqlite3_reset(statement)
+        }
+        sqlite3_finalize(statement)
+        try exec(db, "COMMIT")
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// A raw SELECT of all rows, reading every column; returns the seconds.
+    static func selectAll(_ path: String) throws -> Double {
+        let db = try open(path)
+        defer { sqlite3_close(db) }
+        let start = ContinuousClock.now
+        var statement: OpaquePointer?
+        sqlite3_prepare_v2(db, "SELECT position, id, stream, version, type, actor, occurred_at, recorded_at, schema, data, meta, hash FROM events ORDER BY position", -1, &statement, nil)
+        var bytes = 0
+        while sqlite3_step(statement) == SQLITE_ROW {
+            for column in Int32(0)..<12 {
+                _ = sqlite3_column_blob(statement, column)
+                bytes += Int(sqlite3_column_bytes(statement, column))
+            }
+        }
+        sqlite3_finalize(statement)
+        let elapsed = ContinuousClock.now - start
+        precondition(bytes > 0)
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import ParleyCore
+import Testing
+
+/// Changes the file behind the log's back, as someone with sqlite3 would.
+func tamper(_ path: String, _ sql: String) throws {
+    let queue = try DatabaseQueue(path: path)
+    try queue.writeWithoutTransaction { try $0.execute(sql: sql) }
+    try queue.close()
+}
+
+/// Reads what the file holds, independently of parley.
+func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, version: Int64)] {
+    let queue = try DatabaseQueue(path: path)
+    defer { try? queue.close() }
+    return try queue.read { db in
+        try Row.fetchAll(db, sql: "SELECT position, stream, version FROM events ORDER BY position").map { ($0[0], $0[1], $0[2]) }
+    }
+}
+
+/// The log's promises about processes and files: real `parley` processes,
+/// real files, no mocks.
+@Suite(.serialized) struct ProcessTests {
+    @Test func twoWritersAtOnceLoseNothingAndNeverSeeALock() throws {
+        let w = try Workspace()
+        try w.ok("init")
+        // Both writers append to the same 100 streams, so they contend for versions too.
+        func file(_ writer: Int) throws -> String {
+            try w.file("writer\(writer).jsonl", (0..<5_000).map { n in
+                leadLine("L-\(n % 100)", type: n < 100 ? "lead.sent" : "lead.feedback", actor: "w\(writer)@marketing")
+            }.joined(separator: "\n"))
+        }
+        let files = [try file(1), try file(2)]
+        let writers = try files.map { try w.start(["record", $0, "--batch-size", "50", "--quiet"]) }
+        let results = try writers.map(Workspace.finish)
+        for result in results {
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(!result.stderr.lowercased().contains("locked"))
+            #expect(!result.stderr.lowercased().contains("busy"))
+            #expect(result.stdout.hasPrefix("recorded 5000 events"))
+        }
+        let events = try storedEvents(w.db)
+        #expect(events.count == 10_000)
+        #expect(events.map(\.position) == Array(1...10_000))
+        var versions: [String: [Int64]] = [:]
+        for event in events { versions[event.stream, default: []].append(event.version) }
+        #expect(versions.count == 100)
+        for (stream, list) in versions {
+            #expect(list == Array(1...Int64(list.count)), "versions of \(stream) are not contiguous")
+        }
+        #expect(versions.values.map(\.count).reduce(0, +) == 10_000)
+        try w.ok("verify")
+    }
+
+    @Test func aKilledRecordLeavesNoneOrAllOfItsBatch() throws {
+        let w = try Workspace()
+        try w.ok("init")
+        let batch = 200_000
+        var text = ""
+        text.reserveCapacity(batch * 150)
+        for n in 0..<batch {
+            text += leadLine("K-\(n)")
+            text += "\n"
+        }
+        let big = try w.file("big.jsonl", text)
+        text = ""
+        var expected = 0
+        var killedMidway = 0
+        var rng = SystemRandomNumberGenerator()
+        for attempt in 1...4 {
+            let started = try w.start(["record", big, "--quiet"])
+            // A random moment within the first seconds of a debug build's import.
+            usleep(UInt32.random(in: 200_000...2_500_000, using: &rng))
+            kill(started.0.processIdentifier, SIGKILL)
+            let result = try Workspace.finish(started)
+            if result.signalled { killedMidway += 1 } else { expected += batch }
+            let count = try storedEvents(w.db).count
+            #expect(count == expected, "attempt \(attempt): the log holds \(count) events, expected none or all of the batch (\(expected))")
+            try w.ok("verify")
+            // The next record works, on a log recovered from the crash.
+            try w.ok("record", "-", "--quiet", stdin: leadLine("after-\(attempt)"))
+            expected += 1
+        }
+        #expect(killedMidway > 0, "no kill landed while the import ran; the test proved nothing")
+        #expect(try storedEvents(w.db).count == expected)
+    }
+
+    @Test func aLongReadDoesNotBlockAWriter() throws {
+        let w = try Workspace()
+        try w.ok("init")
+        try w.ok("record", try w.file("base.jsonl", (0..<30_000).map { leadLine("R-\($0)") }.joined(separator: "\n")), "--quiet")
+        let reader = try w.start(["log", "--json"])
+        let writer = try w.run("record", "-", "--quiet", stdin: leadLine("W-1"))
+        #expect(writer.status == 0, "\(writer.stderr)")
+        let read = try Workspace.finish(reader)
+        #expect(read.status == 0)
+        #expect(read.stdout.split(separator: "\n").count >= 30_000)
+    }
+
+    @Test func theBinaryWorksCopiedAloneToAnotherFolder() throws {
+        let w = try Workspace()
+        let copy = w.folder.appending(path: "bin/parley")
+        try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: parleyBinary, to: copy)
+        let process = Process()
+        process.executableURL = copy
+        process.arguments = ["init", "--db", w.db]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try storedEvents(w.db).isEmpty)
+    }
+}
