@@ -22,9 +22,9 @@ final class Output: @unchecked Sendable {
         buffer.append(0x0A)
     }
 
-    /// Appends raw bytes (a JSON line made without a String).
-    func write(bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
+    /// Lets `body` append to the buffer in place (no intermediate copy).
+    func write(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
         if buffer.count >= 1 << 16 { flush() }
     }
 

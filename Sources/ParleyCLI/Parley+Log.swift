@@ -48,12 +48,11 @@ extension Parley {
                                          until: until?.timestamp, after: after, limit: limit)
             let out = Output.standard
             if json {
-                var bytes: [UInt8] = []
                 try log.events(filter) { event in
-                    bytes.removeAll(keepingCapacity: true)
-                    event.writeJSONLine(into: &bytes)
-                    bytes.append(0x0A)
-                    out.write(bytes: bytes)
+                    out.write { buffer in
+                        event.writeJSONLine(into: &buffer)
+                        buffer.append(0x0A)
+                    }
                     return true
                 }
                 return

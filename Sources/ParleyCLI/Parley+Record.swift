@@ -131,10 +131,10 @@ struct RecordReport {
 
     private func print(_ event: RecordedEvent, repeated: Bool) {
         if json {
-            var bytes: [UInt8] = []
-            event.writeJSONLine(into: &bytes)
-            bytes.append(0x0A)
-            Output.standard.write(bytes: bytes)
+            Output.standard.write { buffer in
+                event.writeJSONLine(into: &buffer)
+                buffer.append(0x0A)
+            }
         } else {
             let position = String(event.position)
             Output.standard.line(String(repeating: " ", count: max(0, 7 - position.count)) + position

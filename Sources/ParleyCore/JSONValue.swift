@@ -102,10 +102,10 @@ extension JSONValue {
     /// Appends the canonical bytes of this value to `out`.
     public func writeCanonical(into out: inout [UInt8]) {
         switch self {
-        case .null: out.append(contentsOf: "null".utf8)
-        case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case let .integer(i): out.append(contentsOf: String(i).utf8)
-        case let .double(d): out.append(contentsOf: d.description.utf8)
+        case .null: out.appendStatic("null")
+        case let .bool(b): b ? out.appendStatic("true") : out.appendStatic("false")
+        case let .integer(i): out.appendDecimal(i)
+        case let .double(d): out.appendUTF8(d.description)
         case let .string(s): JSONValue.writeCanonical(string: s, into: &out)
         case let .array(items):
             out.append(UInt8(ascii: "["))

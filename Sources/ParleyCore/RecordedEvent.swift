@@ -49,10 +49,15 @@ public struct RecordedEvent: Sendable, Equatable {
     /// hash chain already written.
     public var canonicalBytes: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(data.utf8.count + (meta?.utf8.count ?? 0) + 256)
+        writeCanonicalBytes(into: &out)
+        return out
+    }
+
+    /// Appends ``canonicalBytes`` to `out` (a buffer reused across events
+    /// on the append path).
+    public func writeCanonicalBytes(into out: inout [UInt8]) {
         writeEnvelope(into: &out)
         out.append(UInt8(ascii: "}"))
-        return out
     }
 
     /// The event as one line of JSON (no newline): the canonical bytes
@@ -66,36 +71,35 @@ public struct RecordedEvent: Sendable, Equatable {
 
     /// Appends ``jsonLine`` to `out` without making a String.
     public func writeJSONLine(into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + data.utf8.count + (meta?.utf8.count ?? 0) + 400)
         writeEnvelope(into: &out)
-        out.append(contentsOf: #","hash":""#.utf8)
+        out.appendStatic(#","hash":""#)
         Self.writeHex(hash, into: &out)
-        out.append(contentsOf: "\"}".utf8)
+        out.appendStatic("\"}")
     }
 
     private func writeEnvelope(into out: inout [UInt8]) {
-        out.append(contentsOf: #"{"position":"#.utf8)
-        out.append(contentsOf: String(position).utf8)
-        out.append(contentsOf: #","id":""#.utf8)
+        out.appendStatic(#"{"position":"#)
+        out.appendDecimal(position)
+        out.appendStatic(#","id":""#)
         id.writeText(into: &out)
-        out.append(contentsOf: #"","stream":"#.utf8)
+        out.appendStatic(#"","stream":"#)
         JSONValue.writeCanonical(string: stream, into: &out)
-        out.append(contentsOf: #","version":"#.utf8)
-        out.append(contentsOf: String(version).utf8)
-        out.append(contentsOf: #","type":"#.utf8)
+        out.appendStatic(#","version":"#)
+        out.appendDecimal(version)
+        out.appendStatic(#","type":"#)
         JSONValue.writeCanonical(string: type, into: &out)
-        out.append(contentsOf: #","actor":"#.utf8)
+        out.appendStatic(#","actor":"#)
         JSONValue.writeCanonical(string: actor, into: &out)
-        out.append(contentsOf: #","occurred_at":""#.utf8)
+        out.appendStatic(#","occurred_at":""#)
         occurredAt.writeRFC3339(into: &out)
-        out.append(contentsOf: #"","recorded_at":""#.utf8)
+        out.appendStatic(#"","recorded_at":""#)
         recordedAt.writeRFC3339(into: &out)
-        out.append(contentsOf: #"","schema":"#.utf8)
-        out.append(contentsOf: String(schema).utf8)
-        out.append(contentsOf: #","data":"#.utf8)
+        out.appendStatic(#"","schema":"#)
+        out.appendDecimal(Int64(schema))
+        out.appendStatic(#","data":"#)
         out.appendUTF8(data)
         if let meta {
-            out.append(contentsOf: #","meta":"#.utf8)
+            out.appendStatic(#","meta":"#)
             out.appendUTF8(meta)
         }
     }
@@ -119,6 +123,29 @@ public struct RecordedEvent: Sendable, Equatable {
 }
 
 extension [UInt8] {
+    /// Appends a literal's bytes with one copy.
+    mutating func appendStatic(_ text: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Appends an integer in decimal.
+    mutating func appendDecimal(_ value: Int64) {
+        if value < 0 {
+            append(UInt8(ascii: "-"))
+            if value == .min { appendUTF8(String(value).dropFirst().description); return }
+        }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var count = 0
+            repeat {
+                digits[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            append(contentsOf: UnsafeBufferPointer(rebasing: digits[(20 - count)...]))
+        }
+    }
+
     /// Appends a string's UTF-8 bytes with one copy.
     mutating func appendUTF8(_ string: String) {
         var text = string

@@ -99,6 +99,7 @@ extension EventLog {
             """)
         let streamVersion = try RawStatement(db, cached: "SELECT max(version) FROM events WHERE stream = ?")
         var versions: [String: Int64] = [:]
+        var scratch: [UInt8] = []
 
         /// The stored event with the proposal's id, if it is the same event
         /// (an idempotent retry); an error if the id holds other content.
@@ -138,7 +139,7 @@ extension EventLog {
                 occurredAt: proposed.occurredAt ?? recordedAt, recordedAt: recordedAt,
                 schema: EventCatalogue.schema(of: proposed.type) ?? 1,
                 data: proposed.data, meta: proposed.meta, hash: [])
-            event.hash = HashChain.hash(previous: previousHash, event: event)
+            event.hash = HashChain.hash(previous: previousHash, event: event, scratch: &scratch)
             insert.bind(1, event.position)
             insert.bind(2, blob: event.id.bytes)
             insert.bind(3, event.stream)

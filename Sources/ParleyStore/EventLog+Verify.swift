@@ -52,6 +52,7 @@ extension EventLog {
             var previousHash = HashChain.genesis
             var expectedPosition: Int64 = 1
             var changedCount = 0
+            var scratch: [UInt8] = []
             var firstChanged: Int64?
             let rows = try RawStatement(db, cached: "SELECT \(Self.columns) FROM events ORDER BY position")
             defer { rows.reset() }
@@ -74,7 +75,7 @@ extension EventLog {
                     expectedPosition = position + 1
                     continue
                 }
-                if HashChain.hash(previous: previousHash, event: event) != stored {
+                if HashChain.hash(previous: previousHash, event: event, scratch: &scratch) != stored {
                     changedCount += 1
                     if firstChanged == nil { firstChanged = position }
                 }

@@ -10,9 +10,18 @@ enum HashChain {
     static let genesis = [UInt8](repeating: 0, count: 32)
 
     static func hash(previous: [UInt8], event: RecordedEvent) -> [UInt8] {
+        var scratch: [UInt8] = []
+        return hash(previous: previous, event: event, scratch: &scratch)
+    }
+
+    /// The same, building the canonical bytes in `scratch`, whose capacity
+    /// is kept from one event to the next.
+    static func hash(previous: [UInt8], event: RecordedEvent, scratch: inout [UInt8]) -> [UInt8] {
+        scratch.removeAll(keepingCapacity: true)
+        event.writeCanonicalBytes(into: &scratch)
         var hasher = SHA256()
         hasher.update(data: previous)
-        hasher.update(data: event.canonicalBytes)
+        hasher.update(data: scratch)
         return Array(hasher.finalize())
     }
 }
