@@ -70,8 +70,17 @@ struct DemoHistory: Sequence, IteratorProtocol {
     /// One event as a JSON line.
     typealias ProposedEventText = String
 
-    init(count: Int, seed: UInt64 = 42, start: Timestamp = Timestamp(rfc3339: "2025-01-06T08:00:00Z")!) {
+    /// Minutes between episodes, at most; the history spans about the days asked for.
+    private let maximumGap: Int
+
+    /// - Parameters:
+    ///   - count: how many events.
+    ///   - days: about how many days the history spans.
+    init(count: Int, days: Int = 120, seed: UInt64 = 42, start: Timestamp = Timestamp(rfc3339: "2025-01-06T08:00:00Z")!) {
         limit = count
+        // An episode (a lead, a tension, a meeting) averages about 3.3 events.
+        let episodes = Swift.max(1.0, Double(count) / 3.3)
+        maximumGap = Swift.max(2, Int(2 * Double(days) * 1440 / episodes))
         random = SeededGenerator(seed: seed)
         time = start
         lastMeeting = start
@@ -124,7 +133,7 @@ struct DemoHistory: Sequence, IteratorProtocol {
     }
 
     private mutating func nextEpisode() -> [String] {
-        advance(minutes: 5...90)
+        advance(minutes: 1...maximumGap)
         if time.microseconds - lastMeeting.microseconds > 7 * 86_400_000_000 {
             lastMeeting = time
             meetingNumber += 1

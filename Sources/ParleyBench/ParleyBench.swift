@@ -21,15 +21,16 @@ struct Generate: ParsableCommand {
         abstract: "Write a deterministic, realistic history as JSON Lines.")
 
     @Option(help: "How many events.") var count = 1000
+    @Option(help: "About how many days the history spans.") var days = 120
     @Option(help: "Seed of the generator (same seed, same history).") var seed: UInt64 = 42
     @Option(help: "Output file (default: stdout).") var out: String?
 
     func run() throws {
-        try writeHistory(count: count, seed: seed, to: out)
+        try writeHistory(count: count, days: days, seed: seed, to: out)
     }
 }
 
-func writeHistory(count: Int, seed: UInt64, to path: String?) throws {
+func writeHistory(count: Int, days: Int, seed: UInt64, to path: String?) throws {
     let handle: FileHandle
     if let path {
         guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
@@ -40,7 +41,7 @@ func writeHistory(count: Int, seed: UInt64, to path: String?) throws {
         handle = .standardOutput
     }
     var buffer: [UInt8] = []
-    for line in DemoHistory(count: count, seed: seed) {
+    for line in DemoHistory(count: count, days: days, seed: seed) {
         buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)
         if buffer.count > 1 << 20 {
@@ -68,7 +69,8 @@ struct Run: ParsableCommand {
         for file in [db, db + "-wal", db + "-shm", dir + "/raw-a.db", dir + "/raw-b.db"] { try? fm.removeItem(atPath: file) }
 
         progress("generating \(count) events…")
-        try writeHistory(count: count, seed: 42, to: input)
+        // Three years of a busy team's history.
+        try writeHistory(count: count, days: 3 * 365, seed: 42, to: input)
         let inputBytes = (try fm.attributesOfItem(atPath: input)[.size] as? Int) ?? 0
 
         _ = try runProcess(parley, ["init", "--db", db])

@@ -73,12 +73,12 @@ extension Parley {
 /// The text form of `parley log`: fixed columns, so rows can stream.
 enum LogTable {
     static let header = pad("POS", 7, right: true) + "  " + pad("WHEN (UTC)", 16) + "  " + pad("ACTOR", 18) + "  "
-        + pad("TYPE", 18) + "  " + pad("STREAM", 20) + "  DATA"
+        + pad("TYPE", 18) + "  " + pad("STREAM", 22) + "  DATA"
 
     static func row(_ event: RecordedEvent, width: Int) -> String {
         let when = String(event.occurredAt.rfc3339.prefix(16)).replacingOccurrences(of: "T", with: " ")
         let line = pad(String(event.position), 7, right: true) + "  " + pad(when, 16) + "  " + pad(event.actor, 18) + "  "
-            + pad(event.type, 18) + "  " + pad(event.stream, 20) + "  " + summary(of: event)
+            + pad(event.type, 18) + "  " + pad(event.stream, 22) + "  " + summary(of: event)
         return line.count > width ? String(line.prefix(max(width - 1, 20))) + "…" : line
     }
 
