@@ -93,6 +93,7 @@ struct RecordReport {
     private var alreadyRecorded = 0
     private var first: Int64?
     private var last: Int64?
+    private let progress = ProgressLine("recording…")
 
     init(log: EventLog, json: Bool, quiet: Bool) {
         self.log = log
@@ -105,7 +106,11 @@ struct RecordReport {
     /// write lock), so a batch of millions is not kept in memory.
     mutating func commit(_ batch: ((EventLog.AppendOutcome) throws -> Void) throws -> EventLog.AppendSummary) throws {
         var repeats: [RecordedEvent] = []
+        var seen = 0
+        defer { progress.finish() }
         let summary = try batch { outcome in
+            seen += 1
+            progress.update(seen)
             if case let .alreadyRecorded(event) = outcome { repeats.append(event) }
         }
         appended += summary.appended

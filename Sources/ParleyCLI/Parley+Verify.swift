@@ -23,10 +23,9 @@ extension Parley {
 
         func run() throws {
             let log = try database.open()
-            let showProgress = stderrIsTerminal && !json
-            let report = try log.verify { count in
-                if showProgress { note("verified \(count) events…") }
-            }
+            let progress = ProgressLine("verifying…", total: try log.head().count)
+            let report = try log.verify { progress.update($0) }
+            progress.finish()
             if json {
                 Output.standard.line(JSONValue.object([
                     "ok": .bool(report.isSound),

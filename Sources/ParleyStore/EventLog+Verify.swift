@@ -45,7 +45,7 @@ extension EventLog {
     /// AUTOINCREMENT handed out but are gone) are each named by position,
     /// even when someone dropped the triggers first.
     ///
-    /// - Parameter progress: called every 10,000 events with the count so far.
+    /// - Parameter progress: called every 1,024 events with the count so far.
     public func verify(progress: (Int) -> Void = { _ in }) throws -> VerifyReport {
         try read { db in
             var report = VerifyReport()
@@ -83,7 +83,7 @@ extension EventLog {
                 expectedPosition = position + 1
                 report.eventsChecked += 1
                 report.lastPosition = position
-                if report.eventsChecked % 10_000 == 0 { progress(report.eventsChecked) }
+                if report.eventsChecked % 1024 == 0 { progress(report.eventsChecked) }
             }
             report.headHash = report.eventsChecked > 0 ? RecordedEvent.hex(previousHash) : ""
             if let firstChanged {
