@@ -115,7 +115,8 @@ struct DemoHistory: Sequence, IteratorProtocol {
         for (handles, team) in [(Self.marketing, "marketing"), (Self.sales, "sales"), (Self.management, "management")] {
             for handle in handles {
                 let name = handle.split(separator: "@")[0].capitalized + " " + pick(["Chen", "Novak", "Okafor", "Silva", "Berg"])
-                events.append(event("member/\(handle)", "member.joined", handle,
+                // The first member adds themselves, then adds the others.
+                events.append(event("member/\(handle)", "member.joined", events.isEmpty ? handle : "mia@marketing",
                                     ["handle": .string(handle), "name": .string(name), "team": .string(team)]))
                 advance(minutes: 1...30)
             }

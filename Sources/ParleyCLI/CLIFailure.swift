@@ -13,6 +13,7 @@ struct CLIFailure: Error {
         case integrity = 4
         case database = 5
         case notFound = 6
+        case notAllowed = 7
     }
 
     var status: ExitStatus
@@ -41,9 +42,10 @@ struct CLIFailure: Error {
         case .databaseMissing, .notParleyDatabase, .createdByNewerParley, .needsMigration, .corrupt: .database
         case .versionConflict, .idConflict: .conflict
         case .notFound: .notFound
+        case .ruleViolation: .notAllowed
         case .failure: .failure
         }
-        let suffix = status == .conflict ? " (nothing written)" : ""
+        let suffix = status == .conflict || status == .notAllowed ? " (nothing written)" : ""
         self.init(status, code: error.code.rawValue, error.description + suffix, line: error.line)
     }
 

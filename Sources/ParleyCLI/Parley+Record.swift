@@ -16,9 +16,17 @@ extension Parley {
                    "id": "<uuid, optional>", "expected_version": 0, "meta": {"note": "optional"}}
 
                 stream, type, actor and data are required; occurred_at defaults to now and
-                needs a zone; data and meta together hold at most 64 KiB. Every event is
-                validated before anything is committed: one bad line and nothing is written,
-                and the error names the line, the field and why (exit 2).
+                needs a zone; data and meta together hold at most 64 KiB; `parley types` lists
+                each type's fields. Every event is validated before anything is committed: one
+                bad line and nothing is written, and the error names the line, the field and
+                why (exit 2).
+
+                The practice's rules hold as for the commands (exit 7 when one is broken): the
+                actor must be a member (the first member may add themselves), team rules (only
+                marketing sends leads, only sales gives verdicts, …) and state rules (no verdict
+                on an unknown lead, one verdict per lead, …). With --import, for history from
+                another system, membership and team rules are off; payloads and state rules
+                are still checked.
 
                 expected_version is the stream version you saw (0: the stream must not exist
                 yet); if the stream moved on, nothing is written (exit 3). Resending an event
@@ -41,6 +49,10 @@ extension Parley {
         var input: String
 
         @Flag(help: "Print the stored events as JSON Lines.") var json = false
+        @Flag(name: .customLong("import"), help: ArgumentHelp(
+            "Record history from elsewhere: actors need not be members and team rules are off; payloads and state rules are still checked."))
+        var importing = false
+        @Flag(help: "Let someone who is not a member yet add members (setting up a log).") var bootstrap = false
         @Flag(name: .shortAndLong, help: "Print only a summary line.") var quiet = false
 
         @Option(help: ArgumentHelp(
@@ -54,6 +66,8 @@ extension Parley {
         }
 
         func run() throws {
+            var policy = importing ? RulePolicy.history : RulePolicy.everything
+            policy.bootstrap = bootstrap
             let log = try database.open()
             let file: FileHandle
             if input == "-" {
@@ -72,11 +86,11 @@ extension Parley {
                 while let event = try reader.next() { events.append(event) }
                 for start in stride(from: 0, to: events.count, by: batchSize) {
                     var iterator = events[start..<min(start + batchSize, events.count)].makeIterator()
-                    try report.commit { onEvent in try log.append(from: { iterator.next() }, onEvent: onEvent) }
+                    try report.commit { onEvent in try log.append(from: { iterator.next() }, policy: policy, onEvent: onEvent) }
                 }
             } else {
                 // Reading and validating overlap with the append on a second thread.
-                try report.commit { onEvent in try log.append(from: { try reader.next() }, onEvent: onEvent) }
+                try report.commit { onEvent in try log.append(from: { try reader.next() }, policy: policy, onEvent: onEvent) }
             }
             report.finish()
         }

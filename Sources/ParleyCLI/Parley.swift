@@ -24,10 +24,16 @@ struct Parley: ParsableCommand {
             Exit codes: 0 ok, 1 failure, 2 invalid input, 3 conflict (stale
             expected_version, reused id), 4 the log failed verification, 5 the database
             is missing, damaged, not Parley's or from a newer Parley, 6 not found,
-            64 wrong usage.
+            7 not allowed by the rules (membership, team, state), 64 wrong usage.
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Record.self, Log.self, Show.self, Verify.self]
+        groupedSubcommands: [
+            CommandGroup(name: "The log", subcommands: [Init.self, Record.self, Log.self, Show.self, Verify.self, Types.self]),
+            CommandGroup(name: "Recording what happens", subcommands: [
+                Member.self, Role.self, Lead.self, Criteria.self, SLA.self, Goal.self, Tension.self,
+                Meeting.self, Action.self, Content.self, Resource.self, Retract.self,
+            ]),
+        ]
     )
 
     /// Runs the command, mapping Parley's errors to one line on stderr

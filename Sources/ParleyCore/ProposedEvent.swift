@@ -18,6 +18,8 @@ public struct ProposedEvent: Sendable, Equatable {
     public var occurredAt: Timestamp?
     /// The stream version the writer saw (0: the stream must not exist yet).
     public var expectedVersion: Int64?
+    /// The payload, validated against its type and in normal form.
+    public let payload: JSONValue
     /// Canonical JSON text of the payload, an object.
     public let data: String
     /// Canonical JSON text of the free-form metadata object, if any.
@@ -44,13 +46,23 @@ public struct ProposedEvent: Sendable, Equatable {
             throw invalid("actor", "must be a member handle such as \"mia@marketing\": 1 to 200 characters, no spaces (got \(Self.quoted(actor)))")
         }
         guard case .object = data else { throw invalid("data", "must be a JSON object, got \(data.kindName)") }
+        let spec = EventCatalogue.spec(type)!
+        let payload: JSONValue
+        do {
+            payload = try spec.validate(data: data)
+            try spec.validate(stream: stream, data: payload)
+        } catch {
+            var error = error
+            error.line = line
+            throw error
+        }
         if let meta, case .object = meta {} else if let meta {
             throw invalid("meta", "must be a JSON object, got \(meta.kindName)")
         }
         if let expectedVersion, expectedVersion < 0 {
             throw invalid("expected_version", "must be 0 or more (0: the stream must not exist yet), got \(expectedVersion)")
         }
-        let dataText = data.canonicalText
+        let dataText = payload.canonicalText
         let metaText = meta?.canonicalText
         let size = dataText.utf8.count + (metaText?.utf8.count ?? 0)
         guard size <= Self.maximumPayloadBytes else {
@@ -62,6 +74,7 @@ public struct ProposedEvent: Sendable, Equatable {
         self.actor = actor
         self.occurredAt = occurredAt
         self.expectedVersion = expectedVersion
+        self.payload = payload
         self.data = dataText
         self.meta = metaText
         self.line = line
@@ -112,7 +125,22 @@ public struct ProposedEvent: Sendable, Equatable {
             }
             occurredAt = time
         }
-        guard let data = envelope["data"], data != .null else { throw invalid("data", "is required (a JSON object)") }
+        guard var data = envelope["data"], data != .null else { throw invalid("data", "is required (a JSON object)") }
+        // An event exported by an older Parley carries its payload's schema: bring it up to date.
+        if let schema = envelope["schema"], schema != .null {
+            guard let number = schema.integerValue, let known = Int(exactly: number) else {
+                throw invalid("schema", "must be a whole number, got \(schema.kindName)")
+            }
+            if EventCatalogue.schema(of: type) != nil {
+                do {
+                    data = try Upcasters.upcast(type: type, schema: known, data: data)
+                } catch {
+                    var error = error
+                    error.line = line
+                    throw error
+                }
+            }
+        }
         let meta = envelope["meta"].flatMap { $0 == .null ? nil : $0 }
         var expectedVersion: Int64?
         if let value = envelope["expected_version"], value != .null {

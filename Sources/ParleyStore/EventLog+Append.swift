@@ -28,13 +28,14 @@ extension EventLog {
 
     /// Appends events as one all-or-nothing batch and returns what was stored.
     ///
-    /// - Throws: ``StoreError`` (`versionConflict`, `idConflict`, …); then
-    ///   nothing of the batch is written.
+    /// - Parameter policy: the rules to enforce (see ``RulePolicy``).
+    /// - Throws: ``StoreError`` (`versionConflict`, `idConflict`,
+    ///   `ruleViolation`, …); then nothing of the batch is written.
     @discardableResult
-    public func append(_ events: [ProposedEvent]) throws -> [AppendOutcome] {
+    public func append(_ events: [ProposedEvent], policy: RulePolicy = .everything) throws -> [AppendOutcome] {
         var outcomes: [AppendOutcome] = []
         var iterator = events.makeIterator()
-        try append(from: { iterator.next() }, onEvent: { outcomes.append($0) })
+        try append(from: { iterator.next() }, policy: policy, onEvent: { outcomes.append($0) })
         return outcomes
     }
 
@@ -46,43 +47,91 @@ extension EventLog {
     /// and its hash. An event whose id is already stored with the same
     /// content is not written again (``AppendOutcome/alreadyRecorded(_:)``).
     /// `expected_version` is checked against the stream as it stands when
-    /// the event is reached, events earlier in the batch included.
+    /// the event is reached, events earlier in the batch included; so are
+    /// the rules of `policy`.
     ///
     /// - Parameters:
     ///   - next: yields the next event; an error it throws (an
     ///     ``InvalidEvent``, say) rolls the whole batch back and is rethrown.
+    ///   - policy: the rules to enforce (see ``RulePolicy``).
     ///   - onEvent: told of each event as it is stored; it is not yet
     ///     committed, and the batch may still roll back.
     /// - Throws: what `next` threw, or ``StoreError``. Nothing is written.
     @discardableResult
     public func append(
         from next: () throws -> ProposedEvent?,
+        policy: RulePolicy = .everything,
         onEvent: (AppendOutcome) throws -> Void = { _ in }
     ) throws -> AppendSummary {
+        try inWriteTransaction { db in
+            let session = try AppendSession(db, policy: policy)
+            while let proposed = try next() {
+                try onEvent(try session.append(proposed))
+            }
+            return session.summary
+        }
+    }
+
+    /// Decides and appends in one transaction: `decide` reads the log as it
+    /// stands (no other writer can change it until the commit) and returns
+    /// the events to append, which are then checked by `policy` like any
+    /// other. This is how commands are run: two people racing cannot both win.
+    ///
+    /// - Throws: what `decide` threw, or ``StoreError``. Nothing is written.
+    public func execute(
+        policy: RulePolicy = .everything,
+        _ decide: (LogReader) throws -> [ProposedEvent]
+    ) throws -> [AppendOutcome] {
+        try inWriteTransaction { db in
+            let session = try AppendSession(db, policy: policy)
+            let events = try decide(LogReader(db: db))
+            return try events.map { try session.append($0) }
+        }
+    }
+
+    private func inWriteTransaction<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.writeWithoutTransaction { db in
-                var summary = AppendSummary()
+                var result: T?
                 try db.inTransaction(.immediate) {
-                    summary = try appendBatch(db, next: next, onEvent: onEvent)
+                    result = try body(db)
                     return .commit
                 }
-                return summary
+                return result!
             }
         } catch let error as InvalidEvent {
             throw error
+        } catch let error as RuleViolation {
+            throw StoreError(.ruleViolation, error.message, line: error.line)
         } catch {
             throw StoreError(mapping: error, path: path)
         }
     }
+}
 
-    private func appendBatch(
-        _ db: Database,
-        next: () throws -> ProposedEvent?,
-        onEvent: (AppendOutcome) throws -> Void
-    ) throws -> AppendSummary {
-        var summary = AppendSummary()
-        let recordedAt = Timestamp.now()
-        var previousHash = HashChain.genesis
+/// One batch being appended inside a write transaction: the head of the
+/// chain, the prepared statements, and what is known of the streams the
+/// batch touched.
+final class AppendSession {
+    private let db: Database
+    private let policy: RulePolicy
+    private let recordedAt = Timestamp.now()
+    private var previousHash = HashChain.genesis
+    private var nextPosition: Int64
+    private let insert: RawStatement
+    private let streamVersion: RawStatement
+    /// Stream versions (payload-only policy: no history needed).
+    private var versions: [String: Int64] = [:]
+    /// Stream histories (rules need them); dropped when large, and then
+    /// read again, since the transaction sees its own rows.
+    private var histories: [String: [RecordedEvent]] = [:]
+    private var membersExist: Bool?
+    private var scratch: [UInt8] = []
+    private(set) var summary = EventLog.AppendSummary()
+
+    init(_ db: Database, policy: RulePolicy) throws {
+        self.db = db
+        self.policy = policy
         var lastPosition: Int64 = 0
         if let head = try Row.fetchOne(db, sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1") {
             lastPosition = head[0]
@@ -91,84 +140,175 @@ extension EventLog {
         // AUTOINCREMENT remembers positions ever used, even ones removed
         // behind the log's back: never hand them out again.
         let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0
-        var nextPosition = max(lastPosition, sequence) + 1
-
-        let insert = try RawStatement(db, cached: """
+        nextPosition = max(lastPosition, sequence) + 1
+        insert = try RawStatement(db, cached: """
             INSERT INTO events (position, id, stream, version, type, actor, occurred_at, recorded_at, schema, data, meta, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let streamVersion = try RawStatement(db, cached: "SELECT max(version) FROM events WHERE stream = ?")
-        var versions: [String: Int64] = [:]
-        var scratch: [UInt8] = []
+        streamVersion = try RawStatement(db, cached: "SELECT max(version) FROM events WHERE stream = ?")
+    }
 
-        /// The stored event with the proposal's id, if it is the same event
-        /// (an idempotent retry); an error if the id holds other content.
-        func alreadyStored(_ proposed: ProposedEvent) throws -> RecordedEvent? {
-            guard let id = proposed.id, let stored = try Self.fetchEvent(db, id: id) else { return nil }
-            guard proposed.isSameContent(as: stored) else {
-                throw StoreError(.idConflict, "event id \(id) is already recorded at position \(stored.position) (\(stored.type) on \(stored.stream)) with different content; give a new id, or resend the stored event unchanged", line: proposed.line)
-            }
-            return stored
+    /// Checks and appends one event (or recognises it as already stored).
+    func append(_ proposed: ProposedEvent) throws -> EventLog.AppendOutcome {
+        // A retry with an expected version must be recognised before the
+        // version check; otherwise the id is checked only if the insert
+        // meets it in the unique index (the common case pays nothing).
+        if proposed.id != nil, proposed.expectedVersion != nil, let stored = try alreadyStored(proposed) {
+            summary.alreadyRecorded += 1
+            return .alreadyRecorded(stored)
         }
-
-        while let proposed = try next() {
-            // A retry with an expected version must be recognised before the
-            // version check; otherwise the id is checked only if the insert
-            // meets it in the unique index (the common case pays nothing).
-            if proposed.id != nil, proposed.expectedVersion != nil, let stored = try alreadyStored(proposed) {
-                summary.alreadyRecorded += 1
-                try onEvent(.alreadyRecorded(stored))
-                continue
-            }
-            let current: Int64
-            if let known = versions[proposed.stream] {
-                current = known
-            } else {
-                streamVersion.bind(1, proposed.stream)
-                _ = try streamVersion.step()
-                current = streamVersion.int64(0)
-                streamVersion.reset()
-            }
-            if let expected = proposed.expectedVersion, expected != current {
-                let actual = current == 0 ? "does not exist yet" : "is at version \(current)"
-                throw StoreError(.versionConflict, "stream \(proposed.stream) \(actual), you expected version \(expected) — someone else wrote to it first; re-read it and retry", line: proposed.line)
-            }
-            var event = RecordedEvent(
-                position: nextPosition, id: proposed.id ?? EventID.v7(at: recordedAt),
-                stream: proposed.stream, version: current + 1, type: proposed.type, actor: proposed.actor,
-                occurredAt: proposed.occurredAt ?? recordedAt, recordedAt: recordedAt,
-                schema: EventCatalogue.schema(of: proposed.type) ?? 1,
-                data: proposed.data, meta: proposed.meta, hash: [])
-            event.hash = HashChain.hash(previous: previousHash, event: event, scratch: &scratch)
-            insert.bind(1, event.position)
-            insert.bind(2, blob: event.id.bytes)
-            insert.bind(3, event.stream)
-            insert.bind(4, event.version)
-            insert.bind(5, event.type)
-            insert.bind(6, event.actor)
-            insert.bind(7, event.occurredAt.microseconds)
-            insert.bind(8, event.recordedAt.microseconds)
-            insert.bind(9, Int64(event.schema))
-            insert.bind(10, event.data)
-            insert.bind(11, event.meta)
-            insert.bind(12, blob: event.hash)
+        let history = policy.needsHistory ? try self.history(of: proposed.stream) : nil
+        let current = try history.map { $0.last?.version ?? 0 } ?? version(of: proposed.stream)
+        if let expected = proposed.expectedVersion, expected != current {
+            let actual = current == 0 ? "does not exist yet" : "is at version \(current)"
+            throw StoreError(.versionConflict, "stream \(proposed.stream) \(actual), you expected version \(expected) — someone else wrote to it first; re-read it and retry", line: proposed.line)
+        }
+        if let history {
+            let context = EventRules.Context(
+                stream: history,
+                actor: proposed.stream == "member/\(proposed.actor)" ? history : try self.history(of: "member/\(proposed.actor)"),
+                membersExist: try membersExistSoFar())
             do {
-                _ = try insert.step()
-                insert.reset()
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                insert.reset()
-                guard let stored = try alreadyStored(proposed) else { throw error }
-                summary.alreadyRecorded += 1
-                try onEvent(.alreadyRecorded(stored))
-                continue
+                try EventRules.check(proposed, in: context, policy: policy)
+            } catch {
+                // A retry of an event already stored is not a second verdict.
+                if let stored = try alreadyStored(proposed) {
+                    summary.alreadyRecorded += 1
+                    return .alreadyRecorded(stored)
+                }
+                throw error
             }
-            previousHash = event.hash
-            versions[event.stream] = event.version
-            nextPosition += 1
-            summary.appended += 1
-            summary.positions = (summary.positions?.lowerBound ?? event.position)...event.position
-            try onEvent(.appended(event))
         }
-        return summary
+        var event = RecordedEvent(
+            position: nextPosition, id: proposed.id ?? EventID.v7(at: recordedAt),
+            stream: proposed.stream, version: current + 1, type: proposed.type, actor: proposed.actor,
+            occurredAt: proposed.occurredAt ?? recordedAt, recordedAt: recordedAt,
+            schema: EventCatalogue.schema(of: proposed.type) ?? 1,
+            data: proposed.data, meta: proposed.meta, hash: [])
+        event.hash = HashChain.hash(previous: previousHash, event: event, scratch: &scratch)
+        insert.bind(1, event.position)
+        insert.bind(2, blob: event.id.bytes)
+        insert.bind(3, event.stream)
+        insert.bind(4, event.version)
+        insert.bind(5, event.type)
+        insert.bind(6, event.actor)
+        insert.bind(7, event.occurredAt.microseconds)
+        insert.bind(8, event.recordedAt.microseconds)
+        insert.bind(9, Int64(event.schema))
+        insert.bind(10, event.data)
+        insert.bind(11, event.meta)
+        insert.bind(12, blob: event.hash)
+        do {
+            _ = try insert.step()
+            insert.reset()
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            insert.reset()
+            guard let stored = try alreadyStored(proposed) else { throw error }
+            summary.alreadyRecorded += 1
+            return .alreadyRecorded(stored)
+        }
+        previousHash = event.hash
+        if history != nil {
+            histories[event.stream, default: []].append(event)
+            if event.type == "member.joined" { membersExist = true }
+        } else {
+            versions[event.stream] = event.version
+        }
+        nextPosition += 1
+        summary.appended += 1
+        summary.positions = (summary.positions?.lowerBound ?? event.position)...event.position
+        return .appended(event)
+    }
+
+    /// The stored event with the proposal's id, if it is the same event
+    /// (an idempotent retry); an error if the id holds other content.
+    private func alreadyStored(_ proposed: ProposedEvent) throws -> RecordedEvent? {
+        guard let id = proposed.id, let stored = try EventLog.fetchEvent(db, id: id) else { return nil }
+        guard proposed.isSameContent(as: stored) else {
+            throw StoreError(.idConflict, "event id \(id) is already recorded at position \(stored.position) (\(stored.type) on \(stored.stream)) with different content; give a new id, or resend the stored event unchanged", line: proposed.line)
+        }
+        return stored
+    }
+
+    private func version(of stream: String) throws -> Int64 {
+        if let known = versions[stream] { return known }
+        streamVersion.bind(1, stream)
+        defer { streamVersion.reset() }
+        _ = try streamVersion.step()
+        return streamVersion.int64(0)
+    }
+
+    private func history(of stream: String) throws -> [RecordedEvent] {
+        if let known = histories[stream] { return known }
+        if histories.count >= 50_000 { histories.removeAll(keepingCapacity: true) }
+        let events = try EventLog.streamEvents(db, stream)
+        histories[stream] = events
+        return events
+    }
+
+    private func membersExistSoFar() throws -> Bool {
+        if let membersExist { return membersExist }
+        let found = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE stream >= 'member/' AND stream < 'member0' AND type = 'member.joined')") ?? false
+        membersExist = found
+        return found
+    }
+}
+
+/// Read access to the log inside ``EventLog/execute(policy:_:)``, for
+/// commands that must look before they write.
+public struct LogReader {
+    let db: Database
+
+    /// The events of `stream` so far, in version order.
+    public func history(of stream: String) throws -> [RecordedEvent] {
+        try EventLog.streamEvents(db, stream)
+    }
+
+    /// The event with `id`, if any.
+    public func event(id: EventID) throws -> RecordedEvent? {
+        try EventLog.fetchEvent(db, id: id)
+    }
+
+    /// The next free number for ids like `T-3` in streams `kind/PREFIX-n`:
+    /// one more than the highest in use.
+    public func nextNumber(kind: String, prefix: String) throws -> Int {
+        let start = "\(kind)/\(prefix)-"
+        let highest = try Int.fetchOne(db, sql: """
+            SELECT max(CAST(substr(stream, ?) AS INTEGER)) FROM events
+            WHERE stream >= ? AND stream < ? AND substr(stream, ?) GLOB '[0-9]*'
+            """, arguments: [start.count + 1, start, start + "\u{10FFFF}", start.count + 1]) ?? 0
+        return highest + 1
+    }
+
+    /// The next free action-item number (`A-12`), across all meetings.
+    public func nextActionNumber() throws -> Int {
+        let highest = try Int.fetchOne(db, sql: """
+            SELECT max(CAST(substr(json_extract(item.value, '$.action'), 3) AS INTEGER))
+            FROM events, json_each(events.data, '$.action_items') AS item
+            WHERE events.stream >= 'meeting/' AND events.stream < 'meeting0' AND events.type = 'meeting.held'
+              AND json_extract(item.value, '$.action') GLOB 'A-[0-9]*'
+            """) ?? 0
+        return highest + 1
+    }
+
+    /// The stream of the meeting that set action item `action`, if any.
+    public func meetingStream(ofAction action: String) throws -> String? {
+        try String.fetchOne(db, sql: """
+            SELECT events.stream FROM events, json_each(events.data, '$.action_items') AS item
+            WHERE events.stream >= 'meeting/' AND events.stream < 'meeting0' AND events.type = 'meeting.held'
+              AND json_extract(item.value, '$.action') = ?
+            ORDER BY events.position LIMIT 1
+            """, arguments: [action])
+    }
+}
+
+extension EventLog {
+    static func streamEvents(_ db: Database, _ stream: String) throws -> [RecordedEvent] {
+        let statement = try RawStatement(db, cached: "SELECT \(columns) FROM events WHERE stream = ? ORDER BY version")
+        defer { statement.reset() }
+        statement.bind(1, stream)
+        var events: [RecordedEvent] = []
+        while try statement.step() { events.append(try statement.event()) }
+        return events
     }
 }

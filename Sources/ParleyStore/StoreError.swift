@@ -18,6 +18,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case versionConflict = "version-conflict"
         /// An id reused for different content.
         case idConflict = "id-conflict"
+        /// A membership, team or state rule of the practice refused the event.
+        case ruleViolation = "rule-violation"
         /// No event at that position or with that id.
         case notFound = "not-found"
         /// Anything else SQLite or the file system reported.

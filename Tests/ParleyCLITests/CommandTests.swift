@@ -10,7 +10,7 @@ import Testing
         #expect(try w.ok("init").stdout.contains("is up to date"))
         let input = try w.file("e.jsonl", [leadLine("L-1"), leadLine("L-2"), leadLine("L-1", type: "lead.accepted", actor: "sam@sales")]
             .joined(separator: "\n") + "\n")
-        let recorded = try w.ok("record", input)
+        let recorded = try w.ok("record", "--import", input)
         #expect(recorded.stdout == """
                   1  lead/L-1@1  lead.sent
                   2  lead/L-2@1  lead.sent
@@ -22,7 +22,8 @@ import Testing
         let rows = log.stdout.split(separator: "\n")
         #expect(rows.count == 4)
         #expect(rows[0].hasPrefix("    POS  WHEN (UTC)"))
-        #expect(rows[3].contains("2026-01-05 09:30  sam@sales") && rows[3].contains("lead.accepted") && rows[3].contains("source=webinar"))
+        #expect(rows[3].contains("2026-01-05 09:30  sam@sales") && rows[3].contains("lead.accepted"))
+        #expect(rows[1].contains("source=webinar"))
 
         let json = try w.ok("log", "--stream", "lead/L-1", "--json").stdout.split(separator: "\n")
         #expect(json.count == 2)
@@ -34,7 +35,7 @@ import Testing
 
         let shown = try w.ok("show", "3").stdout
         #expect(shown.contains("stream       lead/L-1  (version 2)"))
-        #expect(shown.contains("\"source\": \"webinar\""))
+        #expect(shown.contains("data         {\n               \"lead\": \"L-1\"\n             }"))
         let id = try #require(first["id"]?.stringValue)
         #expect(try w.ok("show", id, "--json").stdout == String(json[0]) + "\n")
 
@@ -48,7 +49,7 @@ import Testing
     @Test func recordsFromStandardInputAndPrintsJSON() throws {
         let w = try Workspace()
         try w.ok("init")
-        let result = try w.ok("record", "-", "--json", stdin: leadLine("L-9"))
+        let result = try w.ok("record", "--import", "-", "--json", stdin: leadLine("L-9"))
         let stored = try JSONValue.parse(result.stdout)
         #expect(stored["stream"] == .string("lead/L-9"))
         #expect(stored["position"] == .integer(1))
@@ -68,16 +69,16 @@ import Testing
     @Test func badInputNamesLineAndFieldExitsTwoAndWritesNothing() throws {
         let w = try Workspace()
         try w.ok("init")
-        try w.ok("record", try w.file("one.jsonl", leadLine("L-0")))
+        try w.ok("record", "--import", try w.file("one.jsonl", leadLine("L-0")))
         var lines = (1...50).map { leadLine("L-\($0)") }
         lines[36] = lines[36].replacingOccurrences(of: "2026-01-05T09:30:00Z", with: "2026-01-05 9:30")
-        let result = try w.run("record", try w.file("bad.jsonl", lines.joined(separator: "\n")))
+        let result = try w.run("record", "--import", try w.file("bad.jsonl", lines.joined(separator: "\n")))
         #expect(result.status == 2)
         #expect(result.stderr == "parley: error: invalid event, nothing written: line 37: field \"occurred_at\": not an RFC 3339 time with a zone, such as \"2026-01-05T09:30:00Z\" (got \"2026-01-05 9:30\")\n")
         #expect(result.stdout.isEmpty)
         #expect(try w.ok("log", "--json").stdout.split(separator: "\n").count == 1)
 
-        let json = try w.run("record", try w.file("bad2.jsonl", "{\"stream\": \"lead/L-1\"}"), "--json")
+        let json = try w.run("record", "--import", try w.file("bad2.jsonl", "{\"stream\": \"lead/L-1\"}"), "--json")
         #expect(json.status == 2)
         let error = try JSONValue.parse(json.stderr)
         #expect(error["error"]?["line"] == .integer(1))
@@ -88,8 +89,8 @@ import Testing
     @Test func aStaleExpectedVersionExitsThreeAndWritesNothing() throws {
         let w = try Workspace()
         try w.ok("init")
-        try w.ok("record", "-", stdin: leadLine("L-1") + "\n" + leadLine("L-1", type: "lead.accepted"))
-        let result = try w.run("record", "-", stdin: leadLine("L-2") + "\n" + leadLine("L-1", type: "lead.converted", extra: #","expected_version":1"#))
+        try w.ok("record", "--import", "-", stdin: leadLine("L-1") + "\n" + leadLine("L-1", type: "lead.accepted"))
+        let result = try w.run("record", "--import", "-", stdin: leadLine("L-2") + "\n" + leadLine("L-1", type: "lead.converted", extra: #","expected_version":1"#))
         #expect(result.status == 3)
         #expect(result.stderr == "parley: error: line 2: stream lead/L-1 is at version 2, you expected version 1 — someone else wrote to it first; re-read it and retry (nothing written)\n")
         #expect(try w.ok("verify", "--json").stdout.contains("\"events\":2"))
@@ -100,11 +101,11 @@ import Testing
         try w.ok("init")
         let id = EventID.v7().description
         let file = try w.file("e.jsonl", leadLine("L-1", extra: #","id":"\#(id)""#) + "\n" + leadLine("L-2", extra: #","id":"\#(EventID.v7())""#))
-        try w.ok("record", file)
-        let again = try w.ok("record", file)
+        try w.ok("record", "--import", file)
+        let again = try w.ok("record", "--import", file)
         #expect(again.stdout.contains("1  lead/L-1@1  lead.sent  (already recorded)"))
         #expect(again.stdout.hasSuffix("recorded 0 events; 2 already recorded, not written again\n"))
-        let changed = try w.run("record", "-", stdin: leadLine("L-7", extra: #","id":"\#(id)""#))
+        let changed = try w.run("record", "--import", "-", stdin: leadLine("L-7", extra: #","id":"\#(id)""#))
         #expect(changed.status == 3)
         #expect(changed.stderr.contains("event id \(id) is already recorded at position 1"))
     }
@@ -131,14 +132,14 @@ import Testing
         #expect(notFound.status == 6)
         #expect(notFound.stderr.contains("no event at position 42"))
         #expect(try w.run("log", "--since", "last week").status == 64)
-        let help = try w.ok("record", "--help").stdout
+        let help = try w.ok("record", "--import", "--help").stdout
         #expect(help.contains("expected_version") && help.contains("Examples:"))
     }
 
     @Test func logFiltersAndFollows() throws {
         let w = try Workspace()
         try w.ok("init")
-        try w.ok("record", "-", stdin: [leadLine("L-1"), leadLine("L-2"), leadLine("L-1", type: "lead.rejected", actor: "sam@sales")].joined(separator: "\n"))
+        try w.ok("record", "--import", "-", stdin: [leadLine("L-1"), leadLine("L-2"), leadLine("L-1", type: "lead.rejected", actor: "sam@sales")].joined(separator: "\n"))
         func positions(_ arguments: String...) throws -> [Int64] {
             let result = try Workspace.finish(try w.start(["log", "--json"] + arguments))
             return try result.stdout.split(separator: "\n").map { try JSONValue.parse(String($0))["position"]?.integerValue ?? -1 }
@@ -155,7 +156,7 @@ import Testing
     @Test func verifyNamesTheFirstBadPositionAndExitsFour() throws {
         let w = try Workspace()
         try w.ok("init")
-        try w.ok("record", "-", stdin: (1...20).map { leadLine("L-\($0)") }.joined(separator: "\n"))
+        try w.ok("record", "--import", "-", stdin: (1...20).map { leadLine("L-\($0)") }.joined(separator: "\n"))
         try tamper(w.db, "DROP TRIGGER events_refuse_update; UPDATE events SET actor = 'eve@marketing' WHERE position = 13")
         let result = try w.run("verify")
         #expect(result.status == 4)

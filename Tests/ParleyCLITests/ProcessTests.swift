@@ -25,14 +25,16 @@ func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, v
     @Test func twoWritersAtOnceLoseNothingAndNeverSeeALock() throws {
         let w = try Workspace()
         try w.ok("init")
-        // Both writers append to the same 100 streams, so they contend for versions too.
+        // 100 leads, then both writers append feedback to the same 100 streams,
+        // so they contend for versions too.
+        try w.ok("record", "--import", "-", stdin: (0..<100).map { leadLine("L-\($0)") }.joined(separator: "\n"))
         func file(_ writer: Int) throws -> String {
             try w.file("writer\(writer).jsonl", (0..<5_000).map { n in
-                leadLine("L-\(n % 100)", type: n < 100 ? "lead.sent" : "lead.feedback", actor: "w\(writer)@marketing")
+                leadLine("L-\(n % 100)", type: "lead.feedback", actor: "w\(writer)@sales")
             }.joined(separator: "\n"))
         }
         let files = [try file(1), try file(2)]
-        let writers = try files.map { try w.start(["record", $0, "--batch-size", "50", "--quiet"]) }
+        let writers = try files.map { try w.start(["record", "--import", $0, "--batch-size", "50", "--quiet"]) }
         let results = try writers.map(Workspace.finish)
         for result in results {
             #expect(result.status == 0, "\(result.stderr)")
@@ -41,15 +43,15 @@ func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, v
             #expect(result.stdout.hasPrefix("recorded 5000 events"))
         }
         let events = try storedEvents(w.db)
-        #expect(events.count == 10_000)
-        #expect(events.map(\.position) == Array(1...10_000))
+        #expect(events.count == 10_100)
+        #expect(events.map(\.position) == Array(1...10_100))
         var versions: [String: [Int64]] = [:]
         for event in events { versions[event.stream, default: []].append(event.version) }
         #expect(versions.count == 100)
         for (stream, list) in versions {
             #expect(list == Array(1...Int64(list.count)), "versions of \(stream) are not contiguous")
         }
-        #expect(versions.values.map(\.count).reduce(0, +) == 10_000)
+        #expect(versions.values.map(\.count).reduce(0, +) == 10_100)
         try w.ok("verify")
     }
 
@@ -69,7 +71,7 @@ func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, v
         var killedMidway = 0
         var rng = SystemRandomNumberGenerator()
         for attempt in 1...4 {
-            let started = try w.start(["record", big, "--quiet"])
+            let started = try w.start(["record", "--import", big, "--quiet"])
             // A random moment within the first seconds of a debug build's import.
             usleep(UInt32.random(in: 200_000...2_500_000, using: &rng))
             kill(started.0.processIdentifier, SIGKILL)
@@ -79,7 +81,7 @@ func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, v
             #expect(count == expected, "attempt \(attempt): the log holds \(count) events, expected none or all of the batch (\(expected))")
             try w.ok("verify")
             // The next record works, on a log recovered from the crash.
-            try w.ok("record", "-", "--quiet", stdin: leadLine("after-\(attempt)"))
+            try w.ok("record", "--import", "-", "--quiet", stdin: leadLine("after-\(attempt)"))
             expected += 1
         }
         #expect(killedMidway > 0, "no kill landed while the import ran; the test proved nothing")
@@ -89,9 +91,9 @@ func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, v
     @Test func aLongReadDoesNotBlockAWriter() throws {
         let w = try Workspace()
         try w.ok("init")
-        try w.ok("record", try w.file("base.jsonl", (0..<30_000).map { leadLine("R-\($0)") }.joined(separator: "\n")), "--quiet")
+        try w.ok("record", "--import", try w.file("base.jsonl", (0..<30_000).map { leadLine("R-\($0)") }.joined(separator: "\n")), "--quiet")
         let reader = try w.start(["log", "--json"])
-        let writer = try w.run("record", "-", "--quiet", stdin: leadLine("W-1"))
+        let writer = try w.run("record", "--import", "-", "--quiet", stdin: leadLine("W-1"))
         #expect(writer.status == 0, "\(writer.stderr)")
         let read = try Workspace.finish(reader)
         #expect(read.status == 0)

@@ -94,7 +94,13 @@ struct Workspace {
     }
 }
 
-/// One lead.sent event as a JSON line.
+/// One lead event as a JSON line, with the payload its type needs.
 func leadLine(_ lead: String, type: String = "lead.sent", actor: String = "mia@marketing", extra: String = "") -> String {
-    #"{"stream":"lead/\#(lead)","type":"\#(type)","actor":"\#(actor)","occurred_at":"2026-01-05T09:30:00Z","data":{"lead":"\#(lead)","source":"webinar"}\#(extra)}"#
+    let more = switch type {
+    case "lead.sent": #","source":"webinar""#
+    case "lead.rejected": #","reason":"not-a-fit""#
+    case "lead.feedback": #","rating":3"#
+    default: ""
+    }
+    return #"{"stream":"lead/\#(lead)","type":"\#(type)","actor":"\#(actor)","occurred_at":"2026-01-05T09:30:00Z","data":{"lead":"\#(lead)"\#(more)}\#(extra)}"#
 }

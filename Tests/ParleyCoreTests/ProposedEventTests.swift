@@ -68,12 +68,12 @@ func envelope(_ overrides: [String: JSONValue?] = [:]) -> JSONValue {
     @Test func refusesAPayloadOverTheLimit() throws {
         let big = String(repeating: "x", count: ProposedEvent.maximumPayloadBytes)
         #expect {
-            try ProposedEvent(envelope: envelope(["data": .object(["comment": .string(big)])]))
+            try ProposedEvent(envelope: envelope(["data": .object(["lead": .string("L-1042"), "source": .string("webinar"), "attributes": .object(["note": .string(big)])])]))
         } throws: { error in
             (error as? InvalidEvent)?.reason.contains("at most 65536 bytes") == true
         }
-        let fits = String(repeating: "x", count: ProposedEvent.maximumPayloadBytes - 20)
-        _ = try ProposedEvent(envelope: envelope(["data": .object(["comment": .string(fits)])]))
+        let fits = String(repeating: "x", count: ProposedEvent.maximumPayloadBytes - 100)
+        _ = try ProposedEvent(envelope: envelope(["data": .object(["lead": .string("L-1042"), "source": .string("webinar"), "attributes": .object(["note": .string(fits)])])]))
     }
 }
 

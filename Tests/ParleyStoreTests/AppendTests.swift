@@ -8,7 +8,7 @@ import Testing
     @Test(arguments: LogKind.allCases)
     func assignsPositionsVersionsAndAChainedHash(kind: LogKind) throws {
         let log = try makeLog(kind)
-        let outcomes = try log.append([try lead("L-1"), try lead("L-2"), try lead("L-1", "lead.accepted", actor: "sam@sales")])
+        let outcomes = try log.add([try lead("L-1"), try lead("L-2"), try lead("L-1", "lead.accepted", actor: "sam@sales")])
         let events = outcomes.map(\.event)
         #expect(events.map(\.position) == [1, 2, 3])
         #expect(events.map(\.version) == [1, 1, 2])
@@ -21,24 +21,24 @@ import Testing
     @Test(arguments: LogKind.allCases)
     func rejectsAppendWhenExpectedVersionIsStale(kind: LogKind) throws {
         let log = try makeLog(kind)
-        try log.append([try lead("L-7"), try lead("L-7", "lead.accepted"), try lead("L-7", "lead.feedback")])
+        try log.add([try lead("L-7"), try lead("L-7", "lead.accepted"), try lead("L-7", "lead.feedback")])
         #expect {
-            try log.append([try lead("L-8"), try lead("L-7", "lead.converted", expected: 1, line: 2)])
+            try log.add([try lead("L-8"), try lead("L-7", "lead.converted", expected: 1, line: 2)])
         } throws: { error in
             guard let error = error as? StoreError else { return false }
             return error.code == .versionConflict && error.line == 2
                 && error.message.contains("stream lead/L-7 is at version 3, you expected version 1")
         }
         #expect(try log.head().count == 3, "nothing of the failed batch is written, L-8 included")
-        try log.append([try lead("L-7", "lead.converted", expected: 3)])
+        try log.add([try lead("L-7", "lead.converted", expected: 3)])
         #expect {
-            try log.append([try lead("L-9", expected: 1)])
+            try log.add([try lead("L-9", expected: 1)])
         } throws: { ($0 as? StoreError)?.message.contains("stream lead/L-9 does not exist yet") == true }
     }
 
     @Test func expectedVersionCountsEventsEarlierInTheSameBatch() throws {
         let log = try makeLog(.inMemory)
-        try log.append([try lead("L-1", expected: 0), try lead("L-1", "lead.accepted", expected: 1)])
+        try log.add([try lead("L-1", expected: 0), try lead("L-1", "lead.accepted", expected: 1)])
         #expect(try log.streamVersions(prefix: "lead/") == ["lead/L-1": 2])
     }
 
@@ -46,9 +46,9 @@ import Testing
     func resendingTheSameIdAndContentWritesNothing(kind: LogKind) throws {
         let log = try makeLog(kind)
         let id = EventID.v7()
-        let first = try log.append([try lead("L-1", eventID: id, expected: 0)])
+        let first = try log.add([try lead("L-1", eventID: id, expected: 0)])
         // A retry after a lost answer: same id, same content, even the now-stale expected version.
-        let retry = try log.append([try lead("L-1", eventID: id, expected: 0), try lead("L-2")])
+        let retry = try log.add([try lead("L-1", eventID: id, expected: 0), try lead("L-2")])
         #expect(retry[0] == .alreadyRecorded(first[0].event))
         #expect(retry[1].event.position == 2)
         #expect(try log.head().count == 2)
@@ -58,9 +58,9 @@ import Testing
     func refusesTheSameIdWithDifferentContent(kind: LogKind) throws {
         let log = try makeLog(kind)
         let id = EventID.v7()
-        try log.append([try lead("L-1", eventID: id)])
+        try log.add([try lead("L-1", eventID: id)])
         #expect {
-            try log.append([try lead("L-2"), try lead("L-1", eventID: id, data: ["source": .string("referral")], line: 2)])
+            try log.add([try lead("L-2"), try lead("L-1", eventID: id, data: ["source": .string("referral")], line: 2)])
         } throws: { error in
             guard let error = error as? StoreError else { return false }
             return error.code == .idConflict && error.line == 2 && error.message.contains("\(id)")
@@ -71,7 +71,7 @@ import Testing
     @Test(arguments: [LogKind.inMemory, .diskPool])
     func aBatchIsAllOrNothing(kind: LogKind) throws {
         let log = try makeLog(kind)
-        try log.append([try lead("L-0")])
+        try log.add([try lead("L-0")])
         var n = 0
         #expect {
             try log.append(from: {
@@ -79,17 +79,17 @@ import Testing
                 guard n <= 10_000 else { return nil }
                 if n == 4711 { throw InvalidEvent(line: n, field: "data.score", reason: "must be 0 to 100") }
                 return try lead("L-\(n)", line: n)
-            })
+            }, policy: .payloadOnly)
         } throws: { ($0 as? InvalidEvent)?.line == 4711 }
         #expect(try log.head() == (1, 1))
         // The log is usable afterwards and positions continue from 2.
-        #expect(try log.append([try lead("L-1")])[0].event.position == 2)
+        #expect(try log.add([try lead("L-1")])[0].event.position == 2)
     }
 
     @Test(arguments: LogKind.allCases)
     func triggersRefuseUpdateAndDelete(kind: LogKind) throws {
         let log = try makeLog(kind)
-        try log.append([try lead("L-1")])
+        try log.add([try lead("L-1")])
         for sql in ["UPDATE events SET actor = 'eve@sales'", "DELETE FROM events"] {
             #expect {
                 try log.tamper(sql)
@@ -102,7 +102,7 @@ import Testing
 
     @Test func theSchemaHoldsEvenAgainstRawInserts() throws {
         let log = try makeLog(.inMemory)
-        try log.append([try lead("L-1")])
+        try log.add([try lead("L-1")])
         let badRows = [
             "INSERT INTO events VALUES (NULL, x'00', 'lead/L-2', 1, 'lead.sent', 'a@b', 0, 0, 1, '{}', NULL, zeroblob(32))",
             "INSERT INTO events VALUES (NULL, randomblob(16), 'lead/L-1', 1, 'lead.sent', 'a@b', 0, 0, 1, '{}', NULL, zeroblob(32))",
@@ -127,10 +127,12 @@ import Testing
 
     @Test func readsFilterByStreamTypeActorTimeAndPosition() throws {
         let log = try makeLog(.inMemory)
-        try log.append([
+        try log.add([
             try lead("L-1"), try lead("L-2"), try lead("L-1", "lead.accepted", actor: "sam@sales"),
             try ProposedEvent(stream: "tension/T-1", type: "tension.flagged", actor: "sam@sales",
-                              occurredAt: Timestamp(rfc3339: "2026-02-01T00:00:00Z"), data: .object(["tension": .string("T-1")])),
+                              occurredAt: Timestamp(rfc3339: "2026-02-01T00:00:00Z"),
+                              data: .object(["tension": .string("T-1"), "title": .string("Slow follow-up"),
+                                             "severity": .string("low"), "category": .string("sla")])),
         ])
         func positions(_ filter: EventLog.Filter) throws -> [Int64] {
             var found: [Int64] = []

@@ -33,7 +33,13 @@ func makeLog(_ kind: LogKind) throws -> EventLog {
 
 func lead(_ id: String, _ type: String = "lead.sent", actor: String = "mia@marketing", eventID: EventID? = nil,
           expected: Int64? = nil, data: [String: JSONValue] = [:], line: Int? = nil) throws -> ProposedEvent {
-    var payload: [String: JSONValue] = ["lead": .string(id), "source": .string("webinar")]
+    var payload: [String: JSONValue] = ["lead": .string(id)]
+    switch type {
+    case "lead.sent": payload["source"] = .string("webinar")
+    case "lead.rejected": payload["reason"] = .string("not-a-fit")
+    case "lead.feedback": payload["rating"] = .integer(3)
+    default: break
+    }
     for (key, value) in data { payload[key] = value }
     return try ProposedEvent(id: eventID, stream: "lead/\(id)", type: type, actor: actor,
                              occurredAt: Timestamp(rfc3339: "2026-01-05T09:30:00Z"), data: .object(payload),
@@ -41,6 +47,12 @@ func lead(_ id: String, _ type: String = "lead.sent", actor: String = "mia@marke
 }
 
 extension EventLog {
+    /// Appends checking payloads only: these tests are about the log, not the practice's rules.
+    @discardableResult
+    func add(_ events: [ProposedEvent]) throws -> [AppendOutcome] {
+        try append(events, policy: .payloadOnly)
+    }
+
     func all() throws -> [RecordedEvent] {
         var events: [RecordedEvent] = []
         try self.events { events.append($0); return true }

@@ -9,7 +9,7 @@ import Testing
 @Suite struct VerifyTests {
     private func logWithTenEvents(_ kind: LogKind = .diskPool) throws -> EventLog {
         let log = try makeLog(kind)
-        try log.append((1...10).map { try lead("L-\($0 % 4)", data: ["score": .integer(Int64($0))]) })
+        try log.add((1...10).map { try lead("L-\($0 % 4)", data: ["score": .integer(Int64($0))]) })
         #expect(try log.verify().isSound)
         return log
     }
@@ -80,7 +80,7 @@ import Testing
         #expect(report.problems.contains { $0.kind == .truncated })
         // Positions are never reused, even after such a cut.
         try log.tamper("CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'x'); END; CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'x'); END;")
-        #expect(try log.append([try lead("L-9")])[0].event.position == 11)
+        #expect(try log.add([try lead("L-9")])[0].event.position == 11)
     }
 
     @Test func namesDroppedTriggersEvenWhenNoRowChanged() throws {

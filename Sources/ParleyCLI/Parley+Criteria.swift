@@ -1,0 +1,105 @@
+import ArgumentParser
+import ParleyCore
+import ParleyStore
+
+extension Parley {
+    struct Criteria: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change the lead criteria (the MQL definition) and sign versions off.",
+            discussion: """
+                Each change makes the next version; each team agrees to a version once.
+
+                Examples:
+                  parley criteria change --rules "title>=manager AND employees>=50" --rationale "fewer students" --as mia@marketing
+                  parley criteria agree 4 --as sam@sales
+                  parley criteria agree 4 --team sales --as lee@mgmt
+                """,
+            subcommands: [Change.self, Agree.self]
+        )
+
+        struct Change: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Record a new version of the lead criteria.")
+            @Option(help: "The rules a lead must meet.") var rules: String
+            @Option(help: "Why the change.") var rationale: String?
+            @OptionGroup var options: RecordingOptions
+
+            func run() throws {
+                try options.record { reader, actor in
+                    let history = StreamHistory(try reader.history(of: "criteria/mql"), stream: "criteria/mql")
+                    let next = history.criteria.currentVersion + 1
+                    return [try options.event(CriteriaChanged(version: next, rules: rules, rationale: rationale), actor: actor,
+                                              expectedVersion: history.all.last?.version ?? 0)]
+                }
+            }
+        }
+
+        struct Agree: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "A team signs a criteria version off.")
+            @Argument(help: ArgumentHelp("The criteria version.", valueName: "version")) var version: Int64
+            @Option(help: "The team agreeing (default: your own).") var team: String?
+            @OptionGroup var options: RecordingOptions
+
+            func run() throws {
+                try options.record { reader, actor in
+                    let member = MemberState(try reader.history(of: "member/\(actor)"))
+                    let agreeing = team ?? member.team ?? "?"
+                    return [try options.event(CriteriaAgreed(version: version, team: agreeing), actor: actor)]
+                }
+            }
+        }
+    }
+
+    struct SLA: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sla",
+            abstract: "Set the service level agreement between the teams.",
+            discussion: """
+                Examples:
+                  parley sla set --follow-up-hours 24 --feedback-within-days 7 --monthly-mql-target 400 --as lee@mgmt
+                """,
+            subcommands: [SetSLA.self]
+        )
+
+        struct SetSLA: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "set", abstract: "Record the SLA now in force.")
+            @Option(help: "Hours sales has to give a verdict on a lead.") var followUpHours: Int64
+            @Option(help: "Days sales has to give feedback on a lead.") var feedbackWithinDays: Int64?
+            @Option(help: "MQLs marketing delivers a month.") var monthlyMqlTarget: Int64?
+            @OptionGroup var options: RecordingOptions
+
+            func run() throws {
+                try options.record { _, actor in
+                    [try options.event(SLASet(followUpHours: followUpHours, feedbackWithinDays: feedbackWithinDays,
+                                              monthlyMqlTarget: monthlyMqlTarget), actor: actor)]
+                }
+            }
+        }
+    }
+
+    struct Goal: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set shared goals for the teams.",
+            discussion: """
+                Examples:
+                  parley goal set pipeline-q1 --metric conversions --target 120 --period 2026-Q1 --teams marketing,sales --as lee@mgmt
+                """,
+            subcommands: [SetGoal.self]
+        )
+
+        struct SetGoal: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "set", abstract: "Record a shared goal.")
+            @Argument(help: ArgumentHelp("The goal's id, e.g. pipeline-q1.", valueName: "goal")) var goal: String
+            @Option(help: "What is measured.") var metric: String
+            @Option(help: "The target.") var target: Double
+            @Option(help: "The period: 2026-Q1, 2026-03, …") var period: String
+            @Option(help: ArgumentHelp("Teams sharing it, comma separated.", valueName: "teams")) var teams: [String] = []
+            @OptionGroup var options: RecordingOptions
+
+            func run() throws {
+                try options.record { _, actor in
+                    [try options.event(GoalSet(goal: goal, metric: metric, target: target, period: period, teams: commaList(teams)), actor: actor)]
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+import ArgumentParser
+import ParleyCore
+import ParleyStore
+
+extension Parley {
+    struct Meeting: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record joint meetings, their decisions and action items.",
+            discussion: """
+                Parley gives the meeting an id (M-1, …) and each action item one (A-1, …).
+
+                Examples:
+                  parley meeting hold --title "Weekly pipeline sync" --attendee mia@marketing --attendee sam@sales \\
+                      --decision "Webinar leads need a company email" \\
+                      --action "sam@sales:Call back all March webinar leads:2026-04-01" --as lee@mgmt
+                """,
+            subcommands: [Hold.self]
+        )
+
+        struct Hold: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Record a meeting held.")
+            @Option(help: "What the meeting was.") var title: String
+            @Option(name: .customLong("attendee"), help: ArgumentHelp("Someone who attended (repeatable).", valueName: "handle"))
+            var attendees: [String] = []
+            @Option(help: "The agenda.") var agenda: String?
+            @Option(name: .customLong("decision"), help: ArgumentHelp("A decision taken (repeatable).", valueName: "text"))
+            var decisions: [String] = []
+            @Option(name: .customLong("action"), help: ArgumentHelp("An action item, owner:text[:due] (repeatable).", valueName: "owner:text:due"))
+            var actions: [String] = []
+            @Option(help: ArgumentHelp("Give the id yourself instead of the next M-n.", valueName: "id")) var id: String?
+            @OptionGroup var options: RecordingOptions
+
+            func validate() throws {
+                if attendees.isEmpty { throw ValidationError("name who attended with --attendee HANDLE (repeatable)") }
+                for action in actions where action.split(separator: ":", omittingEmptySubsequences: false).count < 2 {
+                    throw ValidationError("--action takes owner:text[:due], e.g. \"sam@sales:Call back the webinar leads:2026-04-01\"; got '\(action)'")
+                }
+            }
+
+            func run() throws {
+                try options.record { reader, actor in
+                    let meeting = try assignedID(id, kind: "meeting", prefix: "M", reader: reader)
+                    var number = try reader.nextActionNumber()
+                    let items = actions.map { text -> MeetingHeld.ActionItem in
+                        var parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                        let owner = parts.removeFirst()
+                        // A due date or time is the part after the last ':' that reads as one.
+                        var due: String?
+                        if parts.count > 1, let last = parts.last, TimeArgument(argument: last) != nil || TimeArgument(argument: parts.suffix(3).joined(separator: ":")) != nil {
+                            if TimeArgument(argument: last) != nil {
+                                due = parts.removeLast()
+                            } else {
+                                due = parts.suffix(3).joined(separator: ":")
+                                parts.removeLast(3)
+                            }
+                        }
+                        defer { number += 1 }
+                        return MeetingHeld.ActionItem(action: "A-\(number)", owner: owner, text: parts.joined(separator: ":"), due: due)
+                    }
+                    let payload = MeetingHeld(meeting: meeting, title: title, attendees: attendees, agenda: agenda,
+                                              decisions: decisions.isEmpty ? nil : decisions, actionItems: items.isEmpty ? nil : items)
+                    return [try options.event(payload, actor: actor, expectedVersion: 0)]
+                }
+            }
+        }
+    }
+
+    struct Action: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Complete action items from meetings.",
+            discussion: """
+                Examples:
+                  parley action complete A-12 --note "all 40 called back" --as sam@sales
+                """,
+            subcommands: [Complete.self]
+        )
+
+        struct Complete: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Mark an action item done.")
+            @Argument(help: ArgumentHelp("The action item, e.g. A-12.", valueName: "action")) var action: String
+            @Option(help: "How it went.") var note: String?
+            @OptionGroup var options: RecordingOptions
+
+            func run() throws {
+                try options.record { reader, actor in
+                    guard let stream = try reader.meetingStream(ofAction: action) else {
+                        throw CLIFailure(.notFound, code: "not-found", "no meeting has an action item \(action); `parley log --type meeting.held` lists them")
+                    }
+                    return [try options.event(ActionCompleted(action: action, note: note), actor: actor, stream: stream)]
+                }
+            }
+        }
+    }
+
+    struct Content: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sales asks marketing for content; marketing delivers it.",
+            discussion: """
+                Parley gives each request an id (C-1, …).
+
+                Examples:
+                  parley content request --topic "ROI one-pager for CFOs" --lead L-1042 --needed-by 2026-04-10 --as sam@sales
+                  parley content deliver C-5 --title "ROI for CFOs" --link https://wiki.example.com/roi --as mia@marketing
+                """,
+            subcommands: [Request.self, Deliver.self]
+        )
+
+        struct Request: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Ask for content.")
+            @Option(help: "What is needed.") var topic: String
+            @Option(help: "The lead it is for.") var lead: String?
+            @Option(help: ArgumentHelp("When it is needed (a date or time).", valueName: "date")) var neededBy: String?
+            @Option(help: ArgumentHelp("Give the id yourself instead of the next C-n.", valueName: "id")) var id: String?
+            @OptionGroup var options: RecordingOptions
+
+            func run() throws {
+                try options.record { reader, actor in
+                    let request = try assignedID(id, kind: "content", prefix: "C", reader: reader)
+                    return [try options.event(ContentRequested(request: request, topic: topic, lead: lead, neededBy: neededBy),
+                                              actor: actor, expectedVersion: 0)]
+                }
+            }
+        }
+
+        struct Deliver: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Deliver requested content.")
+            @Argument(help: ArgumentHelp("The request, e.g. C-5.", valueName: "request")) var request: String
+            @Option(help: "What was delivered.") var title: String?
+            @Option(help: "Where it is.") var link: String?
+            @OptionGroup var options: RecordingOptions
+
+            func run() throws {
+                try options.record { _, actor in
+                    [try options.event(ContentDelivered(request: request, title: title, link: link), actor: actor)]
+                }
+            }
+        }
+    }
+
+    struct Resource: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Share resources in the knowledge base, and record their use.",
+            discussion: """
+                Parley gives each resource an id (R-1, …).
+
+                Examples:
+                  parley resource share --title "Ideal customer profile" --link https://wiki.example.com/icp --team marketing --kind guide --as mia@marketing
+                  parley resource use R-2 --lead L-1042 --note "used in the first call" --as sam@sales
+                """,
+            subcommands: [Share.self, Use.self]
+        )
+
+        struct Share: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Share a resource.")
+            @Option(help: "Its title.") var title: String
+            @Option(help: "Where it is.") var link: String
+            @Option(help: "The team that made it.") var team: String
+            @Option(help: "What kind: case study, battle card, …") var kind: String?
+            @Option(help: ArgumentHelp("Give the id yourself instead of the next R-n.", valueName: "id")) var id: String?
+            @OptionGroup var options: RecordingOptions
+
+            func run() throws {
+                try options.record { reader, actor in
+                    let resource = try assignedID(id, kind: "resource", prefix: "R", reader: reader)
+                    return [try options.event(ResourceShared(resource: resource, title: title, link: link, team: team, kind: kind),
+                                              actor: actor, expectedVersion: 0)]
+                }
+            }
+        }
+
+        struct Use: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Record that a resource was used.")
+            @Argument(help: ArgumentHelp("The resource, e.g. R-2.", valueName: "resource")) var resource: String
+            @Option(help: "The lead it was used with.") var lead: String?
+            @Option(help: "How.") var note: String?
+            @OptionGroup var options: RecordingOptions
+
+            func run() throws {
+                try options.record { _, actor in [try options.event(ResourceUsed(resource: resource, lead: lead, note: note), actor: actor)] }
+            }
+        }
+    }
+
+    struct Retract: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct a mistake: the event stays in the log but no longer counts.",
+            discussion: """
+                Examples:
+                  parley retract 0190f1c2-7e4b-7c3a-9d2e-5b8f0a1c2d3e --reason "wrong lead id" --as sam@sales
+                """
+        )
+
+        @Argument(help: ArgumentHelp("The id of the event to retract (see `parley log --json`).", valueName: "event-id"))
+        var target: String
+        @Option(help: "Why.") var reason: String
+        @OptionGroup var options: RecordingOptions
+
+        func validate() throws {
+            if EventID(target) == nil { throw ValidationError("'\(target)' is not an event id (a UUID, as `parley log --json` shows)") }
+        }
+
+        func run() throws {
+            try options.record { reader, actor in
+                guard let event = try reader.event(id: EventID(target)!) else {
+                    throw CLIFailure(.notFound, code: "not-found", "no event with id \(target)")
+                }
+                return [try options.event(EventRetracted(target: target, reason: reason), actor: actor, stream: event.stream)]
+            }
+        }
+    }
+}

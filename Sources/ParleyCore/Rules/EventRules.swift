@@ -1,0 +1,196 @@
+/// The practice's rules, written once: every path that records an event
+/// (the commands, `parley record`, imports, later the server) checks it
+/// here, against the history of its stream and of its actor, inside the
+/// store's write transaction.
+///
+/// The functions are pure: same history, same verdict.
+public enum EventRules {
+    /// Everything the rules need to judge one event.
+    public struct Context {
+        /// The events of the event's stream so far, in version order.
+        public var stream: [RecordedEvent]
+        /// The events of `member/<actor>` so far.
+        public var actor: [RecordedEvent]
+        /// Whether any member has joined yet (the first may add themselves).
+        public var membersExist: Bool
+
+        public init(stream: [RecordedEvent], actor: [RecordedEvent], membersExist: Bool) {
+            self.stream = stream
+            self.actor = actor
+            self.membersExist = membersExist
+        }
+    }
+
+    /// Checks `event` under `policy`.
+    ///
+    /// - Throws: ``RuleViolation`` naming the rule and who may do it.
+    public static func check(_ event: ProposedEvent, in context: Context, policy: RulePolicy) throws(RuleViolation) {
+        do {
+            let actor = MemberState(context.actor)
+            if policy.membership {
+                try checkMembership(event, actor: actor, membersExist: context.membersExist, bootstrap: policy.bootstrap)
+            }
+            let history = StreamHistory(context.stream)
+            if policy.teams {
+                try checkTeam(event, actor: actor, history: history)
+            }
+            if policy.state {
+                try checkState(event, history: history)
+            }
+        } catch {
+            var error = error
+            error.line = event.line
+            throw error
+        }
+    }
+
+    // MARK: - Membership
+
+    static func checkMembership(_ event: ProposedEvent, actor: MemberState, membersExist: Bool, bootstrap: Bool) throws(RuleViolation) {
+        if event.type == "member.joined", !membersExist || bootstrap { return }
+        if actor.isActive { return }
+        if let left = actor.left {
+            throw RuleViolation(.membership, "\(event.actor) left on \(left.rfc3339) and may no longer record events; record as a current member with --as")
+        }
+        throw RuleViolation(.membership, "\(event.actor) is not a member; add them first with `parley member add \(event.actor) --name \"…\" --team …`, or record as a member with --as")
+    }
+
+    // MARK: - Teams
+
+    /// Who may record which type, when not everyone may.
+    static let teamOf: [String: (team: String, doing: String)] = [
+        "lead.sent": ("marketing", "send leads"),
+        "criteria.changed": ("marketing", "change the lead criteria"),
+        "lead.accepted": ("sales", "accept leads"),
+        "lead.rejected": ("sales", "reject leads"),
+        "lead.feedback": ("sales", "give feedback on leads"),
+    ]
+
+    static func checkTeam(_ event: ProposedEvent, actor: MemberState, history: StreamHistory) throws(RuleViolation) {
+        let team = actor.team ?? "no team"
+        if let rule = teamOf[event.type], team != rule.team {
+            throw RuleViolation(.team, "only \(rule.team) members may \(rule.doing); \(event.actor) is in \(team) — ask a \(rule.team) member, or record as one with --as")
+        }
+        switch event.type {
+        case "tension.resolved" where history.tension.escalated && team != "management":
+            throw RuleViolation(.team, "tension \(history.id) is escalated: only management may resolve it; \(event.actor) is in \(team)")
+        case "criteria.agreed":
+            let agreeing = event.payload["team"]?.stringValue ?? ""
+            if agreeing != team && team != "management" {
+                throw RuleViolation(.team, "\(event.actor) is in \(team) and cannot agree for \(agreeing); a \(agreeing) member (or management) must agree")
+            }
+        default:
+            break
+        }
+    }
+
+    // MARK: - State
+
+    static func checkState(_ event: ProposedEvent, history: StreamHistory) throws(RuleViolation) {
+        let data = event.payload
+        let id = history.id
+        func refuse(_ message: String) -> RuleViolation { RuleViolation(.state, message) }
+        func by(_ event: RecordedEvent) -> String { "by \(event.actor) on \(event.occurredAt.rfc3339)" }
+
+        switch event.type {
+        case "member.joined":
+            if let joined = history.member.joined, history.member.left == nil {
+                throw refuse("\(id) is already a member (joined \(by(joined))); use `parley member move` to change team")
+            }
+        case "member.left", "member.moved":
+            guard history.member.isActive else { throw refuse("\(id) is not a current member") }
+            if event.type == "member.moved", let team = data["team"]?.stringValue, team == history.member.team {
+                throw refuse("\(id) is already in \(team)")
+            }
+
+        case "lead.sent":
+            if let sent = history.lead.sent, !history.lead.recycled {
+                throw refuse("lead \(id) was already sent \(by(sent)); recycle it before sending it again")
+            }
+        case let type where type.hasPrefix("lead."):
+            guard history.lead.sent != nil else {
+                throw refuse("there is no lead \(id) in the log; it must be sent first (`parley lead send \(id) --source …`)")
+            }
+            switch type {
+            case "lead.accepted", "lead.rejected":
+                if let verdict = history.lead.verdict {
+                    throw refuse("lead \(id) was already \(verdict.type == "lead.accepted" ? "accepted" : "rejected") \(by(verdict)); a lead gets one verdict (retract it to correct a mistake)")
+                }
+            case "lead.converted", "lead.lost":
+                if let outcome = history.lead.outcome {
+                    throw refuse("lead \(id) was already \(outcome.type == "lead.converted" ? "converted" : "lost") \(by(outcome))")
+                }
+            default:
+                break
+            }
+
+        case "criteria.changed":
+            let version = data["version"]?.integerValue ?? 0
+            let current = history.criteria.currentVersion
+            guard version == current + 1 else {
+                throw refuse("criteria versions go up by one: the current version is \(current), so the next is \(current + 1), not \(version)")
+            }
+        case "criteria.agreed":
+            let version = data["version"]?.integerValue ?? 0
+            let team = data["team"]?.stringValue ?? ""
+            guard history.criteria.versions.contains(version) else {
+                throw refuse("there is no criteria version \(version); the versions are \(history.criteria.versions.sorted().map(String.init).joined(separator: ", ").ifEmpty("none yet"))")
+            }
+            if let agreed = history.criteria.agreements[version]?[team] {
+                throw refuse("\(team) already agreed to criteria version \(version) \(by(agreed))")
+            }
+
+        case "tension.flagged":
+            if let flagged = history.tension.flagged {
+                throw refuse("tension \(id) already exists (flagged \(by(flagged)))")
+            }
+        case let type where type.hasPrefix("tension."):
+            guard history.tension.flagged != nil else { throw refuse("there is no tension \(id); flag it first with `parley tension flag`") }
+            switch type {
+            case "tension.escalated":
+                if let resolved = history.tension.resolved { throw refuse("tension \(id) was resolved \(by(resolved)); only an open tension can be escalated (reopen it first)") }
+            case "tension.resolved":
+                if let resolved = history.tension.resolved { throw refuse("tension \(id) was already resolved \(by(resolved))") }
+            case "tension.reopened":
+                if history.tension.resolved == nil { throw refuse("tension \(id) is open; only a resolved tension can be reopened") }
+            default:
+                break
+            }
+
+        case "meeting.held":
+            if let held = history.meeting.held { throw refuse("meeting \(id) was already recorded \(by(held))") }
+        case "action.completed":
+            let action = data["action"]?.stringValue ?? ""
+            guard history.meeting.actions.contains(action) else {
+                throw refuse("meeting \(id) has no action item \(action)")
+            }
+            if let done = history.meeting.completed[action] { throw refuse("action \(action) was already completed \(by(done))") }
+
+        case "content.requested":
+            if let requested = history.content.requested { throw refuse("content request \(id) already exists (made \(by(requested)))") }
+        case "content.delivered":
+            guard history.content.requested != nil else { throw refuse("there is no content request \(id)") }
+            if let delivered = history.content.delivered { throw refuse("content request \(id) was already delivered \(by(delivered))") }
+
+        case "resource.shared":
+            if let shared = history.resource.shared { throw refuse("resource \(id) was already shared \(by(shared))") }
+        case "resource.used":
+            guard history.resource.shared != nil else { throw refuse("there is no resource \(id); share it first with `parley resource share`") }
+
+        case "event.retracted":
+            let target = data["target"]?.stringValue.flatMap(EventID.init)
+            guard let target, let retracted = history.all.first(where: { $0.id == target }) else {
+                throw refuse("there is no event \(data["target"]?.stringValue ?? "?") in \(history.stream.isEmpty ? "this stream" : history.stream); a retraction goes to the stream of the event it corrects")
+            }
+            if retracted.type == "event.retracted" { throw refuse("a retraction cannot itself be retracted; record the event again instead") }
+            if let earlier = history.retractions[target] { throw refuse("event \(target) was already retracted \(by(earlier))") }
+
+        default:
+            break
+        }
+    }
+}
+
+extension String {
+    func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
+}

@@ -1,0 +1,137 @@
+/// What the rules need to know about one stream, folded from its events.
+/// Retracted events, and the retractions themselves, no longer count.
+public struct StreamHistory {
+    public let stream: String
+    /// The stream's id: `L-1042` of `lead/L-1042`.
+    public let id: String
+    /// Every event of the stream, retracted or not.
+    public let all: [RecordedEvent]
+    /// Retraction events by the id of the event they retract.
+    public private(set) var retractions: [EventID: RecordedEvent] = [:]
+
+    public struct Lead {
+        public var sent: RecordedEvent?
+        public var recycled = false
+        public var verdict: RecordedEvent?
+        public var outcome: RecordedEvent?
+    }
+
+    public struct Criteria {
+        public var currentVersion: Int64 = 0
+        public var versions: Set<Int64> = []
+        public var agreements: [Int64: [String: RecordedEvent]] = [:]
+    }
+
+    public struct Tension {
+        public var flagged: RecordedEvent?
+        public var resolved: RecordedEvent?
+        public var escalated = false
+    }
+
+    public struct Meeting {
+        public var held: RecordedEvent?
+        public var actions: Set<String> = []
+        public var completed: [String: RecordedEvent] = [:]
+    }
+
+    public struct Content {
+        public var requested: RecordedEvent?
+        public var delivered: RecordedEvent?
+    }
+
+    public struct Resource {
+        public var shared: RecordedEvent?
+    }
+
+    public private(set) var lead = Lead()
+    public private(set) var member = MemberState([])
+    public private(set) var criteria = Criteria()
+    public private(set) var tension = Tension()
+    public private(set) var meeting = Meeting()
+    public private(set) var content = Content()
+    public private(set) var resource = Resource()
+
+    /// Folds `events`, the stream's events in version order.
+    public init(_ events: [RecordedEvent], stream: String? = nil) {
+        all = events
+        self.stream = stream ?? events.first?.stream ?? ""
+        id = self.stream.split(separator: "/", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        for event in events where event.type == "event.retracted" {
+            if let target = event.payload["target"]?.stringValue.flatMap(EventID.init) {
+                retractions[target] = event
+            }
+        }
+        let effective = events.filter { $0.type != "event.retracted" && retractions[$0.id] == nil }
+        member = MemberState(effective)
+        for event in effective {
+            let data = event.payload
+            switch event.type {
+            case "lead.sent": lead = Lead(sent: event)
+            case "lead.recycled": lead.recycled = true; lead.verdict = nil
+            case "lead.accepted", "lead.rejected": if lead.verdict == nil { lead.verdict = event }
+            case "lead.converted", "lead.lost": if lead.outcome == nil { lead.outcome = event }
+            case "criteria.changed":
+                if let version = data["version"]?.integerValue {
+                    criteria.versions.insert(version)
+                    criteria.currentVersion = max(criteria.currentVersion, version)
+                }
+            case "criteria.agreed":
+                if let version = data["version"]?.integerValue, let team = data["team"]?.stringValue,
+                   criteria.agreements[version]?[team] == nil {
+                    criteria.agreements[version, default: [:]][team] = event
+                }
+            case "tension.flagged": tension.flagged = event
+            case "tension.escalated": tension.escalated = true
+            case "tension.resolved": tension.resolved = event
+            case "tension.reopened": tension.resolved = nil; tension.escalated = false
+            case "meeting.held":
+                meeting.held = event
+                if case let .array(items)? = data["action_items"] {
+                    for item in items { if let action = item["action"]?.stringValue { meeting.actions.insert(action) } }
+                }
+            case "action.completed":
+                if let action = data["action"]?.stringValue, meeting.completed[action] == nil { meeting.completed[action] = event }
+            case "content.requested": content.requested = event
+            case "content.delivered": if content.delivered == nil { content.delivered = event }
+            case "resource.shared": resource.shared = event
+            default: break
+            }
+        }
+    }
+}
+
+/// A member's standing, folded from their `member/<handle>` stream.
+public struct MemberState {
+    public private(set) var joined: RecordedEvent?
+    public private(set) var left: Timestamp?
+    public private(set) var team: String?
+
+    public var isActive: Bool { joined != nil && left == nil }
+
+    public init(_ events: [RecordedEvent]) {
+        for event in events {
+            switch event.type {
+            case "member.joined":
+                joined = event
+                left = nil
+                team = event.payload["team"]?.stringValue
+            case "member.moved":
+                if let newTeam = event.payload["team"]?.stringValue { team = newTeam }
+            case "member.left":
+                left = event.occurredAt
+            default:
+                break
+            }
+        }
+    }
+}
+
+extension RecordedEvent {
+    /// The payload as a JSON value, upcast to its type's current schema
+    /// (an empty object if the stored text does not parse, which `verify`
+    /// would report).
+    public var payload: JSONValue {
+        guard let value = try? JSONValue.parse(data) else { return .object([]) }
+        return (try? Upcasters.upcast(type: type, schema: schema, data: value)) ?? value
+    }
+}
