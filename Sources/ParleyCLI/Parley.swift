@@ -17,9 +17,16 @@ struct Parley: ParsableCommand {
 
             Start with:
               parley init
-              parley record events.jsonl
+              parley member add mia@marketing --name "Mia Chen" --team marketing --as mia@marketing
+              export PARLEY_ACTOR=mia@marketing
+              parley member add sam@sales --name "Sam Ortiz" --team sales
+              parley lead send L-1042 --source webinar --to sam@sales
+              parley lead reject L-1042 --reason no-budget --as sam@sales
               parley log
               parley verify
+
+            `parley help <command>` shows each command's examples; `parley types` lists the
+            event catalogue; `parley record` appends events written as JSON.
 
             Exit codes: 0 ok, 1 failure, 2 invalid input, 3 conflict (stale
             expected_version, reused id), 4 the log failed verification, 5 the database

@@ -99,13 +99,12 @@ extension EventLog {
                 }
                 return result!
             }
-        } catch let error as InvalidEvent {
-            throw error
         } catch let error as RuleViolation {
             throw StoreError(.ruleViolation, error.message, line: error.line)
-        } catch {
+        } catch let error as DatabaseError {
             throw StoreError(mapping: error, path: path)
         }
+        // Anything else (an invalid event, the caller's own error) passes through as it is.
     }
 }
 
@@ -126,6 +125,8 @@ final class AppendSession {
     /// read again, since the transaction sees its own rows.
     private var histories: [String: [RecordedEvent]] = [:]
     private var membersExist: Bool?
+    /// Members' standing, folded once per batch (refolded when their stream grows).
+    private var members: [String: MemberState] = [:]
     private var scratch: [UInt8] = []
     private(set) var summary = EventLog.AppendSummary()
 
@@ -165,9 +166,7 @@ final class AppendSession {
         }
         if let history {
             let context = EventRules.Context(
-                stream: history,
-                actor: proposed.stream == "member/\(proposed.actor)" ? history : try self.history(of: "member/\(proposed.actor)"),
-                membersExist: try membersExistSoFar())
+                stream: history, actor: try member(proposed.actor), membersExist: try membersExistSoFar())
             do {
                 try EventRules.check(proposed, in: context, policy: policy)
             } catch {
@@ -211,6 +210,7 @@ final class AppendSession {
         if history != nil {
             histories[event.stream, default: []].append(event)
             if event.type == "member.joined" { membersExist = true }
+            if event.stream.hasPrefix("member/") { members[String(event.stream.dropFirst(7))] = nil }
         } else {
             versions[event.stream] = event.version
         }
@@ -244,6 +244,13 @@ final class AppendSession {
         let events = try EventLog.streamEvents(db, stream)
         histories[stream] = events
         return events
+    }
+
+    private func member(_ handle: String) throws -> MemberState {
+        if let known = members[handle] { return known }
+        let state = MemberState(try history(of: "member/\(handle)"))
+        members[handle] = state
+        return state
     }
 
     private func membersExistSoFar() throws -> Bool {

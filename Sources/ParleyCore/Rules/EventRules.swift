@@ -9,12 +9,12 @@ public enum EventRules {
     public struct Context {
         /// The events of the event's stream so far, in version order.
         public var stream: [RecordedEvent]
-        /// The events of `member/<actor>` so far.
-        public var actor: [RecordedEvent]
+        /// The actor's standing, folded from `member/<actor>`.
+        public var actor: MemberState
         /// Whether any member has joined yet (the first may add themselves).
         public var membersExist: Bool
 
-        public init(stream: [RecordedEvent], actor: [RecordedEvent], membersExist: Bool) {
+        public init(stream: [RecordedEvent], actor: MemberState, membersExist: Bool) {
             self.stream = stream
             self.actor = actor
             self.membersExist = membersExist
@@ -26,11 +26,11 @@ public enum EventRules {
     /// - Throws: ``RuleViolation`` naming the rule and who may do it.
     public static func check(_ event: ProposedEvent, in context: Context, policy: RulePolicy) throws(RuleViolation) {
         do {
-            let actor = MemberState(context.actor)
+            let actor = context.actor
             if policy.membership {
                 try checkMembership(event, actor: actor, membersExist: context.membersExist, bootstrap: policy.bootstrap)
             }
-            let history = StreamHistory(context.stream)
+            let history = StreamHistory(context.stream, stream: event.stream)
             if policy.teams {
                 try checkTeam(event, actor: actor, history: history)
             }

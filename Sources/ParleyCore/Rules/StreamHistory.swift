@@ -64,7 +64,8 @@ public struct StreamHistory {
         let effective = events.filter { $0.type != "event.retracted" && retractions[$0.id] == nil }
         member = MemberState(effective)
         for event in effective {
-            let data = event.payload
+            // Only the types whose fields matter here pay for parsing.
+            var data: JSONValue { event.payload }
             switch event.type {
             case "lead.sent": lead = Lead(sent: event)
             case "lead.recycled": lead.recycled = true; lead.verdict = nil
@@ -86,7 +87,7 @@ public struct StreamHistory {
             case "tension.reopened": tension.resolved = nil; tension.escalated = false
             case "meeting.held":
                 meeting.held = event
-                if case let .array(items)? = data["action_items"] {
+                if case let .array(items)? = event.payload["action_items"] {
                     for item in items { if let action = item["action"]?.stringValue { meeting.actions.insert(action) } }
                 }
             case "action.completed":
