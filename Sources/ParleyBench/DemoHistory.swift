@@ -76,7 +76,11 @@ struct DemoHistory: Sequence, IteratorProtocol {
     /// - Parameters:
     ///   - count: how many events.
     ///   - days: about how many days the history spans.
-    init(count: Int, days: Int = 120, seed: UInt64 = 42, start: Timestamp = Timestamp(rfc3339: "2025-01-06T08:00:00Z")!) {
+    ///   - opening: whether to begin with members joining, the first
+    ///     criteria and the SLA (false when the demo records those through
+    ///     the commands).
+    init(count: Int, days: Int = 120, seed: UInt64 = 42, opening: Bool = true,
+         start: Timestamp = Timestamp(rfc3339: "2025-01-06T08:00:00Z")!) {
         limit = count
         // An episode (a lead, a tension, a meeting) averages about 3.3 events.
         let episodes = Swift.max(1.0, Double(count) / 3.3)
@@ -84,7 +88,7 @@ struct DemoHistory: Sequence, IteratorProtocol {
         random = SeededGenerator(seed: seed)
         time = start
         lastMeeting = start
-        pending = opening()
+        pending = opening ? self.opening() : []
     }
 
     mutating func next() -> String? {

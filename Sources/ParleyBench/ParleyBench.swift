@@ -24,13 +24,15 @@ struct Generate: ParsableCommand {
     @Option(help: "About how many days the history spans.") var days = 120
     @Option(help: "Seed of the generator (same seed, same history).") var seed: UInt64 = 42
     @Option(help: "Output file (default: stdout).") var out: String?
+    @Flag(help: "Leave out the opening (members, first criteria, SLA): the demo records those with commands.")
+    var withoutOpening = false
 
     func run() throws {
-        try writeHistory(count: count, days: days, seed: seed, to: out)
+        try writeHistory(count: count, days: days, seed: seed, opening: !withoutOpening, to: out)
     }
 }
 
-func writeHistory(count: Int, days: Int, seed: UInt64, to path: String?) throws {
+func writeHistory(count: Int, days: Int, seed: UInt64, opening: Bool = true, to path: String?) throws {
     let handle: FileHandle
     if let path {
         guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
@@ -41,7 +43,7 @@ func writeHistory(count: Int, days: Int, seed: UInt64, to path: String?) throws 
         handle = .standardOutput
     }
     var buffer: [UInt8] = []
-    for line in DemoHistory(count: count, days: days, seed: seed) {
+    for line in DemoHistory(count: count, days: days, seed: seed, opening: opening) {
         buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)
         if buffer.count > 1 << 20 {
