@@ -123,7 +123,7 @@ final class AppendSession {
     private var versions: [String: Int64] = [:]
     /// Stream histories (rules need them); dropped when large, and then
     /// read again, since the transaction sees its own rows.
-    private var histories: [String: [RecordedEvent]] = [:]
+    private var histories: [String: StreamHistory] = [:]
     private var membersExist: Bool?
     /// Members' standing, folded once per batch (refolded when their stream grows).
     private var members: [String: MemberState] = [:]
@@ -158,15 +158,13 @@ final class AppendSession {
             summary.alreadyRecorded += 1
             return .alreadyRecorded(stored)
         }
-        let history = policy.needsHistory ? try self.history(of: proposed.stream) : nil
-        let current = try history.map { $0.last?.version ?? 0 } ?? version(of: proposed.stream)
-        if let expected = proposed.expectedVersion, expected != current {
-            let actual = current == 0 ? "does not exist yet" : "is at version \(current)"
-            throw StoreError(.versionConflict, "stream \(proposed.stream) \(actual), you expected version \(expected) — someone else wrote to it first; re-read it and retry", line: proposed.line)
-        }
-        if let history {
-            let context = EventRules.Context(
-                stream: history, actor: try member(proposed.actor), membersExist: try membersExistSoFar())
+        let current: Int64
+        if policy.needsHistory {
+            // Scoped, so the cached history is not shared when the event is folded into it below.
+            let history = try self.history(of: proposed.stream)
+            current = history.version
+            try checkExpectedVersion(proposed, current: current)
+            let context = EventRules.Context(stream: history, actor: try member(proposed.actor), membersExist: try membersExistSoFar())
             do {
                 try EventRules.check(proposed, in: context, policy: policy)
             } catch {
@@ -177,6 +175,9 @@ final class AppendSession {
                 }
                 throw error
             }
+        } else {
+            current = try version(of: proposed.stream)
+            try checkExpectedVersion(proposed, current: current)
         }
         var event = RecordedEvent(
             position: nextPosition, id: proposed.id ?? EventID.v7(at: recordedAt),
@@ -207,8 +208,8 @@ final class AppendSession {
             return .alreadyRecorded(stored)
         }
         previousHash = event.hash
-        if history != nil {
-            histories[event.stream, default: []].append(event)
+        if policy.needsHistory {
+            histories[event.stream]?.append(event)
             if event.type == "member.joined" { membersExist = true }
             if event.stream.hasPrefix("member/") { members[String(event.stream.dropFirst(7))] = nil }
         } else {
@@ -218,6 +219,13 @@ final class AppendSession {
         summary.appended += 1
         summary.positions = (summary.positions?.lowerBound ?? event.position)...event.position
         return .appended(event)
+    }
+
+    private func checkExpectedVersion(_ proposed: ProposedEvent, current: Int64) throws {
+        if let expected = proposed.expectedVersion, expected != current {
+            let actual = current == 0 ? "does not exist yet" : "is at version \(current)"
+            throw StoreError(.versionConflict, "stream \(proposed.stream) \(actual), you expected version \(expected) — someone else wrote to it first; re-read it and retry", line: proposed.line)
+        }
     }
 
     /// The stored event with the proposal's id, if it is the same event
@@ -238,17 +246,17 @@ final class AppendSession {
         return streamVersion.int64(0)
     }
 
-    private func history(of stream: String) throws -> [RecordedEvent] {
+    private func history(of stream: String) throws -> StreamHistory {
         if let known = histories[stream] { return known }
         if histories.count >= 50_000 { histories.removeAll(keepingCapacity: true) }
-        let events = try EventLog.streamEvents(db, stream)
-        histories[stream] = events
-        return events
+        let history = StreamHistory(try EventLog.streamEvents(db, stream), stream: stream)
+        histories[stream] = history
+        return history
     }
 
     private func member(_ handle: String) throws -> MemberState {
         if let known = members[handle] { return known }
-        let state = MemberState(try history(of: "member/\(handle)"))
+        let state = try history(of: "member/\(handle)").member
         members[handle] = state
         return state
     }

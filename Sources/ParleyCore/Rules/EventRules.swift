@@ -7,14 +7,14 @@
 public enum EventRules {
     /// Everything the rules need to judge one event.
     public struct Context {
-        /// The events of the event's stream so far, in version order.
-        public var stream: [RecordedEvent]
+        /// The event's stream so far.
+        public var stream: StreamHistory
         /// The actor's standing, folded from `member/<actor>`.
         public var actor: MemberState
         /// Whether any member has joined yet (the first may add themselves).
         public var membersExist: Bool
 
-        public init(stream: [RecordedEvent], actor: MemberState, membersExist: Bool) {
+        public init(stream: StreamHistory, actor: MemberState, membersExist: Bool) {
             self.stream = stream
             self.actor = actor
             self.membersExist = membersExist
@@ -30,7 +30,7 @@ public enum EventRules {
             if policy.membership {
                 try checkMembership(event, actor: actor, membersExist: context.membersExist, bootstrap: policy.bootstrap)
             }
-            let history = StreamHistory(context.stream, stream: event.stream)
+            let history = context.stream
             if policy.teams {
                 try checkTeam(event, actor: actor, history: history)
             }

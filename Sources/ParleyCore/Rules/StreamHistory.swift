@@ -1,11 +1,14 @@
 /// What the rules need to know about one stream, folded from its events.
 /// Retracted events, and the retractions themselves, no longer count.
-public struct StreamHistory {
+///
+/// A class: the store keeps one per stream a batch touches and folds each
+/// new event into it in place.
+public final class StreamHistory {
     public let stream: String
     /// The stream's id: `L-1042` of `lead/L-1042`.
     public let id: String
     /// Every event of the stream, retracted or not.
-    public let all: [RecordedEvent]
+    public private(set) var all: [RecordedEvent]
     /// Retraction events by the id of the event they retract.
     public private(set) var retractions: [EventID: RecordedEvent] = [:]
 
@@ -56,47 +59,77 @@ public struct StreamHistory {
         all = events
         self.stream = stream ?? events.first?.stream ?? ""
         id = self.stream.split(separator: "/", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
-        for event in events where event.type == "event.retracted" {
+        refold()
+    }
+
+    /// Folds `all` from scratch.
+    private func refold() {
+        retractions = [:]
+        lead = Lead()
+        criteria = Criteria()
+        tension = Tension()
+        meeting = Meeting()
+        content = Content()
+        resource = Resource()
+        for event in all where event.type == "event.retracted" {
             if let target = event.payload["target"]?.stringValue.flatMap(EventID.init) {
                 retractions[target] = event
             }
         }
-        let effective = events.filter { $0.type != "event.retracted" && retractions[$0.id] == nil }
+        let effective = all.filter { $0.type != "event.retracted" && retractions[$0.id] == nil }
         member = MemberState(effective)
-        for event in effective {
-            // Only the types whose fields matter here pay for parsing.
-            var data: JSONValue { event.payload }
-            switch event.type {
-            case "lead.sent": lead = Lead(sent: event)
-            case "lead.recycled": lead.recycled = true; lead.verdict = nil
-            case "lead.accepted", "lead.rejected": if lead.verdict == nil { lead.verdict = event }
-            case "lead.converted", "lead.lost": if lead.outcome == nil { lead.outcome = event }
-            case "criteria.changed":
-                if let version = data["version"]?.integerValue {
-                    criteria.versions.insert(version)
-                    criteria.currentVersion = max(criteria.currentVersion, version)
-                }
-            case "criteria.agreed":
-                if let version = data["version"]?.integerValue, let team = data["team"]?.stringValue,
-                   criteria.agreements[version]?[team] == nil {
-                    criteria.agreements[version, default: [:]][team] = event
-                }
-            case "tension.flagged": tension.flagged = event
-            case "tension.escalated": tension.escalated = true
-            case "tension.resolved": tension.resolved = event
-            case "tension.reopened": tension.resolved = nil; tension.escalated = false
-            case "meeting.held":
-                meeting.held = event
-                if case let .array(items)? = event.payload["action_items"] {
-                    for item in items { if let action = item["action"]?.stringValue { meeting.actions.insert(action) } }
-                }
-            case "action.completed":
-                if let action = data["action"]?.stringValue, meeting.completed[action] == nil { meeting.completed[action] = event }
-            case "content.requested": content.requested = event
-            case "content.delivered": if content.delivered == nil { content.delivered = event }
-            case "resource.shared": resource.shared = event
-            default: break
+        for event in effective { apply(event) }
+    }
+
+    /// The stream's version: that of its last event, 0 when empty.
+    public var version: Int64 { all.last?.version ?? 0 }
+
+    /// Adds the stream's next event. A retraction refolds the stream; any
+    /// other event is folded in as it comes.
+    public func append(_ event: RecordedEvent) {
+        all.append(event)
+        if event.type == "event.retracted" {
+            refold()
+            return
+        }
+        member.apply(event)
+        apply(event)
+    }
+
+    private func apply(_ event: RecordedEvent) {
+        // Only the types whose fields matter here pay for parsing.
+        var data: JSONValue { event.payload }
+        switch event.type {
+        case "lead.sent": lead = Lead(sent: event)
+        case "lead.recycled": lead.recycled = true; lead.verdict = nil
+        case "lead.accepted", "lead.rejected": if lead.verdict == nil { lead.verdict = event }
+        case "lead.converted", "lead.lost": if lead.outcome == nil { lead.outcome = event }
+        case "criteria.changed":
+            if let version = data["version"]?.integerValue {
+                criteria.versions.insert(version)
+                criteria.currentVersion = max(criteria.currentVersion, version)
             }
+        case "criteria.agreed":
+            let payload = data
+            if let version = payload["version"]?.integerValue, let team = payload["team"]?.stringValue,
+               criteria.agreements[version]?[team] == nil {
+                criteria.agreements[version, default: [:]][team] = event
+            }
+        case "tension.flagged": tension.flagged = event
+        case "tension.escalated": tension.escalated = true
+        case "tension.resolved": tension.resolved = event
+        case "tension.reopened": tension.resolved = nil; tension.escalated = false
+        case "meeting.held":
+            meeting.held = event
+            if case let .array(items)? = data["action_items"] {
+                for item in items { if let action = item["action"]?.stringValue { meeting.actions.insert(action) } }
+            }
+        case "action.completed":
+            if let action = data["action"]?.stringValue, meeting.completed[action] == nil { meeting.completed[action] = event }
+        case "content.requested": content.requested = event
+        case "content.delivered": if content.delivered == nil { content.delivered = event }
+        case "resource.shared": resource.shared = event
+        default: break
         }
     }
 }
@@ -110,19 +143,21 @@ public struct MemberState {
     public var isActive: Bool { joined != nil && left == nil }
 
     public init(_ events: [RecordedEvent]) {
-        for event in events {
-            switch event.type {
-            case "member.joined":
-                joined = event
-                left = nil
-                team = event.payload["team"]?.stringValue
-            case "member.moved":
-                if let newTeam = event.payload["team"]?.stringValue { team = newTeam }
-            case "member.left":
-                left = event.occurredAt
-            default:
-                break
-            }
+        for event in events { apply(event) }
+    }
+
+    mutating func apply(_ event: RecordedEvent) {
+        switch event.type {
+        case "member.joined":
+            joined = event
+            left = nil
+            team = event.payload["team"]?.stringValue
+        case "member.moved":
+            if let newTeam = event.payload["team"]?.stringValue { team = newTeam }
+        case "member.left":
+            left = event.occurredAt
+        default:
+            break
         }
     }
 }
