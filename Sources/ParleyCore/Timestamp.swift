@@ -6,11 +6,25 @@ public import Foundation
 /// this form: compact, exact, and ordered like time itself. It reads and
 /// writes RFC 3339 text with an explicit zone; the zone the writer used is
 /// normalised to UTC (the instant is kept, the offset is not).
-public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     public var microseconds: Int64
 
     public init(microseconds: Int64) {
         self.microseconds = microseconds
+    }
+
+    /// Encoded as its RFC 3339 text, as everywhere else in Parley's JSON.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let time = Timestamp(rfc3339: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 time: \(text)"))
+        }
+        self = time
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rfc3339)
     }
 
     public init(_ date: Date) {

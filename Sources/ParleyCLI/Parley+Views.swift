@@ -1,0 +1,235 @@
+import ArgumentParser
+import Foundation
+import ParleyCore
+import ParleyStore
+
+/// The options every view command shares.
+struct ViewOptions: ParsableArguments {
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Show the view as it stood at this time: what had happened by then (RFC 3339 or a date).", valueName: "time"))
+    var asOf: TimeArgument?
+
+    @Option(help: ArgumentHelp("Show what the log knew at this time: events recorded later (backdated ones too) are left out.", valueName: "time"))
+    var knownAt: TimeArgument?
+
+    @Flag(help: "Print the view as JSON.") var json = false
+
+    var window: ReplayWindow { ReplayWindow(asOf: asOf?.timestamp, knownAt: knownAt?.timestamp) }
+
+    /// The view's rows: the persisted view, caught up, or a replay when a
+    /// time is given.
+    func rows<P: Projection>(_ projection: P.Type, prefix: String = "") throws -> [String: P.Row] {
+        let log = try database.open()
+        if !window.isEverything {
+            return try log.replay(P.self, window: window).filter { $0.key.hasPrefix(prefix) }
+        }
+        let progress = ProgressLine("catching up \(P.name)…")
+        try log.catchUp(P.self) { done, _ in progress.update(done) }
+        progress.finish()
+        return try log.rows(P.self, prefix: prefix)
+    }
+}
+
+/// Numbers as the views print them.
+enum Figures {
+    static func percent(_ rate: Double?) -> String { rate.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
+    static func decimal(_ value: Double?, _ digits: Int = 1) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "–" }
+    static func json(_ value: Double?) -> JSONValue { value.map(JSONValue.double) ?? .null }
+    static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> [String] {
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.indices.map { column in
+                let text = row[column]
+                let space = String(repeating: " ", count: widths[column] - text.count)
+                return rightAligned.contains(column) ? space + text : text + space
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+    }
+}
+
+extension Parley {
+    struct Members: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Who is on which team now, and who moved or left.",
+            discussion: """
+                Examples:
+                  parley members
+                  parley members --as-of 2026-01-01 --json
+                """
+        )
+        @OptionGroup var view: ViewOptions
+
+        func run() throws {
+            let members = MembersProjection.directory(try view.rows(MembersProjection.self).values)
+            if view.json {
+                Output.standard.line(JSONValue.array(members.map { member in
+                    .object([
+                        "handle": .string(member.handle), "name": .string(member.name), "team": .string(member.team),
+                        "role": member.role.map(JSONValue.string) ?? .null, "joined_at": .string(member.joinedAt.rfc3339),
+                        "left_at": member.leftAt.map { .string($0.rfc3339) } ?? .null, "active": .bool(member.isActive),
+                        "moves": .array(member.moves.map { .object(["at": .string($0.at.rfc3339), "from": .string($0.from), "to": .string($0.to)]) }),
+                    ])
+                }).canonicalText)
+                return
+            }
+            let rows = members.map { member in
+                [member.handle, member.name, member.team, member.role ?? "", String(member.joinedAt.rfc3339.prefix(10)),
+                 member.leftAt.map { "left " + String($0.rfc3339.prefix(10)) }
+                    ?? member.moves.map { "\($0.from)→\($0.to) \($0.at.rfc3339.prefix(10))" }.joined(separator: ", ")]
+            }
+            for line in Figures.table(["HANDLE", "NAME", "TEAM", "ROLE", "JOINED", "CHANGES"], rows) { Output.standard.line(line) }
+        }
+    }
+
+    struct Roles: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The role matrix: each team's responsibility, KPI and accountability.",
+            discussion: """
+                Examples:
+                  parley roles
+                """
+        )
+        @OptionGroup var view: ViewOptions
+
+        func run() throws {
+            let roles = try view.rows(RolesProjection.self).values.sorted { $0.team < $1.team }
+            if view.json {
+                Output.standard.line(JSONValue.array(roles.map { role in
+                    .object([
+                        "team": .string(role.team), "responsibility": .string(role.responsibility),
+                        "kpi": role.kpi.map(JSONValue.string) ?? .null, "accountable_to": role.accountableTo.map(JSONValue.string) ?? .null,
+                        "defined_by": .string(role.definedBy), "defined_at": .string(role.definedAt.rfc3339),
+                    ])
+                }).canonicalText)
+                return
+            }
+            let rows = roles.map { [$0.team, $0.responsibility, $0.kpi ?? "", $0.accountableTo ?? "", "\($0.definedBy) \($0.definedAt.rfc3339.prefix(10))"] }
+            for line in Figures.table(["TEAM", "RESPONSIBILITY", "KPI", "ACCOUNTABLE TO", "DEFINED"], rows) { Output.standard.line(line) }
+        }
+    }
+
+    struct Quality: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Lead quality per source (or campaign, criteria version, rep, month).",
+            discussion: """
+                For each group: leads sent, accepted, rejected (and why), recycled, the
+                acceptance rate (accepted ÷ judged), feedback ratings, conversions, the
+                conversion rate (converted ÷ sent), revenue, the median hours from sent to
+                verdict (speed-to-lead), sales velocity (revenue a day over the average sales
+                cycle) and the objections heard most.
+
+                Examples:
+                  parley quality
+                  parley quality --by campaign --since 2026-01-01 --until 2026-04-01
+                  parley quality --by criteria --json
+                  parley quality --as-of 2026-03-31
+                """
+        )
+        @Option(name: .customLong("by"), help: "source, campaign, criteria, rep or month.") var dimension = "source"
+
+        var by: LeadQualityProjection.Dimension { LeadQualityProjection.Dimension(rawValue: dimension) ?? .source }
+
+        func validate() throws {
+            if LeadQualityProjection.Dimension(rawValue: dimension) == nil {
+                throw ValidationError("--by takes source, campaign, criteria, rep or month; got '\(dimension)'")
+            }
+        }
+        @Option(help: ArgumentHelp("Only leads sent at or after this time.", valueName: "time")) var since: TimeArgument?
+        @Option(help: ArgumentHelp("Only leads sent before this time.", valueName: "time")) var until: TimeArgument?
+        @OptionGroup var view: ViewOptions
+
+        func run() throws {
+            let lines: [LeadQualityProjection.Line]
+            if since != nil || until != nil {
+                let rows = try view.rows(LeadQualityProjection.self, prefix: "lead/")
+                let leads = rows.values.compactMap { row -> LeadQualityProjection.Lead? in
+                    if case let .lead(lead) = row { return lead }
+                    return nil
+                }
+                lines = LeadQualityProjection.report(leads: leads, by: by, since: since?.timestamp, until: until?.timestamp)
+            } else {
+                lines = LeadQualityProjection.report(try view.rows(LeadQualityProjection.self, prefix: "\(by.rawValue)/"), by: by)
+            }
+            if view.json {
+                Output.standard.line(JSONValue.array(lines.map { line in
+                    .object([
+                        "key": .string(line.key), "sent": .integer(line.group.sent), "accepted": .integer(line.group.accepted),
+                        "rejected": .integer(line.group.rejected),
+                        "rejected_by_reason": .object(line.group.rejectedByReason.mapValues(JSONValue.integer)),
+                        "recycled": .integer(line.group.recycled), "converted": .integer(line.group.converted),
+                        "acceptance_rate": Figures.json(line.acceptanceRate), "conversion_rate": Figures.json(line.conversionRate),
+                        "avg_rating": Figures.json(line.averageRating), "ratings": .integer(line.group.ratings),
+                        "revenue": .double(line.group.revenue), "median_hours_to_verdict": Figures.json(line.medianHoursToVerdict),
+                        "sales_velocity_per_day": Figures.json(line.salesVelocityPerDay),
+                        "top_objections": .array(line.topObjections().map { .object(["objection": .string($0.0), "count": .integer($0.1)]) }),
+                    ])
+                }).canonicalText)
+                return
+            }
+            guard !lines.isEmpty else {
+                note("no leads yet\(since != nil || until != nil ? " in that period" : "")")
+                return
+            }
+            let rows = lines.map { line in
+                [line.key, String(line.group.sent), String(line.group.accepted), String(line.group.rejected),
+                 Figures.percent(line.acceptanceRate), Figures.decimal(line.averageRating), String(line.group.converted),
+                 Figures.percent(line.conversionRate), Figures.decimal(line.medianHoursToVerdict),
+                 String(format: "%.0f", line.group.revenue),
+                 line.group.rejectedByReason.max { ($0.value, $1.key) < ($1.value, $0.key) }.map { "\($0.key) (\($0.value))" } ?? "",
+                 line.topObjections(1).first.map { "\($0.0) (\($0.1))" } ?? ""]
+            }
+            let header = [by.rawValue.uppercased(), "SENT", "ACC", "REJ", "ACC%", "RATING", "CONV", "CONV%", "H→VERDICT", "REVENUE", "TOP REJECTION", "TOP OBJECTION"]
+            for line in Figures.table(header, rows, rightAligned: Set(1...9)) { Output.standard.line(line) }
+        }
+    }
+
+    struct Rebuild: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild views from the events, from scratch.",
+            discussion: """
+                Views catch up by themselves when read; rebuild after changing a projection, or
+                to check a view against the log. A progress bar shows on a terminal.
+
+                Examples:
+                  parley rebuild
+                  parley rebuild quality
+                """
+        )
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: ArgumentHelp("Views to rebuild (default: all): members, roles, quality.", valueName: "view"))
+        var views: [String] = []
+        @Flag(help: "Print the result as JSON.") var json = false
+
+        static var all: [String: (EventLog, (Int, Int) -> Void) throws -> Int] { [
+            MembersProjection.name: { try $0.rebuild(MembersProjection.self, progress: $1) },
+            RolesProjection.name: { try $0.rebuild(RolesProjection.self, progress: $1) },
+            LeadQualityProjection.name: { try $0.rebuild(LeadQualityProjection.self, progress: $1) },
+        ] }
+
+        func validate() throws {
+            for view in views where Self.all[view] == nil {
+                throw ValidationError("unknown view '\(view)'; the views are \(Self.all.keys.sorted().joined(separator: ", "))")
+            }
+        }
+
+        func run() throws {
+            let log = try database.open()
+            var results: [String: JSONValue] = [:]
+            for name in (views.isEmpty ? Self.all.keys.sorted() : views) {
+                let progress = ProgressLine("rebuilding \(name)…")
+                let start = ContinuousClock.now
+                let folded = try Self.all[name]!(log) { done, _ in progress.update(done) }
+                progress.finish()
+                let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
+                if json {
+                    results[name] = .object(["events": .integer(Int64(folded)), "seconds": .double(seconds)])
+                } else {
+                    Output.standard.line(String(format: "rebuilt %@ from %d events in %.2f s", name, folded, seconds))
+                }
+            }
+            if json { Output.standard.line(JSONValue.object(results).canonicalText) }
+        }
+    }
+}
+

@@ -1,0 +1,75 @@
+/// The member directory: who is on which team now, and the history of moves.
+public enum MembersProjection: Projection {
+    public struct Row: Codable, Sendable, Equatable {
+        public struct Move: Codable, Sendable, Equatable {
+            public var at: Timestamp
+            public var from: String
+            public var to: String
+        }
+
+        public var handle: String
+        public var name: String
+        public var team: String
+        public var role: String?
+        public var joinedAt: Timestamp
+        public var leftAt: Timestamp?
+        public var moves: [Move] = []
+
+        public var isActive: Bool { leftAt == nil }
+    }
+
+    public static let name = "members"
+    public static let version = 1
+
+    public static func apply<Rows: ProjectionRows>(_ event: RecordedEvent, to rows: inout Rows) throws where Rows.Row == Row {
+        guard event.stream.hasPrefix("member/") else { return }
+        let handle = String(event.stream.dropFirst("member/".count))
+        let data = event.payload
+        switch event.type {
+        case "member.joined":
+            try rows.set(handle, Row(handle: handle, name: data["name"]?.stringValue ?? handle,
+                                     team: data["team"]?.stringValue ?? "", role: data["role"]?.stringValue,
+                                     joinedAt: event.occurredAt))
+        case "member.moved":
+            guard var row = try rows.row(handle), let team = data["team"]?.stringValue, team != row.team else { return }
+            row.moves.append(Row.Move(at: event.occurredAt, from: row.team, to: team))
+            row.team = team
+            try rows.set(handle, row)
+        case "member.left":
+            guard var row = try rows.row(handle) else { return }
+            row.leftAt = event.occurredAt
+            try rows.set(handle, row)
+        default:
+            break
+        }
+    }
+
+    /// The directory: current members first (by team, then handle), then those who left.
+    public static func directory(_ rows: some Sequence<Row>) -> [Row] {
+        rows.sorted { ($0.isActive ? 0 : 1, $0.team, $0.handle) < ($1.isActive ? 0 : 1, $1.team, $1.handle) }
+    }
+}
+
+/// The role matrix: each team's responsibility, KPI and accountability, as last defined.
+public enum RolesProjection: Projection {
+    public struct Row: Codable, Sendable, Equatable {
+        public var team: String
+        public var responsibility: String
+        public var kpi: String?
+        public var accountableTo: String?
+        public var definedBy: String
+        public var definedAt: Timestamp
+    }
+
+    public static let name = "roles"
+    public static let version = 1
+
+    public static func apply<Rows: ProjectionRows>(_ event: RecordedEvent, to rows: inout Rows) throws where Rows.Row == Row {
+        guard event.type == "role.defined" else { return }
+        let data = event.payload
+        guard let team = data["team"]?.stringValue else { return }
+        try rows.set(team, Row(team: team, responsibility: data["responsibility"]?.stringValue ?? "",
+                               kpi: data["kpi"]?.stringValue, accountableTo: data["accountable_to"]?.stringValue,
+                               definedBy: event.actor, definedAt: event.occurredAt))
+    }
+}
