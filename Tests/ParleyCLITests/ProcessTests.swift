@@ -115,3 +115,66 @@ func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, v
         #expect(try storedEvents(w.db).isEmpty)
     }
 }
+
+/// The views' promises with real processes.
+@Suite(.serialized) struct ViewProcessTests {
+    /// A log of `leads` leads sent, most of them judged and rated.
+    private func bigLog(_ leads: Int) throws -> Workspace {
+        let w = try Workspace()
+        try w.ok("init")
+        var lines: [String] = []
+        lines.reserveCapacity(leads * 3)
+        for n in 0..<leads {
+            lines.append(leadLine("B-\(n)"))
+            if n % 3 != 0 { lines.append(leadLine("B-\(n)", type: n % 3 == 1 ? "lead.accepted" : "lead.rejected", actor: "sam@sales")) }
+            if n % 2 == 0 { lines.append(leadLine("B-\(n)", type: "lead.feedback", actor: "sam@sales")) }
+        }
+        try w.ok("record", "--import", "--quiet", try w.file("big.jsonl", lines.joined(separator: "\n")))
+        return w
+    }
+
+    private func quality(_ w: Workspace) throws -> JSONValue {
+        try JSONValue.parse(try w.ok("quality", "--json").stdout)
+    }
+
+    @Test func aKilledCatchUpLeavesViewAndCheckpointTogether() throws {
+        let w = try bigLog(25_000)
+        var rng = SystemRandomNumberGenerator()
+        var killed = 0
+        for _ in 1...3 {
+            let started = try w.start(["quality", "--json"])
+            usleep(UInt32.random(in: 150_000...1_500_000, using: &rng))
+            kill(started.0.processIdentifier, SIGKILL)
+            if try Workspace.finish(started).signalled { killed += 1 }
+            // What a killed catch-up left: a checkpoint at a chunk's end (or none), never rows past it.
+            let queue = try DatabaseQueue(path: w.db)
+            let position = try queue.read { try Int64.fetchOne($0, sql: "SELECT position FROM view_checkpoints WHERE view = 'quality'") } ?? 0
+            let head = try queue.read { try Int64.fetchOne($0, sql: "SELECT max(position) FROM events") } ?? 0
+            try queue.close()
+            #expect(position == head || position % 5_000 == 0, "checkpoint at \(position)")
+        }
+        #expect(killed > 0, "no kill landed during a catch-up; the test proved nothing")
+        let resumed = try quality(w)
+        try w.ok("rebuild", "quality")
+        #expect(try quality(w) == resumed, "resumed after kills equals rebuilt")
+        #expect(resumed[0]?["sent"] == .integer(25_000))
+    }
+
+    @Test func aLongViewReadDoesNotStopAWriter() throws {
+        let w = try bigLog(15_000)
+        let reader = try w.start(["rebuild", "quality"])
+        usleep(200_000)
+        let writer = try w.run("record", "--import", "-", "--quiet", stdin: leadLine("W-1"))
+        #expect(writer.status == 0, "\(writer.stderr)")
+        let read = try Workspace.finish(reader)
+        #expect(read.status == 0, "\(read.stderr)")
+        #expect(try quality(w)[0]?["sent"] == .integer(15_001))
+    }
+}
+
+extension JSONValue {
+    subscript(index: Int) -> JSONValue? {
+        guard case let .array(items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import GRDB
+import ParleyCore
+import Testing
+@testable import ParleyStore
+
+/// A random but valid history: members, leads from several sources with
+/// verdicts, feedback, reassignments, recycling, outcomes, role
+/// definitions, moves, and retractions of some of it.
+struct RandomHistory {
+    var generator: SeededGenerator
+    var time = Timestamp(rfc3339: "2026-01-05T08:00:00Z")!
+    var leads: [String] = []
+    var events: [RecordedEvent] = []
+
+    init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
+
+    mutating func next(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &generator) }
+    mutating func pick<T>(_ items: [T]) -> T { items[next(0...(items.count - 1))] }
+
+    /// The next `count` events, as proposals (some backdated).
+    mutating func batch(_ count: Int, log: EventLog) throws -> [ProposedEvent] {
+        var batch: [ProposedEvent] = []
+        let reps = ["sam@sales", "zoe@sales", "olivia@sales"]
+        while batch.count < count {
+            time.microseconds += Int64(next(1...240)) * 60_000_000
+            let at = next(0...9) == 0 ? Timestamp(microseconds: time.microseconds - Int64(next(1...30)) * 86_400_000_000) : time
+            switch next(0...19) {
+            case 0:
+                batch.append(try MemberJoined(handle: "m\(next(1...5))@sales", name: "M", team: pick(["sales", "marketing"])).event(actor: "lee@mgmt", occurredAt: at))
+            case 1:
+                batch.append(try RoleDefined(team: pick(["sales", "marketing"]), responsibility: "r\(next(1...9))").event(actor: "lee@mgmt", occurredAt: at))
+            case 2...7:
+                let lead = "L-\(leads.count + 1)"
+                leads.append(lead)
+                batch.append(try LeadSent(lead: lead, source: pick(["webinar", "referral", "paid-search"]), campaign: pick(["q1", "q2", nil]),
+                                          criteriaVersion: Int64(next(1...2)), score: Int64(next(0...100)), assignedTo: pick(reps))
+                    .event(actor: "mia@marketing", occurredAt: at))
+            default:
+                guard !leads.isEmpty else { continue }
+                let lead = pick(leads)
+                let payload: any EventPayload = switch next(0...6) {
+                case 0: LeadAccepted(lead: lead)
+                case 1: LeadRejected(lead: lead, reason: pick(EventCatalogue.rejectReasons))
+                case 2: LeadFeedback(lead: lead, rating: Int64(next(1...5)), objections: [pick(["price", "timing"])])
+                case 3: LeadConverted(lead: lead, amount: Double(next(1...90)) * 100.5, currency: "EUR")
+                case 4: LeadReassigned(lead: lead, to: pick(reps))
+                case 5: LeadRecycled(lead: lead)
+                default: LeadLost(lead: lead)
+                }
+                batch.append(try event(payload, actor: pick(reps), at: at))
+            }
+        }
+        // Now and then, take back one of the events already in the log.
+        if next(0...2) == 0, try log.head().count > 0 {
+            let target = try log.event(at: Int64(next(1...Int(try log.head().lastPosition))))
+            if target.type != "event.retracted" {
+                batch.append(try EventRetracted(target: target.id.description, reason: "mistake").event(actor: "lee@mgmt", stream: target.stream))
+            }
+        }
+        return batch
+    }
+
+    private func event(_ payload: any EventPayload, actor: String, at: Timestamp) throws -> ProposedEvent {
+        try payload.event(actor: actor, occurredAt: at)
+    }
+}
+
+/// SplitMix64, for histories that are random but the same on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension EventLog {
+    /// Every event, in position order.
+    func everything() throws -> [RecordedEvent] { try all() }
+}
+
+@Suite struct ProjectionTests {
+    private func randomLog(seed: UInt64, batches: Int = 30, size: Int = 40, catchUpEachBatch: Bool) throws -> EventLog {
+        let log = try EventLog.create(at: try temporaryFolder().appending(path: "p.db").path).0
+        var history = RandomHistory(seed: seed)
+        for _ in 0..<batches {
+            try log.append(try history.batch(size, log: log), policy: .payloadOnly)
+            if catchUpEachBatch {
+                try log.catchUp(MembersProjection.self)
+                try log.catchUp(RolesProjection.self)
+                try log.catchUp(LeadQualityProjection.self)
+            }
+        }
+        return log
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func caughtUpInStepsEqualsRebuiltEqualsReplayed(seed: UInt64) throws {
+        let log = try randomLog(seed: seed, catchUpEachBatch: true)
+        let events = try log.everything()
+        #expect(events.contains { $0.type == "event.retracted" }, "the history has retractions")
+        let stepwise = (try log.rows(LeadQualityProjection.self), try log.rows(MembersProjection.self), try log.rows(RolesProjection.self))
+        try log.rebuild(LeadQualityProjection.self)
+        try log.rebuild(MembersProjection.self)
+        try log.rebuild(RolesProjection.self)
+        #expect(try log.rows(LeadQualityProjection.self) == stepwise.0)
+        #expect(try log.rows(MembersProjection.self) == stepwise.1)
+        #expect(try log.rows(RolesProjection.self) == stepwise.2)
+        #expect(try LeadQualityProjection.replay(events) == stepwise.0)
+        #expect(try MembersProjection.replay(events) == stepwise.1)
+        #expect(try log.replay(LeadQualityProjection.self, window: ReplayWindow()) == stepwise.0)
+        #expect(!stepwise.0.isEmpty)
+    }
+
+    @Test func theGroupsAreTheSumsOfTheirLeads() throws {
+        let log = try randomLog(seed: 7, catchUpEachBatch: false)
+        try log.catchUp(LeadQualityProjection.self)
+        let rows = try log.rows(LeadQualityProjection.self)
+        let leads = rows.values.compactMap { row -> LeadQualityProjection.Lead? in
+            if case let .lead(lead) = row { return lead }
+            return nil
+        }
+        for dimension in LeadQualityProjection.Dimension.allCases {
+            let persisted = LeadQualityProjection.report(rows, by: dimension)
+            let summed = LeadQualityProjection.report(leads: leads, by: dimension, since: nil, until: nil)
+            #expect(persisted.map(\.key) == summed.map(\.key), "\(dimension)")
+            for (a, b) in zip(persisted, summed) {
+                #expect(a.group.sent == b.group.sent && a.group.accepted == b.group.accepted && a.group.rejected == b.group.rejected
+                        && a.group.converted == b.group.converted && a.group.rejectedByReason == b.group.rejectedByReason
+                        && a.group.verdictMinutes == b.group.verdictMinutes && abs(a.group.revenue - b.group.revenue) < 1e-6,
+                        "\(dimension) \(a.key)")
+            }
+        }
+    }
+
+    @Test func asOfEqualsTheViewOfOnlyWhatHadHappenedByThen() throws {
+        let log = try randomLog(seed: 11, catchUpEachBatch: false)
+        let events = try log.everything()
+        let middle = events[events.count / 2].occurredAt
+        // A second log holding only the events that had happened by then.
+        let past = try EventLog.create(at: try temporaryFolder().appending(path: "past.db").path).0
+        var copies: [ProposedEvent] = []
+        for event in events where event.occurredAt <= middle {
+            copies.append(try ProposedEvent(id: event.id, stream: event.stream, type: event.type, actor: event.actor,
+                                            occurredAt: event.occurredAt, data: event.payload))
+        }
+        try past.append(copies, policy: .payloadOnly)
+        try past.catchUp(LeadQualityProjection.self)
+        let replayed = try log.replay(LeadQualityProjection.self, window: ReplayWindow(asOf: middle))
+        #expect(replayed == (try past.rows(LeadQualityProjection.self)))
+        #expect(replayed != (try log.replay(LeadQualityProjection.self, window: ReplayWindow())))
+    }
+
+    @Test func knownAtLeavesOutWhatWasRecordedLaterEvenIfBackdated() throws {
+        let log = try EventLog.create(at: try temporaryFolder().appending(path: "k.db").path).0
+        try log.append([try LeadSent(lead: "L-1", source: "webinar").event(actor: "mia@marketing", occurredAt: Timestamp(rfc3339: "2026-03-01T00:00:00Z"))],
+                       policy: .payloadOnly)
+        let before = Timestamp.now()
+        usleep(2_000)
+        // Recorded later, but backdated to before the first lead.
+        try log.append([try LeadSent(lead: "L-0", source: "referral").event(actor: "mia@marketing", occurredAt: Timestamp(rfc3339: "2026-02-01T00:00:00Z"))],
+                       policy: .payloadOnly)
+        let known = try log.replay(LeadQualityProjection.self, window: ReplayWindow(knownAt: before))
+        #expect(LeadQualityProjection.report(known, by: .source).map(\.key) == ["webinar"])
+        let happened = try log.replay(LeadQualityProjection.self, window: ReplayWindow(asOf: Timestamp(rfc3339: "2026-02-15T00:00:00Z")))
+        #expect(LeadQualityProjection.report(happened, by: .source).map(\.key) == ["referral"])
+        #expect(LeadQualityProjection.report(try log.replay(LeadQualityProjection.self, window: ReplayWindow()), by: .source).count == 2)
+    }
+
+    @Test func aNewCodeVersionRebuildsOnTheNextRead() throws {
+        let log = try randomLog(seed: 5, batches: 5, catchUpEachBatch: true)
+        let good = try log.rows(LeadQualityProjection.self)
+        // As if an older Parley had built the view, and built it wrong.
+        try log.tamper("""
+            UPDATE view_checkpoints SET version = 0 WHERE view = 'quality';
+            UPDATE view_rows SET value = '{"group":{"_0":{"sent":999}}}' WHERE view = 'quality' AND key LIKE 'source/%';
+            """)
+        #expect(try log.catchUp(LeadQualityProjection.self) == (try log.head().count), "rebuilt from every event")
+        #expect(try log.rows(LeadQualityProjection.self) == good)
+        #expect(try log.checkpoint(of: LeadQualityProjection.self).version == LeadQualityProjection.version)
+    }
+
+    @Test func aRetractionTakesItsEventOutOfTheView() throws {
+        let log = try EventLog.inMemory()
+        let sent = try log.append([try LeadSent(lead: "L-1", source: "webinar").event(actor: "mia@marketing"),
+                                   try LeadRejected(lead: "L-1", reason: "no-budget").event(actor: "sam@sales")], policy: .payloadOnly)
+        try log.catchUp(LeadQualityProjection.self)
+        #expect(LeadQualityProjection.report(try log.rows(LeadQualityProjection.self), by: .source).first?.group.rejected == 1)
+        try log.append([try EventRetracted(target: sent[1].event.id.description, reason: "wrong lead").event(actor: "sam@sales", stream: "lead/L-1")],
+                       policy: .payloadOnly)
+        try log.catchUp(LeadQualityProjection.self)
+        let line = LeadQualityProjection.report(try log.rows(LeadQualityProjection.self), by: .source).first
+        #expect(line?.group.rejected == 0)
+        #expect(line?.group.sent == 1)
+    }
+
+    @Test func aCaughtUpViewDoesNotWrite() throws {
+        let log = try randomLog(seed: 9, batches: 3, catchUpEachBatch: true)
+        #expect(try log.catchUp(LeadQualityProjection.self) == 0)
+        #expect(try log.checkpoint(of: LeadQualityProjection.self).position == (try log.head().lastPosition))
+    }
+}
