@@ -99,6 +99,29 @@ struct Run: ParsableCommand {
             """)
         let rawRead = try RawSQLite.selectAll(db)
 
+        progress("parley rebuild (all views)…")
+        let rebuild = try runProcess(parley, ["rebuild", "--db", db])
+        let rawScan = try RawSQLite.scanForViews(db)
+        progress("catch-up after 1,000 new events…")
+        let more = dir + "/more.jsonl"
+        let lines = (0..<1000).map { n in
+            #"{"stream":"lead/X-\#(n)","type":"lead.sent","actor":"mia@marketing","data":{"lead":"X-\#(n)","source":"webinar","assigned_to":"sam@sales"}}"#
+        }
+        try lines.joined(separator: "\n").write(toFile: more, atomically: true, encoding: .utf8)
+        _ = try runProcess(parley, ["record", "--quiet", "--db", db, more])
+        let catchUp = try runProcess(parley, ["quality", "--db", db])
+        _ = try runProcess(parley, ["members", "--db", db])
+        _ = try runProcess(parley, ["roles", "--db", db])
+        progress("view latency when caught up…")
+        var latencies: [(String, [Double])] = []
+        for command in [["quality"], ["quality", "--by", "rep"], ["members"], ["roles"]] {
+            var times: [Double] = []
+            for _ in 0..<21 { times.append(try runProcess(parley, command + ["--db", db]).seconds) }
+            latencies.append((command.joined(separator: " "), times.sorted()))
+        }
+        progress("--as-of mid-history…")
+        let asOf = try runProcess(parley, ["quality", "--db", db, "--as-of", "2026-07-01"])
+
         let n = Double(count)
         func rate(_ seconds: Double) -> String { String(format: "%10.0f", n / seconds) }
         func secs(_ seconds: Double) -> String { String(format: "%8.2f", seconds) }
@@ -118,9 +141,17 @@ struct Run: ParsableCommand {
         row("read: parley log --json > /dev/null", log.seconds, String(format: "%.2f× raw", rawRead / log.seconds))
         row("read: raw SELECT of all rows", rawRead, "")
         row("verify: parley verify (chain + integrity)", verify.seconds, "")
-        print(String(format: "peak memory: record %.0f MiB, record --import %.0f MiB, log %.0f MiB, verify %.0f MiB",
-                     record.peakMiB, imported.peakMiB, log.peakMiB, verify.peakMiB))
-        print("targets: append ≥ 0.5× (b); read ≥ 0.5× raw")
+        row("views: parley rebuild (members, roles, quality)", rebuild.seconds, String(format: "%.2f× raw scan", rawScan / rebuild.seconds))
+        row("views: raw SELECT + json_extract of their fields", rawScan, "")
+        print("views: catch-up of 1,000 new events (parley quality)".padding(toLength: 46, withPad: " ", startingAt: 0) + secs(catchUp.seconds))
+        print("views: quality --as-of mid-history (replay)".padding(toLength: 46, withPad: " ", startingAt: 0) + secs(asOf.seconds))
+        for (command, times) in latencies {
+            print(String(format: "latency when caught up, parley %@: p50 %.0f ms, p99 %.0f ms (whole process)", command,
+                         times[times.count / 2] * 1000, times[min(times.count - 1, Int(Double(times.count) * 0.99))] * 1000))
+        }
+        print(String(format: "peak memory: record %.0f MiB, record --import %.0f MiB, log %.0f MiB, verify %.0f MiB, rebuild %.0f MiB, as-of %.0f MiB",
+                     record.peakMiB, imported.peakMiB, log.peakMiB, verify.peakMiB, rebuild.peakMiB, asOf.peakMiB))
+        print("targets: append ≥ 0.5× (b); read ≥ 0.5× raw; rebuild ≥ 0.5× raw scan; caught-up view < 50 ms; --as-of < 2 s")
     }
 
     private func progress(_ text: String) {
@@ -253,6 +284,33 @@ enum RawSQLite {
         sqlite3_finalize(statement)
         try exec(db, "COMMIT")
         let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// What the views need of every event, as raw SQL: a scan with
+    /// json_extract of the payload fields the folds read; returns the seconds.
+    static func scanForViews(_ path: String) throws -> Double {
+        let db = try open(path)
+        defer { sqlite3_close(db) }
+        let start = ContinuousClock.now
+        var statement: OpaquePointer?
+        sqlite3_prepare_v2(db, """
+            SELECT position, type, stream, actor, occurred_at, json_extract(data, '$.lead'), json_extract(data, '$.source'),
+                   json_extract(data, '$.campaign'), json_extract(data, '$.criteria_version'), json_extract(data, '$.assigned_to'),
+                   json_extract(data, '$.reason'), json_extract(data, '$.rating'), json_extract(data, '$.amount'),
+                   json_extract(data, '$.to'), json_extract(data, '$.team'), json_extract(data, '$.objections')
+            FROM events ORDER BY position
+            """, -1, &statement, nil)
+        var bytes = 0
+        while sqlite3_step(statement) == SQLITE_ROW {
+            for column in Int32(0)..<16 {
+                _ = sqlite3_column_blob(statement, column)
+                bytes += Int(sqlite3_column_bytes(statement, column))
+            }
+        }
+        sqlite3_finalize(statement)
+        let elapsed = ContinuousClock.now - start
+        precondition(bytes > 0)
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 

@@ -6,7 +6,7 @@ extension EventLog {
     /// How many events a catch-up folds per transaction: each chunk commits
     /// its rows with the checkpoint, so a crash loses at most one chunk of
     /// work and never leaves the two apart; writers wait at most that long.
-    static let catchUpChunk = 5_000
+    static let catchUpChunk = 10_000
 
     /// Brings the persisted view of `projection` up to the end of the log:
     /// from its checkpoint when its code version is unchanged and no event
@@ -77,7 +77,7 @@ extension EventLog {
         var last = position
         while try statement.step() {
             let event = try statement.event()
-            try P.fold(event, retracted: rows!.retracted, into: &rows!)
+            try P.fold(event, retracted: rows!.retracted, into: rows!.rows)
             last = event.position
             folded += 1
         }
@@ -132,12 +132,12 @@ extension EventLog {
             if window.contains(event), let target = event.retractedTarget { retracted.insert(target) }
             return true
         }
-        var rows = InMemoryRows<P.Row>()
+        let rows = ProjectionRows<P.Row>()
         var failure: (any Error)?
         try events { event in
             guard window.contains(event) else { return true }
             do {
-                try P.fold(event, retracted: retracted, into: &rows)
+                try P.fold(event, retracted: retracted, into: rows)
                 return true
             } catch {
                 failure = error
@@ -176,57 +176,63 @@ extension EventLog {
     }
 }
 
-/// A view's rows in SQLite, with a cache: rows read once stay in memory
-/// while a catch-up runs (up to a bound), and changed rows are written at
-/// the end of each chunk, in the chunk's transaction.
-struct SQLiteRows<Row: Codable>: ProjectionRows {
-    var db: Database
+/// A view's rows in SQLite: a ``ProjectionRows`` cache that reads missing
+/// rows from `view_rows` and writes the changed ones back at the end of each
+/// chunk, in the chunk's transaction.
+struct SQLiteRows<Row: Codable> {
+    var db: Database {
+        didSet { source.db = db }
+    }
     let view: String
     let retracted: Set<EventID>
     /// The position the rows stand at, once flushed.
     var position: Int64 = 0
-    private var cache: [String: Row?] = [:]
-    private var dirty: Set<String> = []
+    let rows: ProjectionRows<Row>
+    private let source: Source
     private let encoder = JSONEncoder()
-    private let decoder = JSONDecoder()
     private static var maximumCached: Int { 100_000 }
+
+    /// Where missing rows are read from (the connection changes from chunk to chunk).
+    private final class Source {
+        var db: Database
+        let view: String
+        let decoder = JSONDecoder()
+        init(db: Database, view: String) {
+            self.db = db
+            self.view = view
+        }
+        func load(_ key: String) throws -> Row? {
+            let value = try String.fetchOne(db, sql: "SELECT value FROM view_rows WHERE view = ? AND key = ?", arguments: [view, key])
+            return try value.map { try decoder.decode(Row.self, from: Data($0.utf8)) }
+        }
+    }
 
     init(db: Database, view: String, retracted: Set<EventID>) {
         self.db = db
         self.view = view
         self.retracted = retracted
+        let source = Source(db: db, view: view)
+        self.source = source
+        rows = ProjectionRows { try source.load($0) }
         encoder.outputFormatting = .sortedKeys
     }
 
-    mutating func row(_ key: String) throws -> Row? {
-        if let cached = cache[key] { return cached }
-        let value = try String.fetchOne(db, sql: "SELECT value FROM view_rows WHERE view = ? AND key = ?", arguments: [view, key])
-        let row = try value.map { try decoder.decode(Row.self, from: Data($0.utf8)) }
-        cache[key] = .some(row)
-        return row
-    }
-
-    mutating func set(_ key: String, _ row: Row?) throws {
-        cache[key] = .some(row)
-        dirty.insert(key)
-    }
-
     /// Writes the changed rows; drops the cache when it has grown past its bound.
-    mutating func flush() throws {
+    func flush() throws {
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO view_rows (view, key, value) VALUES (?, ?, ?)
             ON CONFLICT (view, key) DO UPDATE SET value = excluded.value
             """)
         let delete = try db.cachedStatement(sql: "DELETE FROM view_rows WHERE view = ? AND key = ?")
-        for key in dirty {
-            if let row = cache[key] ?? nil {
+        for key in rows.dirty {
+            if let row = rows.cache[key] ?? nil {
                 let value = String(decoding: try encoder.encode(row), as: UTF8.self)
                 try upsert.execute(arguments: [view, key, value])
             } else {
                 try delete.execute(arguments: [view, key])
             }
         }
-        dirty.removeAll(keepingCapacity: true)
-        if cache.count > Self.maximumCached { cache.removeAll(keepingCapacity: true) }
+        rows.markClean()
+        if rows.cache.count > Self.maximumCached { rows.dropCache() }
     }
 }

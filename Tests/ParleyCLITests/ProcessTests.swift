@@ -151,7 +151,7 @@ func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, v
             let position = try queue.read { try Int64.fetchOne($0, sql: "SELECT position FROM view_checkpoints WHERE view = 'quality'") } ?? 0
             let head = try queue.read { try Int64.fetchOne($0, sql: "SELECT max(position) FROM events") } ?? 0
             try queue.close()
-            #expect(position == head || position % 5_000 == 0, "checkpoint at \(position)")
+            #expect(position == head || position % 10_000 == 0, "checkpoint at \(position)")
         }
         #expect(killed > 0, "no kill landed during a catch-up; the test proved nothing")
         let resumed = try quality(w)

@@ -117,7 +117,7 @@ public enum LeadQualityProjection: Projection {
         case group(Group)
     }
 
-    public static func apply<Rows: ProjectionRows>(_ event: RecordedEvent, to rows: inout Rows) throws where Rows.Row == Row {
+    public static func apply(_ event: RecordedEvent, to rows: ProjectionRows<Row>) throws {
         guard event.type.hasPrefix("lead.") else { return }
         let data = event.payload
         guard let id = data["lead"]?.stringValue else { return }
@@ -154,19 +154,30 @@ public enum LeadQualityProjection: Projection {
             default: return
             }
         }
-        try rows.set(key, .lead(lead))
+        rows.set(key, .lead(lead))
+        let old = before?.contribution
+        let new = lead.contribution
         for dimension in Dimension.allCases {
-            if let before { try adjust(rows: &rows, dimension: dimension, lead: before, sign: -1) }
-            try adjust(rows: &rows, dimension: dimension, lead: lead, sign: 1)
+            let newKey = "\(dimension.rawValue)/\(dimension.value(of: lead))"
+            let oldKey = before.map { "\(dimension.rawValue)/\(dimension.value(of: $0))" }
+            if let old, let oldKey, oldKey != newKey {
+                try adjust(rows: rows, key: oldKey) { $0.add(old, sign: -1) }
+                try adjust(rows: rows, key: newKey) { $0.add(new, sign: 1) }
+            } else {
+                try adjust(rows: rows, key: newKey) { group in
+                    if let old { group.add(old, sign: -1) }
+                    group.add(new, sign: 1)
+                }
+            }
         }
     }
 
-    private static func adjust<Rows: ProjectionRows>(rows: inout Rows, dimension: Dimension, lead: Lead, sign: Int64) throws where Rows.Row == Row {
-        let key = "\(dimension.rawValue)/\(dimension.value(of: lead))"
+    private static func adjust(rows: ProjectionRows<Row>, key: String, _ change: (inout Group) -> Void) throws {
         var group = Group()
-        if case let .group(existing)? = try rows.row(key) { group = existing }
-        group.add(lead.contribution, sign: sign)
-        try rows.set(key, group.sent == 0 ? nil : .group(group))
+        // Taken, not read: the group's counts are then changed in place, not copied.
+        if case let .group(existing)? = try rows.take(key) { group = existing }
+        change(&group)
+        rows.set(key, group.sent == 0 ? nil : .group(group))
     }
 }
 

@@ -21,24 +21,24 @@ public enum MembersProjection: Projection {
     public static let name = "members"
     public static let version = 1
 
-    public static func apply<Rows: ProjectionRows>(_ event: RecordedEvent, to rows: inout Rows) throws where Rows.Row == Row {
+    public static func apply(_ event: RecordedEvent, to rows: ProjectionRows<Row>) throws {
         guard event.stream.hasPrefix("member/") else { return }
         let handle = String(event.stream.dropFirst("member/".count))
         let data = event.payload
         switch event.type {
         case "member.joined":
-            try rows.set(handle, Row(handle: handle, name: data["name"]?.stringValue ?? handle,
+            rows.set(handle, Row(handle: handle, name: data["name"]?.stringValue ?? handle,
                                      team: data["team"]?.stringValue ?? "", role: data["role"]?.stringValue,
                                      joinedAt: event.occurredAt))
         case "member.moved":
             guard var row = try rows.row(handle), let team = data["team"]?.stringValue, team != row.team else { return }
             row.moves.append(Row.Move(at: event.occurredAt, from: row.team, to: team))
             row.team = team
-            try rows.set(handle, row)
+            rows.set(handle, row)
         case "member.left":
             guard var row = try rows.row(handle) else { return }
             row.leftAt = event.occurredAt
-            try rows.set(handle, row)
+            rows.set(handle, row)
         default:
             break
         }
@@ -64,11 +64,11 @@ public enum RolesProjection: Projection {
     public static let name = "roles"
     public static let version = 1
 
-    public static func apply<Rows: ProjectionRows>(_ event: RecordedEvent, to rows: inout Rows) throws where Rows.Row == Row {
+    public static func apply(_ event: RecordedEvent, to rows: ProjectionRows<Row>) throws {
         guard event.type == "role.defined" else { return }
         let data = event.payload
         guard let team = data["team"]?.stringValue else { return }
-        try rows.set(team, Row(team: team, responsibility: data["responsibility"]?.stringValue ?? "",
+        rows.set(team, Row(team: team, responsibility: data["responsibility"]?.stringValue ?? "",
                                kpi: data["kpi"]?.stringValue, accountableTo: data["accountable_to"]?.stringValue,
                                definedBy: event.actor, definedAt: event.occurredAt))
     }

@@ -15,36 +15,69 @@ public protocol Projection {
 
     /// Folds one event (never a retracted one, nor a retraction: those are
     /// taken out before the fold) into the rows.
-    static func apply<Rows: ProjectionRows>(_ event: RecordedEvent, to rows: inout Rows) throws where Rows.Row == Row
+    static func apply(_ event: RecordedEvent, to rows: ProjectionRows<Row>) throws
 }
 
-/// Where a projection's rows live while it folds.
-public protocol ProjectionRows {
-    associatedtype Row
-    /// The row at `key`, if any.
-    mutating func row(_ key: String) throws -> Row?
-    /// Sets (or, with nil, removes) the row at `key`.
-    mutating func set(_ key: String, _ row: Row?) throws
-}
+/// A projection's rows while it folds: a cache in front of wherever the
+/// rows live (nowhere, for a replay in memory; SQLite, for a persisted
+/// view, which writes the changed rows back at the end of each chunk).
+///
+/// A concrete class, so that a fold is compiled for its own row type in
+/// Core instead of going through generic witnesses for every row touched.
+public final class ProjectionRows<Row> {
+    /// Rows read or written so far; `.some(nil)` caches an absent row.
+    public private(set) var cache: [String: Row?] = [:]
+    /// Keys whose rows changed since ``markClean()``.
+    public private(set) var dirty: Set<String> = []
+    private let load: (String) throws -> Row?
 
-extension ProjectionRows {
-    /// Changes the row at `key` in place, starting from `initial` when there is none.
-    public mutating func update(_ key: String, initial: @autoclosure () -> Row, _ change: (inout Row) -> Void) throws {
-        var value = try row(key) ?? initial()
-        change(&value)
-        try set(key, value)
+    /// Rows that start empty and live only in memory.
+    public convenience init() {
+        self.init { _ in nil }
     }
-}
 
-/// Rows in memory: the replay's store, and the test oracle.
-public struct InMemoryRows<Row>: ProjectionRows {
-    public private(set) var rows: [String: Row] = [:]
+    /// Rows read through `load` when not cached.
+    public init(load: @escaping (String) throws -> Row?) {
+        self.load = load
+    }
 
-    public init() {}
+    /// The row at `key`, if any.
+    public func row(_ key: String) throws -> Row? {
+        if let cached = cache[key] { return cached }
+        let row = try load(key)
+        cache[key] = .some(row)
+        return row
+    }
 
-    public mutating func row(_ key: String) throws -> Row? { rows[key] }
+    /// Sets (or, with nil, removes) the row at `key`.
+    public func set(_ key: String, _ row: Row?) {
+        cache[key] = .some(row)
+        dirty.insert(key)
+    }
 
-    public mutating func set(_ key: String, _ row: Row?) throws { rows[key] = row }
+    /// The row at `key`, handed over: the caller owns the only copy (so
+    /// changing it copies nothing) and must ``set(_:_:)`` it back.
+    public func take(_ key: String) throws -> Row? {
+        let row = try self.row(key)
+        cache[key] = .some(nil)
+        return row
+    }
+
+    /// Changes the row at `key` in place, starting from `initial` when there is none.
+    public func update(_ key: String, initial: @autoclosure () -> Row, _ change: (inout Row) -> Void) throws {
+        var value = try take(key) ?? initial()
+        change(&value)
+        set(key, value)
+    }
+
+    /// Every row present, for a replay's result.
+    public var rows: [String: Row] { cache.compactMapValues { $0 } }
+
+    /// Forgets which rows changed (after writing them back).
+    public func markClean() { dirty.removeAll(keepingCapacity: true) }
+
+    /// Empties the cache (the rows must have been written back).
+    public func dropCache() { cache.removeAll(keepingCapacity: true) }
 }
 
 /// Which events a replay sees.
@@ -72,17 +105,16 @@ extension Projection {
     /// Folds one event of the log into `rows`, unless it is a retraction or
     /// retracted (`retracted` holds the ids of retracted events): the one
     /// step both persisted views and replays take.
-    public static func fold<Rows: ProjectionRows>(_ event: RecordedEvent, retracted: Set<EventID>, into rows: inout Rows) throws
-    where Rows.Row == Row {
+    public static func fold(_ event: RecordedEvent, retracted: Set<EventID>, into rows: ProjectionRows<Row>) throws {
         guard event.type != "event.retracted", !retracted.contains(event.id) else { return }
-        try apply(event, to: &rows)
+        try apply(event, to: rows)
     }
 
     /// Folds `events` (in position order) in memory, as the persisted view does.
     public static func replay(_ events: [RecordedEvent]) throws -> [String: Row] {
         let retracted = Set(events.compactMap(\.retractedTarget))
-        var rows = InMemoryRows<Row>()
-        for event in events { try fold(event, retracted: retracted, into: &rows) }
+        let rows = ProjectionRows<Row>()
+        for event in events { try fold(event, retracted: retracted, into: rows) }
         return rows.rows
     }
 }
