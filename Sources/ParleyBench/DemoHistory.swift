@@ -143,16 +143,24 @@ struct DemoHistory: Sequence, IteratorProtocol {
             lastMeeting = time
             meetingNumber += 1
             let owner = pick(Self.sales)
-            return [event("meeting/M-\(meetingNumber)", "meeting.held", "lee@mgmt", [
+            let due = Timestamp(microseconds: time.microseconds + 4 * 86_400_000_000)
+            var events = [event("meeting/M-\(meetingNumber)", "meeting.held", "lee@mgmt", [
                 "meeting": .string("M-\(meetingNumber)"), "title": .string("Weekly pipeline sync"),
                 "attendees": .array([.string(pick(Self.marketing)), .string(owner), .string("lee@mgmt")]),
                 "decisions": .array([.string("Call back open webinar leads first")]),
                 "action_items": .array([.object([
                     "action": .string("A-\(meetingNumber)"), "owner": .string(owner),
                     "text": .string("Call back all open webinar leads"),
-                    "due": .string(Timestamp(microseconds: time.microseconds + 4 * 86_400_000_000).rfc3339),
+                    "due": .string(due.rfc3339),
                 ])]),
             ])]
+            // Most action items get done, some late.
+            if chance(70) {
+                let done = Timestamp(microseconds: time.microseconds + Int64(Int.random(in: 24...150, using: &random)) * 3_600_000_000)
+                events.append(event("meeting/M-\(meetingNumber)", "action.completed", owner, at: done,
+                                    ["action": .string("A-\(meetingNumber)"), "note": .string("called back")]))
+            }
+            return events
         }
         if chance(2) { return tensionEpisode() }
         return leadEpisode()

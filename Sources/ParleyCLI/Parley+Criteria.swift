@@ -13,8 +13,9 @@ extension Parley {
                   parley criteria change --rules "title>=manager AND employees>=50" --rationale "fewer students" --as mia@marketing
                   parley criteria agree 4 --as sam@sales
                   parley criteria agree 4 --team sales --as lee@mgmt
+                  parley criteria history
                 """,
-            subcommands: [Change.self, Agree.self]
+            subcommands: [Change.self, Agree.self, History.self]
         )
 
         struct Change: ParsableCommand {
@@ -52,12 +53,14 @@ extension Parley {
     struct SLA: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sla",
-            abstract: "Set the service level agreement between the teams.",
+            abstract: "See SLA compliance, and set the service level agreement between the teams.",
             discussion: """
                 Examples:
+                  parley sla
                   parley sla set --follow-up-hours 24 --feedback-within-days 7 --monthly-mql-target 400 --as lee@mgmt
                 """,
-            subcommands: [SetSLA.self]
+            subcommands: [Show.self, SetSLA.self],
+            defaultSubcommand: Show.self
         )
 
         struct SetSLA: ParsableCommand {

@@ -197,7 +197,7 @@ extension Parley {
                 """
         )
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: ArgumentHelp("Views to rebuild (default: all): members, roles, quality.", valueName: "view"))
+        @Argument(help: ArgumentHelp("Views to rebuild (default: all): criteria, followup, issues, meetings, members, quality, roles.", valueName: "view"))
         var views: [String] = []
         @Flag(help: "Print the result as JSON.") var json = false
 
@@ -205,6 +205,10 @@ extension Parley {
             MembersProjection.name: { try $0.rebuild(MembersProjection.self, progress: $1) },
             RolesProjection.name: { try $0.rebuild(RolesProjection.self, progress: $1) },
             LeadQualityProjection.name: { try $0.rebuild(LeadQualityProjection.self, progress: $1) },
+            FollowUpProjection.name: { try $0.rebuild(FollowUpProjection.self, progress: $1) },
+            IssuesProjection.name: { try $0.rebuild(IssuesProjection.self, progress: $1) },
+            CriteriaProjection.name: { try $0.rebuild(CriteriaProjection.self, progress: $1) },
+            MeetingsProjection.name: { try $0.rebuild(MeetingsProjection.self, progress: $1) },
         ] }
 
         func validate() throws {

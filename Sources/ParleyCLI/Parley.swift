@@ -40,7 +40,7 @@ struct Parley: ParsableCommand {
                 Member.self, Role.self, Lead.self, Criteria.self, SLA.self, Goal.self, Tension.self,
                 Meeting.self, Action.self, Content.self, Resource.self, Retract.self,
             ]),
-            CommandGroup(name: "Views", subcommands: [Quality.self, Members.self, Roles.self, Rebuild.self]),
+            CommandGroup(name: "Views", subcommands: [Issues.self, Quality.self, Meetings.self, Actions.self, Members.self, Roles.self, Rebuild.self]),
         ]
     )
 

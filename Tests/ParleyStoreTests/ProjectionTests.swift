@@ -25,7 +25,32 @@ struct RandomHistory {
         while batch.count < count {
             time.microseconds += Int64(next(1...240)) * 60_000_000
             let at = next(0...9) == 0 ? Timestamp(microseconds: time.microseconds - Int64(next(1...30)) * 86_400_000_000) : time
-            switch next(0...19) {
+            switch next(0...25) {
+            case 20:
+                batch.append(try SLASet(followUpHours: Int64(next(4...48)), feedbackWithinDays: Int64(next(1...9))).event(actor: "lee@mgmt", occurredAt: at))
+            case 21:
+                let tension = "T-\(next(1...8))"
+                batch.append(try (next(0...1) == 0
+                    ? TensionFlagged(tension: tension, title: "t", severity: pick(EventCatalogue.severities), category: "sla").event(actor: "sam@sales", occurredAt: at)
+                    : TensionResolved(tension: tension, resolution: "r").event(actor: "lee@mgmt", occurredAt: at)))
+            case 22:
+                let meeting = "M-\(next(1...50))"
+                batch.append(try MeetingHeld(meeting: meeting, title: "sync", attendees: ["sam@sales", "mia@marketing"],
+                                             actionItems: [.init(action: "A-\(meeting.dropFirst(2))", owner: "sam@sales", text: "x", due: "2026-02-01")])
+                    .event(actor: "lee@mgmt", occurredAt: at))
+            case 23:
+                let meeting = "M-\(next(1...50))"
+                batch.append(try ActionCompleted(action: "A-\(meeting.dropFirst(2))").event(actor: "sam@sales", stream: "meeting/\(meeting)", occurredAt: at))
+            case 24:
+                let version = Int64(next(1...4))
+                batch.append(try (next(0...1) == 0
+                    ? CriteriaChanged(version: version, rules: "rule \(next(1...3)) and more").event(actor: "mia@marketing", occurredAt: at)
+                    : CriteriaAgreed(version: version, team: pick(["sales", "marketing"])).event(actor: "sam@sales", occurredAt: at)))
+            case 25:
+                let request = "C-\(next(1...9))"
+                batch.append(try (next(0...1) == 0
+                    ? ContentRequested(request: request, topic: "t", neededBy: "2026-02-0\(next(1...9))").event(actor: "sam@sales", occurredAt: at)
+                    : ContentDelivered(request: request).event(actor: "mia@marketing", occurredAt: at)))
             case 0:
                 batch.append(try MemberJoined(handle: "m\(next(1...5))@sales", name: "M", team: pick(["sales", "marketing"])).event(actor: "lee@mgmt", occurredAt: at))
             case 1:
@@ -90,11 +115,7 @@ extension EventLog {
         var history = RandomHistory(seed: seed)
         for _ in 0..<batches {
             try log.append(try history.batch(size, log: log), policy: .payloadOnly)
-            if catchUpEachBatch {
-                try log.catchUp(MembersProjection.self)
-                try log.catchUp(RolesProjection.self)
-                try log.catchUp(LeadQualityProjection.self)
-            }
+            if catchUpEachBatch { try AllViews.catchUp(log) }
         }
         return log
     }
@@ -104,17 +125,7 @@ extension EventLog {
         let log = try randomLog(seed: seed, catchUpEachBatch: true)
         let events = try log.everything()
         #expect(events.contains { $0.type == "event.retracted" }, "the history has retractions")
-        let stepwise = (try log.rows(LeadQualityProjection.self), try log.rows(MembersProjection.self), try log.rows(RolesProjection.self))
-        try log.rebuild(LeadQualityProjection.self)
-        try log.rebuild(MembersProjection.self)
-        try log.rebuild(RolesProjection.self)
-        #expect(try log.rows(LeadQualityProjection.self) == stepwise.0)
-        #expect(try log.rows(MembersProjection.self) == stepwise.1)
-        #expect(try log.rows(RolesProjection.self) == stepwise.2)
-        #expect(try LeadQualityProjection.replay(events) == stepwise.0)
-        #expect(try MembersProjection.replay(events) == stepwise.1)
-        #expect(try log.replay(LeadQualityProjection.self, window: ReplayWindow()) == stepwise.0)
-        #expect(!stepwise.0.isEmpty)
+        try AllViews.check(log, events)
     }
 
     @Test func theGroupsAreTheSumsOfTheirLeads() throws {
@@ -203,5 +214,40 @@ extension EventLog {
         let log = try randomLog(seed: 9, batches: 3, catchUpEachBatch: true)
         #expect(try log.catchUp(LeadQualityProjection.self) == 0)
         #expect(try log.checkpoint(of: LeadQualityProjection.self).position == (try log.head().lastPosition))
+    }
+}
+
+/// Every projection, for tests that hold them all to the same promises.
+enum AllViews {
+    static func catchUp(_ log: EventLog) throws {
+        try log.catchUp(MembersProjection.self)
+        try log.catchUp(RolesProjection.self)
+        try log.catchUp(LeadQualityProjection.self)
+        try log.catchUp(FollowUpProjection.self)
+        try log.catchUp(IssuesProjection.self)
+        try log.catchUp(CriteriaProjection.self)
+        try log.catchUp(MeetingsProjection.self)
+    }
+
+    /// The persisted view (caught up in steps) equals the view rebuilt in one
+    /// pass, the in-memory replay of `events`, and the store's replay.
+    static func check(_ log: EventLog, _ events: [RecordedEvent]) throws {
+        try check(MembersProjection.self, log, events)
+        try check(RolesProjection.self, log, events)
+        try check(LeadQualityProjection.self, log, events)
+        try check(FollowUpProjection.self, log, events)
+        try check(IssuesProjection.self, log, events)
+        try check(CriteriaProjection.self, log, events)
+        try check(MeetingsProjection.self, log, events)
+    }
+
+    static func check<P: Projection>(_ projection: P.Type, _ log: EventLog, _ events: [RecordedEvent],
+                                     sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let stepwise = try log.rows(P.self)
+        #expect(!stepwise.isEmpty, "\(P.name) has rows", sourceLocation: sourceLocation)
+        try log.rebuild(P.self)
+        #expect(try log.rows(P.self) == stepwise, "\(P.name): rebuilt equals stepwise", sourceLocation: sourceLocation)
+        #expect(try P.replay(events) == stepwise, "\(P.name): replayed equals stepwise", sourceLocation: sourceLocation)
+        #expect(try log.replay(P.self, window: ReplayWindow()) == stepwise, "\(P.name): store replay equals stepwise", sourceLocation: sourceLocation)
     }
 }

@@ -74,6 +74,8 @@ public enum LeadQualityProjection: Projection {
 
     /// The sums over a group's leads.
     public struct Group: Codable, Sendable, Equatable {
+        public init() {}
+
         public var sent: Int64 = 0
         public var accepted: Int64 = 0
         public var rejected: Int64 = 0
@@ -188,6 +190,11 @@ extension LeadQualityProjection {
     public struct Line: Sendable, Equatable {
         public var key: String
         public var group: Group
+
+        public init(key: String, group: Group) {
+            self.key = key
+            self.group = group
+        }
 
         public var acceptanceRate: Double? {
             let judged = group.accepted + group.rejected

@@ -1,0 +1,113 @@
+/// How sales follows up what marketing sends, against the SLA: the SLA in
+/// force over time, verdicts and feedback in time or late per rep and per
+/// source, and the leads still waiting for either.
+///
+/// Rows: `sla/<position>` (each SLA set), `lead/<id>` (a lead still
+/// waiting for a verdict or feedback; dropped once it has both),
+/// `rep/<handle>` and `source/<name>` (counts).
+public enum FollowUpProjection: Projection {
+    public static let name = "followup"
+    public static let version = 1
+
+    public struct SLA: Codable, Sendable, Equatable {
+        public var followUpHours: Int64
+        public var feedbackWithinDays: Int64?
+        public var monthlyMqlTarget: Int64?
+        public var setBy: String
+        public var setAt: Timestamp
+    }
+
+    /// A lead waiting for a verdict or for feedback.
+    public struct Pending: Codable, Sendable, Equatable {
+        public var lead: String
+        public var rep: String?
+        public var source: String
+        /// When the SLA clock started: sent, or last reassigned.
+        public var clockStart: Timestamp
+        public var sentAt: Timestamp
+        /// The SLA in force when the clock started.
+        public var followUpHours: Int64?
+        public var feedbackWithinDays: Int64?
+        public var verdictAt: Timestamp?
+        public var feedbackAt: Timestamp?
+
+        /// When the verdict was due, if an SLA was in force.
+        public var verdictDue: Timestamp? {
+            followUpHours.map { Timestamp(microseconds: clockStart.microseconds + $0 * 3_600_000_000) }
+        }
+
+        /// When feedback was due, if the SLA says.
+        public var feedbackDue: Timestamp? {
+            feedbackWithinDays.map { Timestamp(microseconds: sentAt.microseconds + $0 * 86_400_000_000) }
+        }
+    }
+
+    /// Counts for a rep or a source.
+    public struct Counts: Codable, Sendable, Equatable {
+        public init() {}
+
+        public var verdictsInTime: Int64 = 0
+        public var verdictsLate: Int64 = 0
+        public var feedbackInTime: Int64 = 0
+        public var feedbackLate: Int64 = 0
+    }
+
+    public enum Row: Codable, Sendable, Equatable {
+        case sla(SLA)
+        case pending(Pending)
+        case counts(Counts)
+    }
+
+    public static func apply(_ event: RecordedEvent, to rows: ProjectionRows<Row>) throws {
+        if event.type == "sla.set" {
+            let data = event.payload
+            let sla = SLA(followUpHours: data["follow_up_hours"]?.integerValue ?? 0, feedbackWithinDays: data["feedback_within_days"]?.integerValue,
+                          monthlyMqlTarget: data["monthly_mql_target"]?.integerValue, setBy: event.actor, setAt: event.occurredAt)
+            rows.set("sla/\(String(repeating: "0", count: max(0, 12 - String(event.position).count)))\(event.position)", .sla(sla))
+            rows.set("sla/current", .sla(sla))
+            return
+        }
+        guard event.type.hasPrefix("lead.") else { return }
+        let data = event.payload
+        guard let id = data["lead"]?.stringValue else { return }
+        let key = "lead/\(id)"
+        var current: SLA?
+        if case let .sla(sla)? = try rows.row("sla/current") { current = sla }
+        if event.type == "lead.sent" {
+            rows.set(key, .pending(Pending(lead: id, rep: data["assigned_to"]?.stringValue, source: data["source"]?.stringValue ?? "unknown",
+                                           clockStart: event.occurredAt, sentAt: event.occurredAt, followUpHours: current?.followUpHours,
+                                           feedbackWithinDays: current?.feedbackWithinDays)))
+            return
+        }
+        guard case var .pending(lead)? = try rows.take(key) else { return }
+        switch event.type {
+        case "lead.reassigned" where lead.verdictAt == nil:
+            lead.rep = data["to"]?.stringValue
+            lead.clockStart = event.occurredAt
+            lead.followUpHours = current?.followUpHours ?? lead.followUpHours
+        case "lead.accepted" where lead.verdictAt == nil, "lead.rejected" where lead.verdictAt == nil:
+            lead.verdictAt = event.occurredAt
+            if let due = lead.verdictDue {
+                try count(rows, lead) { event.occurredAt <= due ? ($0.verdictsInTime += 1) : ($0.verdictsLate += 1) }
+            }
+        case "lead.feedback" where lead.feedbackAt == nil:
+            lead.feedbackAt = event.occurredAt
+            if let due = lead.feedbackDue {
+                try count(rows, lead) { event.occurredAt <= due ? ($0.feedbackInTime += 1) : ($0.feedbackLate += 1) }
+            }
+        default:
+            break
+        }
+        // Done with once it has both a verdict and feedback.
+        rows.set(key, lead.verdictAt != nil && lead.feedbackAt != nil ? nil : .pending(lead))
+    }
+
+    private static func count(_ rows: ProjectionRows<Row>, _ lead: Pending, _ change: (inout Counts) -> Void) throws {
+        for key in ["rep/\(lead.rep ?? "(unassigned)")", "source/\(lead.source)"] {
+            var counts = Counts()
+            if case let .counts(existing)? = try rows.take(key) { counts = existing }
+            change(&counts)
+            rows.set(key, .counts(counts))
+        }
+    }
+}

@@ -1,0 +1,185 @@
+/// What is still open between the teams, besides leads waiting on sales
+/// (``FollowUpProjection`` has those): tensions, action items, content
+/// requests, criteria versions not yet agreed by both teams.
+///
+/// Rows: `tension/<id>`, `action/<id>`, `content/<id>` (dropped when
+/// delivered), `criteria/<version>`.
+public enum IssuesProjection: Projection {
+    public static let name = "issues"
+    public static let version = 1
+
+    public struct Tension: Codable, Sendable, Equatable {
+        public var tension: String
+        public var title: String
+        public var severity: String
+        public var category: String
+        public var teams: [String]
+        public var flaggedBy: String
+        public var flaggedAt: Timestamp
+        public var lastActivity: Timestamp
+        public var escalated: Bool
+        public var resolved: Bool
+    }
+
+    public struct Action: Codable, Sendable, Equatable {
+        public var action: String
+        public var meeting: String
+        public var owner: String
+        public var text: String
+        public var due: String?
+        public var heldAt: Timestamp
+        public var completedAt: Timestamp?
+    }
+
+    public struct Content: Codable, Sendable, Equatable {
+        public var request: String
+        public var topic: String
+        public var requestedBy: String
+        public var requestedAt: Timestamp
+        public var neededBy: String?
+    }
+
+    public struct Criteria: Codable, Sendable, Equatable {
+        public var version: Int64
+        public var changedBy: String
+        public var changedAt: Timestamp
+        /// Teams that agreed (the changer's team counts as agreeing).
+        public var agreed: [String]
+    }
+
+    public enum Row: Codable, Sendable, Equatable {
+        case tension(Tension)
+        case action(Action)
+        case content(Content)
+        case criteria(Criteria)
+        /// A member's current team (`team/<handle>`), so a criteria change counts as its team's agreement.
+        case team(String)
+    }
+
+    public static func apply(_ event: RecordedEvent, to rows: ProjectionRows<Row>) throws {
+        let type = event.type
+        guard type.hasPrefix("tension.") || type == "meeting.held" || type == "action.completed" || type.hasPrefix("content.")
+                || type.hasPrefix("criteria.") || type == "member.joined" || type == "member.moved" else { return }
+        let data = event.payload
+        switch type {
+        case "member.joined", "member.moved":
+            if let team = data["team"]?.stringValue { rows.set("team/\(String(event.stream.dropFirst(7)))", .team(team)) }
+        case "tension.flagged":
+            let id = data["tension"]?.stringValue ?? ""
+            rows.set("tension/\(id)", .tension(Tension(
+                tension: id, title: data["title"]?.stringValue ?? "", severity: data["severity"]?.stringValue ?? "low",
+                category: data["category"]?.stringValue ?? "other",
+                teams: data["teams"].flatMap { if case let .array(items) = $0 { items.compactMap(\.stringValue) } else { nil } } ?? [],
+                flaggedBy: event.actor, flaggedAt: event.occurredAt, lastActivity: event.occurredAt, escalated: false, resolved: false)))
+        case let type where type.hasPrefix("tension."):
+            let key = "tension/\(data["tension"]?.stringValue ?? "")"
+            guard case var .tension(tension)? = try rows.take(key) else { return }
+            tension.lastActivity = max(tension.lastActivity, event.occurredAt)
+            switch type {
+            case "tension.escalated": tension.escalated = true
+            case "tension.resolved": tension.resolved = true
+            case "tension.reopened": tension.resolved = false; tension.escalated = false
+            default: break
+            }
+            rows.set(key, .tension(tension))
+        case "meeting.held":
+            guard case let .array(items)? = data["action_items"] else { return }
+            for item in items {
+                guard let id = item["action"]?.stringValue else { continue }
+                rows.set("action/\(id)", .action(Action(action: id, meeting: data["meeting"]?.stringValue ?? "", owner: item["owner"]?.stringValue ?? "",
+                                                       text: item["text"]?.stringValue ?? "", due: item["due"]?.stringValue, heldAt: event.occurredAt)))
+            }
+        case "action.completed":
+            let key = "action/\(data["action"]?.stringValue ?? "")"
+            guard case var .action(action)? = try rows.take(key) else { return }
+            action.completedAt = event.occurredAt
+            rows.set(key, .action(action))
+        case "content.requested":
+            let id = data["request"]?.stringValue ?? ""
+            rows.set("content/\(id)", .content(Content(request: id, topic: data["topic"]?.stringValue ?? "", requestedBy: event.actor,
+                                                       requestedAt: event.occurredAt, neededBy: data["needed_by"]?.stringValue)))
+        case "content.delivered":
+            rows.set("content/\(data["request"]?.stringValue ?? "")", nil)
+        case "criteria.changed":
+            let version = data["version"]?.integerValue ?? 0
+            var team: String?
+            if case let .team(name)? = try rows.row("team/\(event.actor)") { team = name }
+            rows.set("criteria/\(version)", .criteria(Criteria(version: version, changedBy: event.actor, changedAt: event.occurredAt,
+                                                               agreed: team.map { [$0] } ?? [])))
+        case "criteria.agreed":
+            let key = "criteria/\(data["version"]?.integerValue ?? 0)"
+            guard case var .criteria(criteria)? = try rows.take(key), let team = data["team"]?.stringValue else { return }
+            if !criteria.agreed.contains(team) { criteria.agreed.append(team) }
+            rows.set(key, .criteria(criteria))
+        default:
+            break
+        }
+    }
+}
+
+/// One open issue, as `parley issues` lists it.
+public struct OpenIssue: Sendable, Equatable {
+    /// tension, sla-breach, missing-feedback, overdue-action, unanswered-content, unagreed-criteria.
+    public var kind: String
+    /// What it is about: `T-3`, `L-1042`, `A-12`, `C-5`, `criteria v4`.
+    public var ref: String
+    /// Since when it has been open.
+    public var since: Timestamp
+    public var severity: String
+    /// Why it is open, in words.
+    public var reason: String
+
+    static let severityRank = ["high": 0, "medium": 1, "low": 2]
+
+    /// Every open issue at `now`, the most severe and the oldest first.
+    public static func list(issues: some Sequence<IssuesProjection.Row>, followUp: some Sequence<FollowUpProjection.Row>, now: Timestamp) -> [OpenIssue] {
+        var open: [OpenIssue] = []
+        func day(_ time: Timestamp) -> String { String(time.rfc3339.prefix(10)) }
+        func deadline(_ text: String?) -> Timestamp? {
+            guard let text else { return nil }
+            if let time = Timestamp(rfc3339: text) { return time }
+            // A date: due by the end of that day.
+            return Timestamp(rfc3339: text + "T23:59:59Z")
+        }
+        for row in issues {
+            switch row {
+            case let .tension(tension) where !tension.resolved:
+                let days = (now.microseconds - tension.flaggedAt.microseconds) / 86_400_000_000
+                open.append(OpenIssue(kind: "tension", ref: tension.tension, since: tension.flaggedAt, severity: tension.severity,
+                                      reason: "\(tension.escalated ? "escalated: " : "")\(tension.title) (\(tension.category), flagged by \(tension.flaggedBy) \(days) days ago, last activity \(day(tension.lastActivity)))"))
+            case let .action(action) where action.completedAt == nil:
+                if let due = deadline(action.due), due < now {
+                    open.append(OpenIssue(kind: "overdue-action", ref: action.action, since: due, severity: "medium",
+                                          reason: "\(action.owner) was to \(action.text) by \(action.due ?? "") (meeting \(action.meeting))"))
+                }
+            case let .content(content):
+                if let due = deadline(content.neededBy), due < now {
+                    open.append(OpenIssue(kind: "unanswered-content", ref: content.request, since: due, severity: "medium",
+                                          reason: "\(content.requestedBy) asked for \(content.topic), needed by \(content.neededBy ?? ""), not delivered"))
+                }
+            case let .criteria(criteria):
+                let missing = ["marketing", "sales"].filter { !criteria.agreed.contains($0) }
+                if !missing.isEmpty {
+                    open.append(OpenIssue(kind: "unagreed-criteria", ref: "criteria v\(criteria.version)", since: criteria.changedAt, severity: "high",
+                                          reason: "\(missing.joined(separator: " and ")) \(missing.count == 1 ? "has" : "have") not agreed to version \(criteria.version), changed by \(criteria.changedBy)"))
+                }
+            default:
+                break
+            }
+        }
+        for row in followUp {
+            guard case let .pending(lead) = row else { continue }
+            if lead.verdictAt == nil, let due = lead.verdictDue, due < now {
+                let hours = Double(now.microseconds - lead.clockStart.microseconds) / 3_600_000_000
+                let late = hours > 3 * Double(lead.followUpHours ?? 1)
+                open.append(OpenIssue(kind: "sla-breach", ref: lead.lead, since: due, severity: late ? "high" : "medium",
+                                      reason: "no verdict from \(lead.rep ?? "anyone") \(Int(hours)) h after the lead reached them (SLA: \(lead.followUpHours ?? 0) h; \(lead.source))"))
+            }
+            if lead.feedbackAt == nil, let due = lead.feedbackDue, due < now {
+                open.append(OpenIssue(kind: "missing-feedback", ref: lead.lead, since: due, severity: "low",
+                                      reason: "no feedback from \(lead.rep ?? "sales") on this \(lead.source) lead within \(lead.feedbackWithinDays ?? 0) days"))
+            }
+        }
+        return open.sorted { ((severityRank[$0.severity] ?? 3), $0.since, $0.ref) < ((severityRank[$1.severity] ?? 3), $1.since, $1.ref) }
+    }
+}
