@@ -1,22 +1,6 @@
 import Foundation
 import ParleyCore
 
-/// SplitMix64: a small seeded generator, so that every run of the bench
-/// and the demo produces the same history.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A deterministic, realistic history of sales and marketing working
 /// together: members joining, criteria agreed, an SLA, then a stream of
 /// leads from sources of different quality with verdicts, feedback and

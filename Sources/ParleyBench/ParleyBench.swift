@@ -290,40 +290,31 @@ enum RawSQLite {
     /// What the views need of every event, as raw SQL: a scan with
     /// json_extract of the payload fields the folds read; returns the seconds.
     static func scanForViews(_ path: String) throws -> Double {
-        let db = try open(path)
-        defer { sqlite3_close(db) }
-        let start = ContinuousClock.now
-        var statement: OpaquePointer?
-        sqlite3_prepare_v2(db, """
+        try timedScan(path, """
             SELECT position, type, stream, actor, occurred_at, json_extract(data, '$.lead'), json_extract(data, '$.source'),
                    json_extract(data, '$.campaign'), json_extract(data, '$.criteria_version'), json_extract(data, '$.assigned_to'),
                    json_extract(data, '$.reason'), json_extract(data, '$.rating'), json_extract(data, '$.amount'),
                    json_extract(data, '$.to'), json_extract(data, '$.team'), json_extract(data, '$.objections')
             FROM events ORDER BY position
-            """, -1, &statement, nil)
-        var bytes = 0
-        while sqlite3_step(statement) == SQLITE_ROW {
-            for column in Int32(0)..<16 {
-                _ = sqlite3_column_blob(statement, column)
-                bytes += Int(sqlite3_column_bytes(statement, column))
-            }
-        }
-        sqlite3_finalize(statement)
-        let elapsed = ContinuousClock.now - start
-        precondition(bytes > 0)
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            """)
     }
 
     /// A raw SELECT of all rows, reading every column; returns the seconds.
     static func selectAll(_ path: String) throws -> Double {
+        try timedScan(path, "SELECT position, id, stream, version, type, actor, occurred_at, recorded_at, schema, data, meta, hash FROM events ORDER BY position")
+    }
+
+    /// Steps through `sql`, reading every column of every row; returns the seconds.
+    private static func timedScan(_ path: String, _ sql: String) throws -> Double {
         let db = try open(path)
         defer { sqlite3_close(db) }
         let start = ContinuousClock.now
         var statement: OpaquePointer?
-        sqlite3_prepare_v2(db, "SELECT position, id, stream, version, type, actor, occurred_at, recorded_at, schema, data, meta, hash FROM events ORDER BY position", -1, &statement, nil)
+        sqlite3_prepare_v2(db, sql, -1, &statement, nil)
+        let columns = sqlite3_column_count(statement)
         var bytes = 0
         while sqlite3_step(statement) == SQLITE_ROW {
-            for column in Int32(0)..<12 {
+            for column in Int32(0)..<columns {
                 _ = sqlite3_column_blob(statement, column)
                 bytes += Int(sqlite3_column_bytes(statement, column))
             }
