@@ -73,6 +73,10 @@ extension Parley {
             if input == "-" {
                 file = .standardInput
             } else {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
+                    throw CLIFailure(.invalidInput, code: "unreadable-input", "\(input) is a folder; give a file of JSON events, or - for standard input")
+                }
                 guard let handle = FileHandle(forReadingAtPath: input) else {
                     throw CLIFailure(.invalidInput, code: "unreadable-input", "cannot read \(input): no such file, or permission denied")
                 }

@@ -156,6 +156,10 @@ extension Parley {
                 }).canonicalText)
                 return
             }
+            guard !actions.isEmpty else {
+                Output.standard.line(open || owner != nil ? "no action items match" : "no action items yet; `parley meeting hold … --action owner:text:due` records some")
+                return
+            }
             let rows = actions.map { [$0.action, $0.meeting, $0.owner, $0.due ?? "", state($0), $0.text] }
             for line in Figures.table(["ACTION", "MEETING", "OWNER", "DUE", "STATE", "WHAT"], rows) { Output.standard.line(line) }
         }

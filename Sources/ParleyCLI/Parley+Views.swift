@@ -78,6 +78,10 @@ extension Parley {
                  member.leftAt.map { "left " + String($0.rfc3339.prefix(10)) }
                     ?? member.moves.map { "\($0.from)→\($0.to) \($0.at.rfc3339.prefix(10))" }.joined(separator: ", ")]
             }
+            guard !rows.isEmpty else {
+                Output.standard.line("no members yet; `parley member add HANDLE --name … --team …` adds one")
+                return
+            }
             for line in Figures.table(["HANDLE", "NAME", "TEAM", "ROLE", "JOINED", "CHANGES"], rows) { Output.standard.line(line) }
         }
     }
@@ -105,6 +109,10 @@ extension Parley {
                 return
             }
             let rows = roles.map { [$0.team, $0.responsibility, $0.kpi ?? "", $0.accountableTo ?? "", "\($0.definedBy) \($0.definedAt.rfc3339.prefix(10))"] }
+            guard !rows.isEmpty else {
+                Output.standard.line("no roles defined yet; `parley role define --team … --responsibility …` defines one")
+                return
+            }
             for line in Figures.table(["TEAM", "RESPONSIBILITY", "KPI", "ACCOUNTABLE TO", "DEFINED"], rows) { Output.standard.line(line) }
         }
     }
