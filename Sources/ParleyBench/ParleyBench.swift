@@ -257,7 +257,8 @@ enum RawSQLite {
     static func insert(_ rows: [Row], into path: String, schema: String) throws -> Double {
         let db = try open(path)
         defer { sqlite3_close(db) }
-        try exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+        // The same pragmas as the store's writer.
+        try exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;")
         try exec(db, schema)
         let start = ContinuousClock.now
         try exec(db, "BEGIN IMMEDIATE")

@@ -97,10 +97,18 @@ public struct EventLog: Sendable {
 
     // MARK: - Opening
 
+    /// SQLite's page cache per connection, in KiB: 64 MiB keeps the
+    /// `(stream, version)` index of a million events in memory during a big
+    /// append, where SQLite's 2 MiB default reads its pages back from the file.
+    static let cacheKiB = 65_536
+
     static var configuration: Configuration {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.label = "parley"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
+        }
         return config
     }
 
