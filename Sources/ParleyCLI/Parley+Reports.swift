@@ -79,10 +79,7 @@ extension Parley {
             let members = try view.rows(MembersProjection.self)
             let actions = try view.rows(IssuesProjection.self, prefix: "action/")
             func team(_ handle: String) -> String { members[handle]?.team ?? "unknown" }
-            func isJoint(_ meeting: MeetingsProjection.Row) -> Bool {
-                let teams = Set(meeting.attendees.map(team))
-                return teams.contains("marketing") && teams.contains("sales")
-            }
+            func isJoint(_ meeting: MeetingsProjection.Row) -> Bool { meeting.isJoint(teamOf: team) }
             let lastJoint = meetings.last(where: isJoint)
             let daysSince = lastJoint.map { Int((view.now.microseconds - $0.at.microseconds) / 86_400_000_000) }
             if view.json {
@@ -142,12 +139,7 @@ extension Parley {
             if open { actions = actions.filter { $0.completedAt == nil } }
             if let owner { actions = actions.filter { $0.owner == owner } }
             actions.sort { ($0.heldAt, $0.action) < ($1.heldAt, $1.action) }
-            func state(_ action: IssuesProjection.Action) -> String {
-                if action.completedAt != nil { return "done" }
-                guard let due = action.due else { return "open" }
-                let deadline = Timestamp(rfc3339: due) ?? Timestamp(rfc3339: due + "T23:59:59Z")
-                return deadline.map { $0 < now ? "overdue" : "open" } ?? "open"
-            }
+            func state(_ action: IssuesProjection.Action) -> String { action.state(at: now) }
             if view.json {
                 Output.standard.line(JSONValue.array(actions.map { action in
                     .object(["action": .string(action.action), "meeting": .string(action.meeting), "owner": .string(action.owner),
@@ -243,56 +235,14 @@ extension Parley.SLA {
         @OptionGroup var view: ViewOptions
 
         func run() throws {
-            let rows = try view.rows(FollowUpProjection.self)
-            let now = view.now
-            let history = rows.filter { $0.key.hasPrefix("sla/") && $0.key != "sla/current" }.sorted { $0.key < $1.key }.compactMap { row -> FollowUpProjection.SLA? in
-                if case let .sla(sla) = row.value { return sla }
-                return nil
-            }
-            struct Line {
-                var key: String
-                var counts = FollowUpProjection.Counts()
-                var verdictsMissing: Int64 = 0
-                var verdictsPending: Int64 = 0
-                var feedbackMissing: Int64 = 0
-                init(key: String) { self.key = key }
-            }
-            var byRep: [String: Line] = [:]
-            var bySource: [String: Line] = [:]
-            for (key, row) in rows {
-                if case let .counts(counts) = row {
-                    if key.hasPrefix("rep/") { byRep[String(key.dropFirst(4)), default: Line(key: String(key.dropFirst(4)))].counts = counts }
-                    if key.hasPrefix("source/") { bySource[String(key.dropFirst(7)), default: Line(key: String(key.dropFirst(7)))].counts = counts }
-                }
-                if case let .pending(lead) = row {
-                    let rep = lead.rep ?? "(unassigned)"
-                    if lead.verdictAt == nil, let due = lead.verdictDue {
-                        if due < now {
-                            byRep[rep, default: Line(key: rep)].verdictsMissing += 1
-                            bySource[lead.source, default: Line(key: lead.source)].verdictsMissing += 1
-                        } else {
-                            byRep[rep, default: Line(key: rep)].verdictsPending += 1
-                            bySource[lead.source, default: Line(key: lead.source)].verdictsPending += 1
-                        }
-                    }
-                    if lead.feedbackAt == nil, let due = lead.feedbackDue, due < now {
-                        byRep[rep, default: Line(key: rep)].feedbackMissing += 1
-                        bySource[lead.source, default: Line(key: lead.source)].feedbackMissing += 1
-                    }
-                }
-            }
-            func rate(_ line: Line) -> Double? {
-                let judged = line.counts.verdictsInTime + line.counts.verdictsLate + line.verdictsMissing
-                return judged == 0 ? nil : Double(line.counts.verdictsInTime) / Double(judged)
-            }
-            let reps = byRep.values.sorted { $0.key < $1.key }
-            let sources = bySource.values.sorted { $0.key < $1.key }
+            let (history, reps, sources) = FollowUpProjection.compliance(try view.rows(FollowUpProjection.self), now: view.now)
+            typealias Line = FollowUpProjection.Compliance
             if view.json {
                 func lines(_ lines: [Line]) -> JSONValue {
                     .array(lines.map { line in
                         .object(["key": .string(line.key), "verdicts_in_time": .integer(line.counts.verdictsInTime),
                                  "verdicts_late": .integer(line.counts.verdictsLate), "verdicts_missing": .integer(line.verdictsMissing),
-                                 "verdicts_pending": .integer(line.verdictsPending), "in_time_rate": Figures.json(rate(line)),
+                                 "verdicts_pending": .integer(line.verdictsPending), "in_time_rate": Figures.json(line.inTimeRate),
                                  "feedback_in_time": .integer(line.counts.feedbackInTime), "feedback_late": .integer(line.counts.feedbackLate),
                                  "feedback_missing": .integer(line.feedbackMissing)])
                     })
@@ -319,7 +269,7 @@ extension Parley.SLA {
                 head[0] = title
                 let rows = lines.map { (line: Line) -> [String] in
                     [line.key, String(line.counts.verdictsInTime), String(line.counts.verdictsLate), String(line.verdictsMissing),
-                     String(line.verdictsPending), Figures.percent(rate(line)), String(line.counts.feedbackInTime),
+                     String(line.verdictsPending), Figures.percent(line.inTimeRate), String(line.counts.feedbackInTime),
                      String(line.counts.feedbackLate), String(line.feedbackMissing)]
                 }
                 for line in Figures.table(head, rows, rightAligned: Set(1...8)) { Output.standard.line(line) }

@@ -111,3 +111,63 @@ public enum FollowUpProjection: Projection {
         }
     }
 }
+
+// MARK: - The compliance report
+
+extension FollowUpProjection {
+    /// One line of `parley sla`: a rep's or a source's follow-up.
+    public struct Compliance: Sendable, Equatable {
+        public var key: String
+        public var counts = Counts()
+        /// Leads past their verdict deadline without one.
+        public var verdictsMissing: Int64 = 0
+        /// Leads without a verdict, still within their deadline.
+        public var verdictsPending: Int64 = 0
+        /// Leads past their feedback deadline without feedback.
+        public var feedbackMissing: Int64 = 0
+
+        public init(key: String) { self.key = key }
+
+        /// Verdicts in time ÷ verdicts due (in time, late or missing).
+        public var inTimeRate: Double? {
+            let due = counts.verdictsInTime + counts.verdictsLate + verdictsMissing
+            return due == 0 ? nil : Double(counts.verdictsInTime) / Double(due)
+        }
+    }
+
+    /// The SLA report at `now`: the SLAs set (oldest first; the last is in
+    /// force), and compliance per rep and per source.
+    public static func compliance(_ rows: [String: Row], now: Timestamp) -> (history: [SLA], byRep: [Compliance], bySource: [Compliance]) {
+        let history = rows.filter { $0.key.hasPrefix("sla/") && $0.key != "sla/current" }.sorted { $0.key < $1.key }.compactMap { row -> SLA? in
+            if case let .sla(sla) = row.value { return sla }
+            return nil
+        }
+        var byRep: [String: Compliance] = [:]
+        var bySource: [String: Compliance] = [:]
+        func change(_ rep: String, _ source: String, _ body: (inout Compliance) -> Void) {
+            body(&byRep[rep, default: Compliance(key: rep)])
+            body(&bySource[source, default: Compliance(key: source)])
+        }
+        for (key, row) in rows {
+            switch row {
+            case let .counts(counts) where key.hasPrefix("rep/"):
+                let rep = String(key.dropFirst(4))
+                byRep[rep, default: Compliance(key: rep)].counts = counts
+            case let .counts(counts) where key.hasPrefix("source/"):
+                let source = String(key.dropFirst(7))
+                bySource[source, default: Compliance(key: source)].counts = counts
+            case let .pending(lead):
+                let rep = lead.rep ?? "(unassigned)"
+                if lead.verdictAt == nil, let due = lead.verdictDue {
+                    change(rep, lead.source) { due < now ? ($0.verdictsMissing += 1) : ($0.verdictsPending += 1) }
+                }
+                if lead.feedbackAt == nil, let due = lead.feedbackDue, due < now {
+                    change(rep, lead.source) { $0.feedbackMissing += 1 }
+                }
+            default:
+                break
+            }
+        }
+        return (history, byRep.values.sorted { $0.key < $1.key }, bySource.values.sorted { $0.key < $1.key })
+    }
+}

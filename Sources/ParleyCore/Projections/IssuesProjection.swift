@@ -22,6 +22,13 @@ public enum IssuesProjection: Projection {
     }
 
     public struct Action: Codable, Sendable, Equatable {
+        /// `done`, `overdue` (past its due date at `now`) or `open`.
+        public func state(at now: Timestamp) -> String {
+            if completedAt != nil { return "done" }
+            guard let deadline = OpenIssue.deadline(due) else { return "open" }
+            return deadline < now ? "overdue" : "open"
+        }
+
         public var action: String
         public var meeting: String
         public var owner: String
@@ -131,16 +138,17 @@ public struct OpenIssue: Sendable, Equatable {
 
     static let severityRank = ["high": 0, "medium": 1, "low": 2]
 
+    /// A due date or time as a deadline: a date is due by the end of that day (UTC).
+    static func deadline(_ text: String?) -> Timestamp? {
+        guard let text else { return nil }
+        if let time = Timestamp(rfc3339: text) { return time }
+        return Timestamp(rfc3339: text + "T23:59:59Z")
+    }
+
     /// Every open issue at `now`, the most severe and the oldest first.
     public static func list(issues: some Sequence<IssuesProjection.Row>, followUp: some Sequence<FollowUpProjection.Row>, now: Timestamp) -> [OpenIssue] {
         var open: [OpenIssue] = []
         func day(_ time: Timestamp) -> String { String(time.rfc3339.prefix(10)) }
-        func deadline(_ text: String?) -> Timestamp? {
-            guard let text else { return nil }
-            if let time = Timestamp(rfc3339: text) { return time }
-            // A date: due by the end of that day.
-            return Timestamp(rfc3339: text + "T23:59:59Z")
-        }
         for row in issues {
             switch row {
             case let .tension(tension) where !tension.resolved:

@@ -1,0 +1,35 @@
+/// Joint meetings: who attended, what was decided, which action items came of it.
+public enum MeetingsProjection: Projection {
+    public static let name = "meetings"
+    public static let version = 1
+
+    public struct Row: Codable, Sendable, Equatable {
+        public var meeting: String
+        public var title: String
+        public var heldBy: String
+        public var at: Timestamp
+        public var attendees: [String]
+        public var decisions: [String]
+        public var actions: [String]
+
+        /// Whether marketing and sales both attended, given each attendee's team.
+        public func isJoint(teamOf team: (String) -> String) -> Bool {
+            let teams = Set(attendees.map(team))
+            return teams.contains("marketing") && teams.contains("sales")
+        }
+    }
+
+    public static func apply(_ event: RecordedEvent, to rows: ProjectionRows<Row>) throws {
+        guard event.type == "meeting.held" else { return }
+        let data = event.payload
+        func strings(_ value: JSONValue?) -> [String] {
+            if case let .array(items)? = value { return items.compactMap(\.stringValue) }
+            return []
+        }
+        var actions: [String] = []
+        if case let .array(items)? = data["action_items"] { actions = items.compactMap { $0["action"]?.stringValue } }
+        let id = data["meeting"]?.stringValue ?? ""
+        rows.set("meeting/\(id)", Row(meeting: id, title: data["title"]?.stringValue ?? "", heldBy: event.actor, at: event.occurredAt,
+                                      attendees: strings(data["attendees"]), decisions: strings(data["decisions"]), actions: actions))
+    }
+}
