@@ -107,7 +107,10 @@ public struct EventLog: Sendable {
         config.busyMode = .timeout(busyTimeout)
         config.label = "parley"
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
+            // The writer only: readers scan, and need no large cache.
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
+            }
         }
         return config
     }
