@@ -233,7 +233,8 @@ extension Parley {
                 let start = ContinuousClock.now
                 let folded = try Self.all[name]!(log) { done, _ in progress.update(done) }
                 progress.finish()
-                let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
+                let elapsed = ContinuousClock.now - start
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 if json {
                     results[name] = .object(["events": .integer(Int64(folded)), "seconds": .double(seconds)])
                 } else {
