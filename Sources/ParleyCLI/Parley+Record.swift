@@ -69,19 +69,7 @@ extension Parley {
             var policy = importing ? RulePolicy.history : RulePolicy.everything
             policy.bootstrap = bootstrap
             let log = try database.open()
-            let file: FileHandle
-            if input == "-" {
-                file = .standardInput
-            } else {
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
-                    throw CLIFailure(.invalidInput, code: "unreadable-input", "\(input) is a folder; give a file of JSON events, or - for standard input")
-                }
-                guard let handle = FileHandle(forReadingAtPath: input) else {
-                    throw CLIFailure(.invalidInput, code: "unreadable-input", "cannot read \(input): no such file, or permission denied")
-                }
-                file = handle
-            }
+            let file = try openInput(input)
             let reader = PrefetchingEventReader(EventInputReader(file))
             var report = RecordReport(log: log, json: json, quiet: quiet)
             if let batchSize {

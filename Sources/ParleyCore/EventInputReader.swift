@@ -25,6 +25,9 @@ public struct EventInputReader {
     public private(set) var eventsRead = 0
     /// Bytes consumed so far (for progress).
     public private(set) var bytesRead = 0
+    /// The text of the last event read, or of the text that failed to read
+    /// as one (for a rejects file).
+    public private(set) var lastText: [UInt8] = []
 
     public init(_ file: FileHandle) {
         self.file = file
@@ -48,6 +51,7 @@ public struct EventInputReader {
         while let line = try nextLine() {
             if pending.isEmpty {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                lastText = line
                 do {
                     return (lineNumber, try JSONValue.parse(line))
                 } catch where error.isTruncated {
@@ -59,6 +63,7 @@ public struct EventInputReader {
             } else {
                 pending.append(0x0A)
                 pending.append(contentsOf: line)
+                lastText = pending
                 guard pending.count <= Self.maximumEventTextBytes else {
                     throw InvalidEvent(line: pendingLine, reason: "the event starting here is not closed within \(Self.maximumEventTextBytes) bytes")
                 }

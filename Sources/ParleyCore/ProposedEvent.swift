@@ -26,6 +26,9 @@ public struct ProposedEvent: Sendable, Equatable {
     public let meta: String?
     /// Where the event starts in its input, for messages.
     public var line: Int?
+    /// When the log first learned of it, as an export says; kept only by
+    /// imports (`parley record` records now).
+    public var recordedAt: Timestamp?
 
     /// Makes and validates an event.
     ///
@@ -151,6 +154,12 @@ public struct ProposedEvent: Sendable, Equatable {
         }
         try self.init(id: id, stream: stream, type: type, actor: actor, occurredAt: occurredAt,
                       data: data, meta: meta, expectedVersion: expectedVersion, line: line)
+        if let text = try string("recorded_at", required: false) {
+            guard let time = Timestamp(rfc3339: text) else {
+                throw invalid("recorded_at", "not an RFC 3339 time with a zone (got \(Self.quoted(text)))")
+            }
+            recordedAt = time
+        }
     }
 
     /// Checks the form `kind/id` with a known kind.

@@ -61,14 +61,41 @@ extension EventLog {
     public func append(
         from next: () throws -> ProposedEvent?,
         policy: RulePolicy = .everything,
+        options: AppendOptions = AppendOptions(),
         onEvent: (AppendOutcome) throws -> Void = { _ in }
     ) throws -> AppendSummary {
-        try inWriteTransaction { db in
-            let session = try AppendSession(db, policy: policy)
+        try inWriteTransaction(commit: !options.dryRun) { db in
+            let session = try AppendSession(db, policy: policy, keepRecordedAt: options.keepRecordedAt)
             while let proposed = try next() {
-                try onEvent(try session.append(proposed))
+                do {
+                    try onEvent(try session.append(proposed))
+                } catch let violation as RuleViolation where options.rejected != nil {
+                    options.rejected!(proposed, StoreError(.ruleViolation, violation.message, line: violation.line))
+                } catch let error as StoreError where options.rejected != nil && AppendOptions.skippable.contains(error.code) {
+                    options.rejected!(proposed, error)
+                }
             }
             return session.summary
+        }
+    }
+
+    /// How ``append(from:policy:options:onEvent:)`` treats a batch.
+    public struct AppendOptions {
+        /// Keep each event's `recorded_at` from the input (an import of an
+        /// export), instead of the time of this append.
+        public var keepRecordedAt = false
+        /// Check everything, then roll back: nothing is written.
+        public var dryRun = false
+        /// When set, an event the rules refuse, or whose version or id
+        /// conflicts, is handed here and skipped instead of failing the batch.
+        public var rejected: ((ProposedEvent, StoreError) -> Void)?
+
+        static let skippable: Set<StoreError.Code> = [.ruleViolation, .versionConflict, .idConflict]
+
+        public init(keepRecordedAt: Bool = false, dryRun: Bool = false, rejected: ((ProposedEvent, StoreError) -> Void)? = nil) {
+            self.keepRecordedAt = keepRecordedAt
+            self.dryRun = dryRun
+            self.rejected = rejected
         }
     }
 
@@ -89,13 +116,13 @@ extension EventLog {
         }
     }
 
-    private func inWriteTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+    private func inWriteTransaction<T>(commit: Bool = true, _ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
-                    return .commit
+                    return commit ? .commit : .rollback
                 }
                 return result!
             }
@@ -114,6 +141,7 @@ extension EventLog {
 final class AppendSession {
     private let db: Database
     private let policy: RulePolicy
+    private let keepRecordedAt: Bool
     private let recordedAt = Timestamp.now()
     private var previousHash = HashChain.genesis
     private var nextPosition: Int64
@@ -130,9 +158,10 @@ final class AppendSession {
     private var scratch: [UInt8] = []
     private(set) var summary = EventLog.AppendSummary()
 
-    init(_ db: Database, policy: RulePolicy) throws {
+    init(_ db: Database, policy: RulePolicy, keepRecordedAt: Bool = false) throws {
         self.db = db
         self.policy = policy
+        self.keepRecordedAt = keepRecordedAt
         var lastPosition: Int64 = 0
         if let head = try Row.fetchOne(db, sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1") {
             lastPosition = head[0]
@@ -179,6 +208,7 @@ final class AppendSession {
             current = try version(of: proposed.stream)
             try checkExpectedVersion(proposed, current: current)
         }
+        let recordedAt = keepRecordedAt ? proposed.recordedAt ?? self.recordedAt : self.recordedAt
         var event = RecordedEvent(
             position: nextPosition, id: proposed.id ?? EventID.v7(at: recordedAt),
             stream: proposed.stream, version: current + 1, type: proposed.type, actor: proposed.actor,

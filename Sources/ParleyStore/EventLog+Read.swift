@@ -17,9 +17,12 @@ extension EventLog {
         /// position > after.
         public var after: Int64?
         public var limit: Int?
+        /// Any of these types (exact names), when not empty.
+        public var types: [String] = []
 
         public init(stream: String? = nil, type: String? = nil, actor: String? = nil, since: Timestamp? = nil,
-                    until: Timestamp? = nil, after: Int64? = nil, limit: Int? = nil) {
+                    until: Timestamp? = nil, after: Int64? = nil, limit: Int? = nil, types: [String] = []) {
+            self.types = types
             self.stream = stream
             self.type = type
             self.actor = actor
@@ -58,6 +61,10 @@ extension EventLog {
         if let since = filter.since { clauses.append("occurred_at >= ?"); arguments.append(.integer(since.microseconds)) }
         if let until = filter.until { clauses.append("occurred_at < ?"); arguments.append(.integer(until.microseconds)) }
         if let after = filter.after { clauses.append("position > ?"); arguments.append(.integer(after)) }
+        if !filter.types.isEmpty {
+            clauses.append("type IN (" + filter.types.map { _ in "?" }.joined(separator: ", ") + ")")
+            arguments.append(contentsOf: filter.types.map(Argument.text))
+        }
         var sql = "SELECT \(Self.columns) FROM events"
         if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
         sql += " ORDER BY position"
