@@ -6,6 +6,15 @@ import ParleyStore
 extension Parley {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            abstract: "Bring history in: JSON Lines, or a CRM's CSV export (`parley import csv`).",
+            subcommands: [JSONLines.self, CSVFile.self],
+            defaultSubcommand: JSONLines.self
+        )
+    }
+
+    struct JSONLines: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "jsonl",
             abstract: "Bring history in from JSON Lines (an export of another Parley, or your own tooling).",
             discussion: """
                 Each line is an event as `parley record` takes it; an export's store fields are

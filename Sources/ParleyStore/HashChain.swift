@@ -1,5 +1,6 @@
 import Crypto
-import ParleyCore
+public import ParleyCore
+
 
 /// The log's hash chain: every event's hash is
 /// `SHA-256(previous hash ‖ canonical bytes of this event)`, where the
@@ -23,5 +24,17 @@ enum HashChain {
         hasher.update(data: previous)
         hasher.update(data: scratch)
         return Array(hasher.finalize())
+    }
+}
+
+extension EventID {
+    /// A stable id made from `text` (the first 16 bytes of its SHA-256, as
+    /// a version-8 UUID): the same text always gives the same id, so the
+    /// same row of the same file imported twice is recognised.
+    public static func derived(from text: String) -> EventID {
+        var bytes = Array(SHA256.hash(data: Array(text.utf8)).prefix(16))
+        bytes[6] = 0x80 | (bytes[6] & 0x0F)
+        bytes[8] = 0x80 | (bytes[8] & 0x3F)
+        return EventID(bytes: bytes)!
     }
 }
