@@ -7,6 +7,8 @@ final class Output: @unchecked Sendable {
     static let standard = Output()
 
     private var buffer: [UInt8] = []
+    /// While set, output is kept here instead of written (``capture(_:)``).
+    private var captured: [UInt8]?
 
     private init() {
         buffer.reserveCapacity(1 << 16)
@@ -28,8 +30,23 @@ final class Output: @unchecked Sendable {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Runs `body` and returns what it wrote, writing none of it.
+    func capture(_ body: () throws -> Void) throws -> [UInt8] {
+        flush()
+        captured = []
+        defer { captured = nil }
+        try body()
+        flush()
+        return captured ?? []
+    }
+
     func flush() {
         guard !buffer.isEmpty else { return }
+        if captured != nil {
+            captured!.append(contentsOf: buffer)
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
         buffer.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSV
 import Foundation
 import ParleyCore
 import ParleyStore
@@ -145,21 +146,33 @@ final class RejectsFile {
 extension Parley {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write the log out as JSON Lines, for backups, other tools, or another Parley.",
+            abstract: "Write the log, or a view, out: JSON Lines or CSV for backups, spreadsheets and BI tools.",
+            subcommands: [ExportLog.self, ExportView.self],
+            defaultSubcommand: ExportLog.self
+        )
+    }
+
+    struct ExportLog: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "log",
+            abstract: "Write the log out as JSON Lines or CSV, for backups, other tools, or another Parley.",
             discussion: """
-                Each line is a stored event in full (position, id, stream, version, type, actor,
-                occurred_at, recorded_at, schema, data, meta, hash). `parley import` reads it back
-                into an empty database with the same events and the same hashes. Writing to
-                --out goes through a temporary file: a failed export leaves nothing half-written.
+                As JSON Lines (the default), each line is a stored event in full (position, id,
+                stream, version, type, actor, occurred_at, recorded_at, schema, data, meta, hash);
+                `parley import` reads it back into an empty database with the same events and the
+                same hashes. As CSV, the payload is flattened into one column per catalogue field
+                (data.lead, data.source, …; lists and objects as JSON text). Writing to --out goes
+                through a temporary file: a failed export leaves nothing half-written.
 
                 Examples:
                   parley export --out backup.jsonl
                   parley export --type lead.sent --type lead.rejected --since 2026-01-01 > leads.jsonl
+                  parley export --format csv --out log.csv
                 """
         )
 
         @OptionGroup var database: DatabaseOptions
-        @Option(help: "The format: jsonl (CSV comes later).") var format = "jsonl"
+        @Option(help: "jsonl or csv.") var format = "jsonl"
         @Option(name: .customLong("type"), help: ArgumentHelp("Only events of this type (repeatable).", valueName: "type")) var types: [String] = []
         @Option(help: ArgumentHelp("Only events that happened at or after this time.", valueName: "time")) var since: TimeArgument?
         @Option(help: ArgumentHelp("Only events that happened before this time.", valueName: "time")) var until: TimeArgument?
@@ -167,7 +180,7 @@ extension Parley {
         @Flag(name: .shortAndLong, help: "No summary line.") var quiet = false
 
         func validate() throws {
-            guard format == "jsonl" else { throw ValidationError("--format takes jsonl for now; got '\(format)'") }
+            guard format == "jsonl" || format == "csv" else { throw ValidationError("--format takes jsonl or csv; got '\(format)'") }
             for type in types where EventCatalogue.spec(type) == nil {
                 throw ValidationError("unknown type '\(type)'; `parley types` lists them")
             }
@@ -178,55 +191,196 @@ extension Parley {
             let filter = EventLog.Filter(since: since?.timestamp, until: until?.timestamp, types: types)
             let progress = ProgressLine("exporting…", total: try log.head().count)
             var count = 0
-            if let out {
-                let temporary = out + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
-                guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
-                    throw CLIFailure(.failure, code: "unwritable-output", "cannot write \(out)")
-                }
-                do {
-                    var buffer: [UInt8] = []
-                    try log.events(filter) { event in
+            try ExportSink.write(to: out) { sink in
+                var buffer: [UInt8] = []
+                var rows: [[String]] = []
+                if format == "csv" { try sink.write(CSVText.encode([EventCSV.header])) }
+                try log.events(filter) { event in
+                    if format == "csv" {
+                        rows.append(EventCSV.row(event))
+                        if rows.count == 1000 {
+                            try sink.write(CSVText.encode(rows))
+                            rows.removeAll(keepingCapacity: true)
+                        }
+                    } else {
                         event.writeJSONLine(into: &buffer)
                         buffer.append(0x0A)
                         if buffer.count > 1 << 20 {
-                            handle.write(Data(buffer))
+                            try sink.write(buffer)
                             buffer.removeAll(keepingCapacity: true)
                         }
-                        count += 1
-                        progress.update(count)
-                        return true
-                    }
-                    handle.write(Data(buffer))
-                    try handle.synchronize()
-                    try handle.close()
-                    // rename(2) replaces the target in one step.
-                    guard rename(temporary, out) == 0 else {
-                        throw CLIFailure(.failure, code: "unwritable-output", "cannot write \(out): \(String(cString: strerror(errno)))")
-                    }
-                } catch let error as CLIFailure {
-                    try? FileManager.default.removeItem(atPath: temporary)
-                    throw error
-                } catch let error as StoreError {
-                    try? FileManager.default.removeItem(atPath: temporary)
-                    throw error
-                } catch {
-                    try? FileManager.default.removeItem(atPath: temporary)
-                    throw CLIFailure(.failure, code: "unwritable-output", "cannot write \(out): \(error.localizedDescription)")
-                }
-                progress.finish()
-                if !quiet { Output.standard.line("exported \(count) events to \(out)") }
-            } else {
-                try log.events(filter) { event in
-                    Output.standard.write { buffer in
-                        event.writeJSONLine(into: &buffer)
-                        buffer.append(0x0A)
                     }
                     count += 1
                     progress.update(count)
                     return true
                 }
-                progress.finish()
+                try sink.write(format == "csv" ? CSVText.encode(rows) : buffer)
             }
+            progress.finish()
+            if let out, !quiet { note("exported \(count) events to \(out)") }
+        }
+    }
+
+    struct ExportView: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "view",
+            abstract: "Write a view out as CSV or JSON, for spreadsheets and BI tools.",
+            discussion: """
+                The same figures as the view's command with --json; as CSV, one row per line of
+                the view (lists and objects as JSON text; sla gives one row per rep and per source).
+
+                Examples:
+                  parley export view quality --format csv --out quality.csv
+                  parley export view issues --format json --as-of 2026-03-31
+                  parley export view sla --format csv
+                """
+        )
+
+        static let views: [String: [String]] = [
+            "quality": ["quality"], "issues": ["issues"], "criteria": ["criteria", "history"], "sla": ["sla", "show"],
+            "actions": ["actions"], "members": ["members"], "roles": ["roles"],
+        ]
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: ArgumentHelp("quality, issues, criteria, sla, actions, members or roles.", valueName: "view")) var view: String
+        @Option(help: "csv or json.") var format = "csv"
+        @Option(help: ArgumentHelp("For quality: source, campaign, criteria, rep or month.", valueName: "key")) var by: String?
+        @Option(help: ArgumentHelp("The view as it stood at this time.", valueName: "time")) var asOf: String?
+        @Option(help: ArgumentHelp("The view as the log knew it at this time.", valueName: "time")) var knownAt: String?
+        @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file")) var out: String?
+
+        func validate() throws {
+            guard Self.views[view] != nil else {
+                throw ValidationError("unknown view '\(view)'; the views are \(Self.views.keys.sorted().joined(separator: ", "))")
+            }
+            guard format == "csv" || format == "json" else { throw ValidationError("--format takes csv or json; got '\(format)'") }
+            if by != nil && view != "quality" { throw ValidationError("--by goes with the quality view") }
+        }
+
+        func run() throws {
+            var arguments = Self.views[view]! + ["--json", "--db", database.path]
+            if let by { arguments += ["--by", by] }
+            if let asOf { arguments += ["--as-of", asOf] }
+            if let knownAt { arguments += ["--known-at", knownAt] }
+            var command = try Parley.parseAsRoot(arguments)
+            let text = try Output.standard.capture { try command.run() }
+            let value = try JSONValue.parse(text)
+            try ExportSink.write(to: out) { sink in
+                if format == "json" {
+                    try sink.write(Array((value.prettyText() + "\n").utf8))
+                } else {
+                    try sink.write(CSVText.encode(CSVText.table(of: value)))
+                }
+            }
+            if let out { note("exported the \(view) view to \(out)") }
+        }
+    }
+}
+
+/// Where an export goes: standard output, or a file written through a
+/// temporary one renamed into place (a failed export leaves nothing).
+struct ExportSink {
+    private let handle: FileHandle?
+
+    func write(_ bytes: [UInt8]) throws {
+        if let handle {
+            handle.write(Data(bytes))
+        } else {
+            Output.standard.write { $0.append(contentsOf: bytes) }
+        }
+    }
+
+    static func write(to path: String?, _ body: (ExportSink) throws -> Void) throws {
+        guard let path else {
+            try body(ExportSink(handle: nil))
+            return
+        }
+        let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
+            throw CLIFailure(.failure, code: "unwritable-output", "cannot write \(path)")
+        }
+        do {
+            try body(ExportSink(handle: handle))
+            try handle.synchronize()
+            try handle.close()
+            // rename(2) replaces the target in one step.
+            guard rename(temporary, path) == 0 else {
+                throw CLIFailure(.failure, code: "unwritable-output", "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            if error is CLIFailure || error is StoreError { throw error }
+            throw CLIFailure(.failure, code: "unwritable-output", "cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// The log as CSV: the envelope's columns, then one column per payload
+/// field of the catalogue, then meta and hash.
+enum EventCSV {
+    static let dataFields: [String] = Array(Set(EventCatalogue.specs.flatMap { $0.fields.map(\.name) })).sorted()
+
+    static let header: [String] = ["position", "id", "stream", "version", "type", "actor", "occurred_at", "recorded_at", "schema"]
+        + dataFields.map { "data.\($0)" } + ["meta", "hash"]
+
+    static func row(_ event: RecordedEvent) -> [String] {
+        var row = [String(event.position), event.id.description, event.stream, String(event.version), event.type, event.actor,
+                   event.occurredAt.rfc3339, event.recordedAt.rfc3339, String(event.schema)]
+        let data = event.payload
+        for field in dataFields {
+            row.append(CSVText.cell(data[field]))
+        }
+        row.append(event.meta ?? "")
+        row.append(event.hashHex)
+        return row
+    }
+}
+
+/// CSV text through yaslab/CSV.swift's writer.
+enum CSVText {
+    /// The rows as CSV lines (each ending in a newline), quoted as needed.
+    static func encode(_ rows: [[String]]) throws -> [UInt8] {
+        guard !rows.isEmpty else { return [] }
+        let stream = OutputStream(toMemory: ())
+        stream.open()
+        let writer = try CSVWriter(stream: stream)
+        for row in rows { try writer.write(row: row) }
+        writer.stream.close()
+        let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
+        return Array(data) + [0x0A]
+    }
+
+    /// A cell for a JSON value: text as is, numbers and booleans as written, the rest as JSON.
+    static func cell(_ value: JSONValue?) -> String {
+        switch value {
+        case nil, .null?: ""
+        case let .string(text)?: text
+        case let value?: value.canonicalText
+        }
+    }
+
+    /// A view's JSON as a table: an array of objects gives one row each; an
+    /// object of arrays (sla) gives one row per element, with a `group` column.
+    static func table(of value: JSONValue) -> [[String]] {
+        var records: [[(key: String, value: JSONValue)]] = []
+        switch value {
+        case let .array(items):
+            for case let .object(members) in items { records.append(members) }
+        case let .object(members):
+            for member in members {
+                guard case let .array(items) = member.value else { continue }
+                for case let .object(fields) in items { records.append([("group", .string(member.key))] + fields) }
+            }
+        default:
+            break
+        }
+        var columns: [String] = []
+        for record in records {
+            for field in record where !columns.contains(field.key) { columns.append(field.key) }
+        }
+        guard !columns.isEmpty else { return [] }
+        return [columns] + records.map { record in
+            columns.map { column in cell(record.first { $0.key == column }?.value) }
         }
     }
 }

@@ -25,7 +25,7 @@ import Testing
         let source = try Workspace()
         try history(source)
         let exported = source.folder.appending(path: "export.jsonl").path
-        #expect(try source.ok("export", "--out", exported).stdout.hasPrefix("exported "))
+        #expect(try source.ok("export", "--out", exported).stderr.hasPrefix("exported "))
 
         let target = try Workspace()
         try target.ok("init")
@@ -103,5 +103,36 @@ import Testing
         #expect(failed.status == 1)
         #expect(failed.stderr.hasPrefix("parley: error: cannot write"))
         #expect(try w.run("export", "--format", "xml").status == 64)
+    }
+
+    @Test func theLogAsCSVFlattensPayloadsIntoColumns() throws {
+        let w = try Workspace()
+        try history(w, leads: 10)
+        try w.ok("record", "--import", "-", stdin: #"{"stream":"lead/Q-1","type":"lead.sent","actor":"mia@marketing","data":{"lead":"Q-1","source":"trade, show \"fair\"","campaign":"line\nbreak"}}"#)
+        let csv = try w.ok("export", "--format", "csv").stdout
+        let text = try String(contentsOfFile: try w.file("log.csv", csv), encoding: .utf8)
+        #expect(text.hasPrefix("position,id,stream,version,type,actor,occurred_at,recorded_at,schema,"))
+        #expect(text.contains(",data.lead,"))
+        #expect(text.contains(#""trade, show ""fair""""#), "quotes and commas are quoted")
+        #expect(text.contains("\"line\nbreak\""), "an embedded newline stays inside quotes")
+        // Read back with a CSV reader: one row per event, the header's width each.
+        let rows = csv.split(separator: "\n", omittingEmptySubsequences: true)
+        #expect(rows.count >= 21)
+    }
+
+    @Test func viewsExportAsCSVAndJSON() throws {
+        let w = try Workspace()
+        try history(w, leads: 30)
+        let csv = try w.ok("export", "view", "quality", "--format", "csv").stdout.split(separator: "\n")
+        #expect(csv.first?.hasPrefix("acceptance_rate,accepted,avg_rating,conversion_rate,converted,key,") == true)
+        #expect(csv.count == 2, "one source: webinar")
+        let json = try JSONValue.parse(try w.ok("export", "view", "quality", "--format", "json").stdout)
+        #expect(json == (try JSONValue.parse(try w.ok("quality", "--json").stdout)))
+        let issues = try w.ok("export", "view", "issues").stdout
+        #expect(issues.hasPrefix("kind,reason,ref,severity,since"))
+        let out = w.folder.appending(path: "sla.csv").path
+        try w.ok("export", "view", "sla", "--out", out)
+        #expect(FileManager.default.fileExists(atPath: out))
+        #expect(try w.run("export", "view", "nope").status == 64)
     }
 }
