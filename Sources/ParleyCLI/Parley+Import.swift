@@ -48,6 +48,7 @@ extension Parley {
         func run() throws {
             let log = try database.open()
             let file = try openInput(input)
+            let size = input == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: input)[.size] as? Int) ?? nil
             var reader = EventInputReader(file)
             var rejects: RejectsFile?
             if let skipInvalid { rejects = try RejectsFile(path: skipInvalid) }
@@ -74,7 +75,7 @@ extension Parley {
             do {
                 summary = try log.append(from: next, policy: .history, options: options) { _ in
                     seen += 1
-                    progress.update(seen)
+                    progress.update(seen, fraction: size.flatMap { size in (try? file.offset()).map { Double($0) / Double(max(size, 1)) } })
                 }
             } catch {
                 progress.finish()

@@ -229,7 +229,7 @@ extension Parley {
             let log = try database.open()
             var results: [String: JSONValue] = [:]
             for name in (views.isEmpty ? Self.all.keys.sorted() : views) {
-                let progress = ProgressLine("rebuilding \(name)…")
+                let progress = ProgressLine("rebuilding \(name)…", total: try log.head().count)
                 let start = ContinuousClock.now
                 let folded = try Self.all[name]!(log) { done, _ in progress.update(done) }
                 progress.finish()

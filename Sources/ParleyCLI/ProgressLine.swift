@@ -19,7 +19,9 @@ final class ProgressLine {
     }
 
     /// Reports `done` items; cheap enough to call for every event.
-    func update(_ done: Int) {
+    /// - Parameter fraction: how much of the work is done (0–1), when the
+    ///   total count is unknown but the share is (bytes of a file read).
+    func update(_ done: Int, fraction: @autoclosure () -> Double? = nil) {
         guard enabled, done % 1024 == 0 else { return }
         let now = ContinuousClock.now
         guard now - lastDraw > .milliseconds(200) else { return }
@@ -30,6 +32,8 @@ final class ProgressLine {
         if let total, total > 0, rate > 0 {
             let left = Double(max(0, total - done)) / rate
             text += String(format: " %3.0f%%, about %.0f s left", 100 * Double(done) / Double(total), left)
+        } else if let share = fraction(), share > 0, share <= 1 {
+            text += String(format: " %3.0f%%, about %.0f s left", 100 * share, seconds * (1 - share) / share)
         }
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
         drawn = true

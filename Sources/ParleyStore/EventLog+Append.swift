@@ -278,7 +278,9 @@ final class AppendSession {
 
     private func history(of stream: String) throws -> StreamHistory {
         if let known = histories[stream] { return known }
-        if histories.count >= 50_000 { histories.removeAll(keepingCapacity: true) }
+        // Bounded, so a batch of millions keeps flat memory; a stream dropped here
+        // is read again from the transaction, which sees its own rows.
+        if histories.count >= 10_000 { histories.removeAll(keepingCapacity: true) }
         let history = StreamHistory(try EventLog.streamEvents(db, stream), stream: stream)
         histories[stream] = history
         return history
