@@ -8,6 +8,13 @@ extension Parley {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Bring history in: JSON Lines, or a CRM's CSV export (`parley import csv`).",
+            discussion: """
+                Examples:
+                  parley import backup.jsonl
+                  parley import backup.jsonl --skip-invalid rejects.jsonl --dry-run
+                  parley import csv contacts.csv --preset hubspot --as mia@marketing
+                  parley import csv leads.csv --map lead=mql_id --map sent_at=created --as mia@marketing
+                """,
             subcommands: [JSONLines.self, CSVFile.self],
             defaultSubcommand: JSONLines.self
         )
@@ -148,6 +155,13 @@ extension Parley {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the log, or a view, out: JSON Lines or CSV for backups, spreadsheets and BI tools.",
+            discussion: """
+                Examples:
+                  parley export --out backup.jsonl
+                  parley export --format csv --type lead.sent --since 2026-01-01 --out leads.csv
+                  parley export view quality --format csv --out quality.csv
+                  parley export view issues --format json --as-of 2026-03-31
+                """,
             subcommands: [ExportLog.self, ExportView.self],
             defaultSubcommand: ExportLog.self
         )
