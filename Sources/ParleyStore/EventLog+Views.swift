@@ -70,17 +70,24 @@ extension EventLog {
             rows = SQLiteRows<P.Row>(db: db, view: P.name, retracted: try Self.retractedIDs(db, after: 0))
         }
         rows!.db = db
-        let statement = try RawStatement(db, cached: "SELECT \(Self.columns) FROM events WHERE position > ? ORDER BY position LIMIT ?")
+        // Only the types the fold reads; the rest of the log is skipped inside SQLite.
+        let (clause, bounds) = Self.typeClause(P.typePrefixes)
+        let statement = try RawStatement(db, cached: "SELECT \(Self.columns) FROM events WHERE position > ?\(clause) ORDER BY position LIMIT ?")
         defer { statement.reset() }
         statement.bind(1, position)
-        statement.bind(2, Int64(Self.catchUpChunk))
+        for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 2), bound) }
+        statement.bind(Int32(bounds.count + 2), Int64(Self.catchUpChunk))
         var last = position
+        var read = 0
         while try statement.step() {
             let event = try statement.event()
             try P.fold(event, retracted: rows!.retracted, into: rows!.rows)
             last = event.position
             folded += 1
+            read += 1
         }
+        // Fewer than a chunk: nothing the fold reads is left, up to the head.
+        if read < Self.catchUpChunk { last = head }
         try rows!.flush()
         rows!.position = last
         try Self.saveCheckpoint(db, P.name, version, last)
@@ -133,19 +140,28 @@ extension EventLog {
             return true
         }
         let rows = ProjectionRows<P.Row>()
-        var failure: (any Error)?
-        try events { event in
-            guard window.contains(event) else { return true }
-            do {
-                try P.fold(event, retracted: retracted, into: rows)
-                return true
-            } catch {
-                failure = error
-                return false
+        let (clause, bounds) = Self.typeClause(P.typePrefixes)
+        try read { db in
+            // The window and the types are applied by SQLite: events outside them are never decoded.
+            let statement = try RawStatement(db, cached: """
+                SELECT \(Self.columns) FROM events WHERE occurred_at <= ? AND recorded_at <= ?\(clause) ORDER BY position
+                """)
+            defer { statement.reset() }
+            statement.bind(1, window.asOf?.microseconds ?? .max)
+            statement.bind(2, window.knownAt?.microseconds ?? .max)
+            for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 3), bound) }
+            while try statement.step() {
+                try P.fold(try statement.event(), retracted: retracted, into: rows)
             }
         }
-        if let failure { throw failure }
         return rows.rows
+    }
+
+    /// `AND (type >= ? AND type < ? OR …)` for type prefixes, with its bounds; empty for all types.
+    static func typeClause(_ prefixes: [String]) -> (String, [String]) {
+        guard !prefixes.isEmpty else { return ("", []) }
+        let clause = " AND (" + prefixes.map { _ in "(type >= ? AND type < ?)" }.joined(separator: " OR ") + ")"
+        return (clause, prefixes.flatMap { [$0, $0 + "\u{10FFFF}"] })
     }
 
     // MARK: - Checkpoints

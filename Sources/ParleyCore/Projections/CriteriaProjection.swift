@@ -3,6 +3,8 @@
 /// What leads sent under each version became comes from the quality view's
 /// `criteria/v<n>` groups.
 public enum CriteriaProjection: Projection {
+    public static let typePrefixes = ["criteria."]
+
     public static let name = "criteria"
     public static let version = 1
 

@@ -6,6 +6,8 @@
 /// waiting for a verdict or feedback; dropped once it has both),
 /// `rep/<handle>` and `source/<name>` (counts).
 public enum FollowUpProjection: Projection {
+    public static let typePrefixes = ["lead.", "sla."]
+
     public static let name = "followup"
     public static let version = 1
 

@@ -5,6 +5,8 @@
 /// Rows: `tension/<id>`, `action/<id>`, `content/<id>` (dropped when
 /// delivered), `criteria/<version>`.
 public enum IssuesProjection: Projection {
+    public static let typePrefixes = ["tension.", "meeting.", "action.", "content.", "criteria.", "member."]
+
     public static let name = "issues"
     public static let version = 1
 

@@ -7,6 +7,8 @@
 /// contribution by its new one in each group it belongs to, so a reassigned
 /// or recycled lead moves between groups and the sums stay exact.
 public enum LeadQualityProjection: Projection {
+    public static let typePrefixes = ["lead."]
+
     public static let name = "quality"
     public static let version = 1
 

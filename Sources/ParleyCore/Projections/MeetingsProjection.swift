@@ -1,5 +1,7 @@
 /// Joint meetings: who attended, what was decided, which action items came of it.
 public enum MeetingsProjection: Projection {
+    public static let typePrefixes = ["meeting."]
+
     public static let name = "meetings"
     public static let version = 1
 

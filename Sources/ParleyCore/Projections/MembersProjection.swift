@@ -1,5 +1,7 @@
 /// The member directory: who is on which team now, and the history of moves.
 public enum MembersProjection: Projection {
+    public static let typePrefixes = ["member."]
+
     public struct Row: Codable, Sendable, Equatable {
         public struct Move: Codable, Sendable, Equatable {
             public var at: Timestamp
@@ -52,6 +54,8 @@ public enum MembersProjection: Projection {
 
 /// The role matrix: each team's responsibility, KPI and accountability, as last defined.
 public enum RolesProjection: Projection {
+    public static let typePrefixes = ["role."]
+
     public struct Row: Codable, Sendable, Equatable {
         public var team: String
         public var responsibility: String

@@ -13,6 +13,10 @@ public protocol Projection {
     /// The fold's code version: changing it rebuilds persisted views.
     static var version: Int { get }
 
+    /// The type prefixes of the events the fold reads (`lead.`); the store
+    /// reads only those. Empty: every event.
+    static var typePrefixes: [String] { get }
+
     /// Folds one event (never a retracted one, nor a retraction: those are
     /// taken out before the fold) into the rows.
     static func apply(_ event: RecordedEvent, to rows: ProjectionRows<Row>) throws
@@ -102,11 +106,18 @@ public struct ReplayWindow: Sendable, Equatable {
 }
 
 extension Projection {
+    public static var typePrefixes: [String] { [] }
+
+    /// Whether the fold reads events of `type`.
+    public static func reads(_ type: String) -> Bool {
+        typePrefixes.isEmpty || typePrefixes.contains { type.hasPrefix($0) }
+    }
+
     /// Folds one event of the log into `rows`, unless it is a retraction or
     /// retracted (`retracted` holds the ids of retracted events): the one
     /// step both persisted views and replays take.
     public static func fold(_ event: RecordedEvent, retracted: Set<EventID>, into rows: ProjectionRows<Row>) throws {
-        guard event.type != "event.retracted", !retracted.contains(event.id) else { return }
+        guard event.type != "event.retracted", reads(event.type), !retracted.contains(event.id) else { return }
         try apply(event, to: rows)
     }
 
