@@ -130,7 +130,7 @@ extension EventLog {
             for (a, b) in zip(persisted, summed) {
                 #expect(a.group.sent == b.group.sent && a.group.accepted == b.group.accepted && a.group.rejected == b.group.rejected
                         && a.group.converted == b.group.converted && a.group.rejectedByReason == b.group.rejectedByReason
-                        && a.group.verdictMinutes == b.group.verdictMinutes && abs(a.group.revenue - b.group.revenue) < 1e-6,
+                        && a.group.verdictTenths == b.group.verdictTenths && abs(a.group.revenue - b.group.revenue) < 1e-6,
                         "\(dimension) \(a.key)")
             }
         }

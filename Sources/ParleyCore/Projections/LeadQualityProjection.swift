@@ -10,7 +10,8 @@ public enum LeadQualityProjection: Projection {
     public static let typePrefixes = ["lead."]
 
     public static let name = "quality"
-    public static let version = 1
+    /// 2: verdict times in tenths of hours, not minutes.
+    public static let version = 2
 
     /// The ways to group leads (`parley quality --by`).
     public enum Dimension: String, CaseIterable, Sendable, Codable {
@@ -59,7 +60,7 @@ public enum LeadQualityProjection: Projection {
             default: break
             }
             if let verdictAt {
-                group.verdictMinutes[String(max(0, (verdictAt.microseconds - sentAt.microseconds) / 60_000_000))] = 1
+                group.verdictTenths[String(max(0, (verdictAt.microseconds - sentAt.microseconds) / 360_000_000))] = 1
             }
             group.recycled = recycled ? 1 : 0
             group.ratingSum = ratingSum
@@ -87,8 +88,10 @@ public enum LeadQualityProjection: Projection {
         public var revenue: Double = 0
         public var ratingSum: Int64 = 0
         public var ratings: Int64 = 0
-        /// Minutes from sent to verdict → how many leads.
-        public var verdictMinutes: [String: Int64] = [:]
+        /// Tenths of hours from sent to verdict → how many leads (the
+        /// median is shown to a tenth of an hour; finer buckets only made
+        /// the rows larger).
+        public var verdictTenths: [String: Int64] = [:]
         /// Hours from sent to conversion, summed over converted leads.
         public var cycleHoursSum: Double = 0
         public var objections: [String: Int64] = [:]
@@ -104,7 +107,7 @@ public enum LeadQualityProjection: Projection {
             ratings += sign * other.ratings
             cycleHoursSum += Double(sign) * other.cycleHoursSum
             Self.merge(&rejectedByReason, other.rejectedByReason, sign)
-            Self.merge(&verdictMinutes, other.verdictMinutes, sign)
+            Self.merge(&verdictTenths, other.verdictTenths, sign)
             Self.merge(&objections, other.objections, sign)
         }
 
@@ -209,7 +212,7 @@ extension LeadQualityProjection {
 
         /// Median hours from sent to verdict (speed-to-lead).
         public var medianHoursToVerdict: Double? {
-            let minutes = group.verdictMinutes.compactMap { key, count in Int64(key).map { ($0, count) } }.sorted { $0.0 < $1.0 }
+            let minutes = group.verdictTenths.compactMap { key, count in Int64(key).map { ($0, count) } }.sorted { $0.0 < $1.0 }
             let total = minutes.reduce(0) { $0 + $1.1 }
             guard total > 0 else { return nil }
             func value(at rank: Int64) -> Int64 {
@@ -221,7 +224,7 @@ extension LeadQualityProjection {
                 return minutes.last!.0
             }
             let middle = total % 2 == 1 ? Double(value(at: total / 2)) : Double(value(at: total / 2 - 1) + value(at: total / 2)) / 2
-            return middle / 60
+            return middle / 10
         }
 
         /// Revenue a day: converted revenue over the average days from sent to conversion.
