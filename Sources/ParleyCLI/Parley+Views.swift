@@ -209,39 +209,30 @@ extension Parley {
         var views: [String] = []
         @Flag(help: "Print the result as JSON.") var json = false
 
-        static var all: [String: (EventLog, (Int, Int) -> Void) throws -> Int] { [
-            MembersProjection.name: { try $0.rebuild(MembersProjection.self, progress: $1) },
-            RolesProjection.name: { try $0.rebuild(RolesProjection.self, progress: $1) },
-            LeadQualityProjection.name: { try $0.rebuild(LeadQualityProjection.self, progress: $1) },
-            FollowUpProjection.name: { try $0.rebuild(FollowUpProjection.self, progress: $1) },
-            IssuesProjection.name: { try $0.rebuild(IssuesProjection.self, progress: $1) },
-            CriteriaProjection.name: { try $0.rebuild(CriteriaProjection.self, progress: $1) },
-            MeetingsProjection.name: { try $0.rebuild(MeetingsProjection.self, progress: $1) },
-        ] }
-
         func validate() throws {
-            for view in views where Self.all[view] == nil {
-                throw ValidationError("unknown view '\(view)'; the views are \(Self.all.keys.sorted().joined(separator: ", "))")
+            for view in views where ViewCatalogue.projection(named: view) == nil {
+                let names = ViewCatalogue.projections.map { $0.name }.sorted()
+                throw ValidationError("unknown view '\(view)'; the views are \(names.joined(separator: ", "))")
             }
         }
 
         func run() throws {
             let log = try database.open()
-            var results: [String: JSONValue] = [:]
-            for name in (views.isEmpty ? Self.all.keys.sorted() : views) {
-                let progress = ProgressLine("rebuilding \(name)…", total: try log.head().count)
-                let start = ContinuousClock.now
-                let folded = try Self.all[name]!(log) { done, _ in progress.update(done) }
-                progress.finish()
-                let elapsed = ContinuousClock.now - start
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                if json {
-                    results[name] = .object(["events": .integer(Int64(folded)), "seconds": .double(seconds)])
-                } else {
-                    Output.standard.line(String(format: "rebuilt %@ from %d events in %.2f s", name, folded, seconds))
-                }
+            let projections = views.isEmpty ? ViewCatalogue.projections : views.compactMap(ViewCatalogue.projection(named:))
+            let names = projections.map { $0.name }
+            let progress = ProgressLine("rebuilding \(names.joined(separator: ", "))…", total: try log.head().count)
+            let start = ContinuousClock.now
+            let read = try log.rebuild(projections) { done, _ in progress.update(done) }
+            progress.finish()
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            if json {
+                Output.standard.line(JSONValue.object([
+                    "views": .array(names.map(JSONValue.string)), "events": .integer(Int64(read)), "seconds": .double(seconds),
+                ]).canonicalText)
+            } else {
+                Output.standard.line(String(format: "rebuilt %@ from %d events in %.2f s", names.joined(separator: ", "), read, seconds))
             }
-            if json { Output.standard.line(JSONValue.object(results).canonicalText) }
         }
     }
 }

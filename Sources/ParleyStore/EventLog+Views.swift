@@ -3,34 +3,47 @@ import GRDB
 public import ParleyCore
 
 extension EventLog {
-    /// How many events a catch-up folds per transaction: each chunk commits
-    /// its rows with the checkpoint, so a crash loses at most one chunk of
-    /// work and never leaves the two apart; writers wait at most that long.
-    static let catchUpChunk = 10_000
+    /// The most events a catch-up folds per transaction. Each chunk commits
+    /// its rows with the checkpoints, so a crash loses at most one chunk of
+    /// work and never leaves the two apart.
+    static let catchUpChunk = 100_000
+    /// How long a chunk may hold the write lock: writers wait at most about that long.
+    static let catchUpChunkTime = Duration.milliseconds(400)
 
-    /// Brings the persisted view of `projection` up to the end of the log:
-    /// from its checkpoint when its code version is unchanged and no event
-    /// since was a retraction; from scratch otherwise.
-    ///
-    /// - Parameter progress: told (events folded, events to fold) as it goes.
-    /// - Returns: how many events were folded.
+    /// Brings the persisted view of `projection` up to the end of the log
+    /// (see ``catchUp(_:progress:)-([any Projection.Type], _)``).
     @discardableResult
     public func catchUp<P: Projection>(_ projection: P.Type, progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
+        try catchUp([P.self], progress: progress)
+    }
+
+    /// Brings the persisted views of `projections` up to the end of the
+    /// log, in one pass over the events: each event is read and parsed
+    /// once, and folded into every view that reads its type and has not
+    /// folded it yet. A view catches up from its checkpoint when its code
+    /// version is unchanged and no event since was a retraction, from
+    /// scratch otherwise.
+    ///
+    /// - Parameter progress: told (events read, events to read) as it goes.
+    /// - Returns: how many events were read.
+    @discardableResult
+    public func catchUp(_ projections: [any Projection.Type], progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
+        let views = projections.map { $0.persistedView() }
         var folded = 0
-        var rows: SQLiteRows<P.Row>?
         do {
             // Caught up already: answer from a read, without waiting for the write lock.
             let caughtUp = try writer.read { db in
-                let (version, position) = try Self.checkpoint(db, P.name)
-                let head = try Int64.fetchOne(db, sql: "SELECT max(position) FROM events") ?? 0
-                return version == P.version && position == head && head > 0
+                let head = try Self.head(db)
+                return try head > 0 && views.allSatisfy { view in
+                    try Self.checkpoint(db, view.name) == (view.version, head)
+                }
             }
             if caughtUp { return 0 }
             var finished = false
             while !finished {
                 try writer.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
-                        finished = try catchUpChunk(P.self, db, rows: &rows, folded: &folded, progress: progress)
+                        finished = try catchUpChunk(views, db, folded: &folded, progress: progress)
                         return .commit
                     }
                 }
@@ -43,70 +56,88 @@ extension EventLog {
         }
     }
 
-    /// Folds the next chunk of events into the view, in the caller's
-    /// transaction; true when the view has reached the end of the log.
-    private func catchUpChunk<P: Projection>(
-        _ projection: P.Type, _ db: Database, rows: inout SQLiteRows<P.Row>?, folded: inout Int,
-        progress: (Int, Int) -> Void
-    ) throws -> Bool {
-        let head = try Int64.fetchOne(db, sql: "SELECT max(position) FROM events") ?? 0
-        var (version, position) = try Self.checkpoint(db, P.name)
-        // A retraction the view has not taken out yet, or new fold code: start over.
-        var retractions = try Self.retractedIDs(db, after: position)
-        if let known = rows?.retracted { retractions.subtract(known) }
-        if version != P.version || (position > 0 && !retractions.isEmpty) {
-            try db.execute(sql: "DELETE FROM view_rows WHERE view = ?", arguments: [P.name])
-            position = 0
-            version = P.version
-            rows = nil
+    /// Folds the next chunk of events into the views, in the caller's
+    /// transaction; true when every view has reached the end of the log.
+    private func catchUpChunk(_ views: [any PersistedFold], _ db: Database, folded: inout Int, progress: (Int, Int) -> Void) throws -> Bool {
+        let head = try Self.head(db)
+        for view in views {
+            var (version, position) = try Self.checkpoint(db, view.name)
+            // A retraction the view has not taken out yet, or new fold code: start over.
+            let retractions = try Self.retractedIDs(db, after: position).subtracting(view.retracted)
+            if version != view.version || (position > 0 && !retractions.isEmpty) {
+                try db.execute(sql: "DELETE FROM view_rows WHERE view = ?", arguments: [view.name])
+                position = 0
+                version = view.version
+                view.forget()
+            }
+            // Another process may have caught the view up since our last chunk: our cache would be stale.
+            if view.position != position { view.forget() }
+            view.position = position
+            if position == 0 && head == 0 { try Self.saveCheckpoint(db, view.name, version, 0) }
         }
-        guard position < head else {
-            if position == 0 { try Self.saveCheckpoint(db, P.name, version, position) }
-            return true
-        }
-        // Another process may have caught the view up since our last chunk: our cache would be stale.
-        if rows?.position != position { rows = nil }
-        if rows == nil {
-            rows = SQLiteRows<P.Row>(db: db, view: P.name, retracted: try Self.retractedIDs(db, after: 0))
-        }
-        rows!.db = db
-        // Only the types the fold reads; the rest of the log is skipped inside SQLite.
-        let (clause, bounds) = Self.typeClause(P.typePrefixes)
+        let behind = views.filter { $0.position < head }
+        guard let start = behind.map(\.position).min() else { return true }
+        let retracted = try Self.retractedIDs(db, after: 0)
+        for view in behind { try view.begin(db, retracted: retracted) }
+
+        // Only the types the folds read; the rest of the log is skipped inside SQLite.
+        let prefixes = behind.contains { $0.typePrefixes.isEmpty } ? [] : Set(behind.flatMap(\.typePrefixes)).sorted()
+        let (clause, bounds) = Self.typeClause(prefixes)
         let statement = try RawStatement(db, cached: "SELECT \(Self.columns) FROM events WHERE position > ?\(clause) ORDER BY position LIMIT ?")
         defer { statement.reset() }
-        statement.bind(1, position)
+        statement.bind(1, start)
         for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 2), bound) }
         statement.bind(Int32(bounds.count + 2), Int64(Self.catchUpChunk))
-        var last = position
-        var read = 0
-        while try statement.step() {
+        let deadline = ContinuousClock.now + Self.catchUpChunkTime
+        var last = start
+        var exhausted = false
+        while true {
+            guard try statement.step() else { exhausted = true; break }
             let event = try statement.event()
-            try P.fold(event, retracted: rows!.retracted, into: rows!.rows)
+            var data: JSONValue?
+            for view in behind where view.position < event.position && view.takes(event, retracted: retracted) {
+                if data == nil { data = event.payload }
+                try view.fold(event, data: data!)
+            }
             last = event.position
             folded += 1
-            read += 1
+            if folded % 1024 == 0 && ContinuousClock.now > deadline { break }
         }
-        // Fewer than a chunk: nothing the fold reads is left, up to the head.
-        if read < Self.catchUpChunk { last = head }
-        try rows!.flush()
-        rows!.position = last
-        try Self.saveCheckpoint(db, P.name, version, last)
+        // The statement ran dry: nothing the folds read is left, up to the head.
+        if exhausted { last = head }
+        for view in behind {
+            try view.flush()
+            view.position = max(view.position, last)
+            try Self.saveCheckpoint(db, view.name, view.version, view.position)
+        }
         progress(folded, folded + Int(head - last))
         return last >= head
+    }
+
+    static func head(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT max(position) FROM events") ?? 0
     }
 
     /// Rebuilds the view from scratch.
     @discardableResult
     public func rebuild<P: Projection>(_ projection: P.Type, progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
+        try rebuild([P.self], progress: progress)
+    }
+
+    /// Rebuilds the views from scratch, in one pass over the log.
+    @discardableResult
+    public func rebuild(_ projections: [any Projection.Type], progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
         do {
             try writer.write { db in
-                try db.execute(sql: "DELETE FROM view_checkpoints WHERE view = ?", arguments: [P.name])
-                try db.execute(sql: "DELETE FROM view_rows WHERE view = ?", arguments: [P.name])
+                for projection in projections {
+                    try db.execute(sql: "DELETE FROM view_checkpoints WHERE view = ?", arguments: [projection.name])
+                    try db.execute(sql: "DELETE FROM view_rows WHERE view = ?", arguments: [projection.name])
+                }
             }
         } catch {
             throw StoreError(mapping: error, path: path)
         }
-        return try catchUp(projection, progress: progress)
+        return try catchUp(projections, progress: progress)
     }
 
     /// The persisted rows of `projection` whose keys start with `prefix`,
@@ -192,49 +223,80 @@ extension EventLog {
     }
 }
 
+/// A persisted view as one of several folding in a catch-up pass: the
+/// projection's fold, hidden behind a protocol so that one loop can drive
+/// views of different row types.
+protocol PersistedFold: AnyObject {
+    var name: String { get }
+    var version: Int { get }
+    var typePrefixes: [String] { get }
+    /// The last position folded (-1 before the checkpoint is read).
+    var position: Int64 { get set }
+    /// The retractions the cached rows already leave out.
+    var retracted: Set<EventID> { get }
+    func takes(_ event: RecordedEvent, retracted: Set<EventID>) -> Bool
+    /// Makes the rows ready to fold in `db`'s transaction, leaving out `retracted`.
+    func begin(_ db: Database, retracted: Set<EventID>) throws
+    func fold(_ event: RecordedEvent, data: JSONValue) throws
+    /// Writes the changed rows back, in the chunk's transaction.
+    func flush() throws
+    /// Drops the cached rows (they may be stale).
+    func forget()
+}
+
+extension Projection {
+    static func persistedView() -> any PersistedFold { PersistedView<Self>() }
+}
+
 /// A view's rows in SQLite: a ``ProjectionRows`` cache that reads missing
 /// rows from `view_rows` and writes the changed ones back at the end of each
 /// chunk, in the chunk's transaction.
-struct SQLiteRows<Row: Codable> {
-    var db: Database {
-        didSet { source.db = db }
-    }
-    let view: String
-    let retracted: Set<EventID>
-    /// The position the rows stand at, once flushed.
-    var position: Int64 = 0
-    let rows: ProjectionRows<Row>
-    private let source: Source
+final class PersistedView<P: Projection>: PersistedFold {
+    var name: String { P.name }
+    var version: Int { P.version }
+    var typePrefixes: [String] { P.typePrefixes }
+    var position: Int64 = -1
+    private(set) var retracted: Set<EventID> = []
+    private var rows: ProjectionRows<P.Row>?
+    private var db: Database?
     private let encoder = JSONEncoder()
+    private let decoder = JSONDecoder()
     private static var maximumCached: Int { 100_000 }
 
-    /// Where missing rows are read from (the connection changes from chunk to chunk).
-    private final class Source {
-        var db: Database
-        let view: String
-        let decoder = JSONDecoder()
-        init(db: Database, view: String) {
-            self.db = db
-            self.view = view
-        }
-        func load(_ key: String) throws -> Row? {
-            let value = try String.fetchOne(db, sql: "SELECT value FROM view_rows WHERE view = ? AND key = ?", arguments: [view, key])
-            return try value.map { try decoder.decode(Row.self, from: Data($0.utf8)) }
+    init() {
+        encoder.outputFormatting = .sortedKeys
+    }
+
+    func takes(_ event: RecordedEvent, retracted: Set<EventID>) -> Bool {
+        P.takes(event, retracted: retracted)
+    }
+
+    func begin(_ db: Database, retracted: Set<EventID>) throws {
+        self.db = db
+        if rows == nil {
+            self.retracted = retracted
+            rows = ProjectionRows { [unowned self] key in try self.load(key) }
         }
     }
 
-    init(db: Database, view: String, retracted: Set<EventID>) {
-        self.db = db
-        self.view = view
-        self.retracted = retracted
-        let source = Source(db: db, view: view)
-        self.source = source
-        rows = ProjectionRows { try source.load($0) }
-        encoder.outputFormatting = .sortedKeys
+    func fold(_ event: RecordedEvent, data: JSONValue) throws {
+        try P.apply(event, data: data, to: rows!)
+    }
+
+    func forget() {
+        rows = nil
+        retracted = []
+    }
+
+    private func load(_ key: String) throws -> P.Row? {
+        let statement = try db!.cachedStatement(sql: "SELECT value FROM view_rows WHERE view = ? AND key = ?")
+        let value = try String.fetchOne(statement, arguments: [P.name, key])
+        return try value.map { try decoder.decode(P.Row.self, from: Data($0.utf8)) }
     }
 
     /// Writes the changed rows; drops the cache when it has grown past its bound.
     func flush() throws {
+        guard let rows, let db else { return }
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO view_rows (view, key, value) VALUES (?, ?, ?)
             ON CONFLICT (view, key) DO UPDATE SET value = excluded.value
@@ -243,9 +305,9 @@ struct SQLiteRows<Row: Codable> {
         for key in rows.dirty {
             if let row = rows.cache[key] ?? nil {
                 let value = String(decoding: try encoder.encode(row), as: UTF8.self)
-                try upsert.execute(arguments: [view, key, value])
+                try upsert.execute(arguments: [P.name, key, value])
             } else {
-                try delete.execute(arguments: [view, key])
+                try delete.execute(arguments: [P.name, key])
             }
         }
         rows.markClean()

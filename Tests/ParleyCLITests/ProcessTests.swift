@@ -146,12 +146,16 @@ func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, v
             usleep(UInt32.random(in: 150_000...1_500_000, using: &rng))
             kill(started.0.processIdentifier, SIGKILL)
             if try Workspace.finish(started).signalled { killed += 1 }
-            // What a killed catch-up left: a checkpoint at a chunk's end (or none), never rows past it.
+            // What a killed catch-up left: rows for exactly the leads sent up to the checkpoint, never past it.
             let queue = try DatabaseQueue(path: w.db)
-            let position = try queue.read { try Int64.fetchOne($0, sql: "SELECT position FROM view_checkpoints WHERE view = 'quality'") } ?? 0
-            let head = try queue.read { try Int64.fetchOne($0, sql: "SELECT max(position) FROM events") } ?? 0
+            let (position, leadRows, leadsSent) = try queue.read { db in
+                let position = try Int64.fetchOne(db, sql: "SELECT position FROM view_checkpoints WHERE view = 'quality'") ?? 0
+                let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM view_rows WHERE view = 'quality' AND key LIKE 'lead/%'") ?? 0
+                let sent = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE type = 'lead.sent' AND position <= ?", arguments: [position]) ?? 0
+                return (position, rows, sent)
+            }
             try queue.close()
-            #expect(position == head || position % 10_000 == 0, "checkpoint at \(position)")
+            #expect(leadRows == leadsSent, "checkpoint at \(position): \(leadRows) lead rows for \(leadsSent) leads sent")
         }
         #expect(killed > 0, "no kill landed during a catch-up; the test proved nothing")
         let resumed = try quality(w)

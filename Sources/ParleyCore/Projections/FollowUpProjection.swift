@@ -60,9 +60,8 @@ public enum FollowUpProjection: Projection {
         case counts(Counts)
     }
 
-    public static func apply(_ event: RecordedEvent, to rows: ProjectionRows<Row>) throws {
+    public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
         if event.type == "sla.set" {
-            let data = event.payload
             let sla = SLA(followUpHours: data["follow_up_hours"]?.integerValue ?? 0, feedbackWithinDays: data["feedback_within_days"]?.integerValue,
                           monthlyMqlTarget: data["monthly_mql_target"]?.integerValue, setBy: event.actor, setAt: event.occurredAt)
             rows.set("sla/\(String(repeating: "0", count: max(0, 12 - String(event.position).count)))\(event.position)", .sla(sla))
@@ -70,7 +69,6 @@ public enum FollowUpProjection: Projection {
             return
         }
         guard event.type.hasPrefix("lead.") else { return }
-        let data = event.payload
         guard let id = data["lead"]?.stringValue else { return }
         let key = "lead/\(id)"
         var current: SLA?

@@ -65,11 +65,10 @@ public enum IssuesProjection: Projection {
         case team(String)
     }
 
-    public static func apply(_ event: RecordedEvent, to rows: ProjectionRows<Row>) throws {
+    public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
         let type = event.type
         guard type.hasPrefix("tension.") || type == "meeting.held" || type == "action.completed" || type.hasPrefix("content.")
                 || type.hasPrefix("criteria.") || type == "member.joined" || type == "member.moved" else { return }
-        let data = event.payload
         switch type {
         case "member.joined", "member.moved":
             if let team = data["team"]?.stringValue { rows.set("team/\(String(event.stream.dropFirst(7)))", .team(team)) }

@@ -124,9 +124,8 @@ public enum LeadQualityProjection: Projection {
         case group(Group)
     }
 
-    public static func apply(_ event: RecordedEvent, to rows: ProjectionRows<Row>) throws {
+    public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
         guard event.type.hasPrefix("lead.") else { return }
-        let data = event.payload
         guard let id = data["lead"]?.stringValue else { return }
         let key = "lead/\(id)"
         var before: Lead?

@@ -23,10 +23,9 @@ public enum MembersProjection: Projection {
     public static let name = "members"
     public static let version = 1
 
-    public static func apply(_ event: RecordedEvent, to rows: ProjectionRows<Row>) throws {
+    public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
         guard event.stream.hasPrefix("member/") else { return }
         let handle = String(event.stream.dropFirst("member/".count))
-        let data = event.payload
         switch event.type {
         case "member.joined":
             rows.set(handle, Row(handle: handle, name: data["name"]?.stringValue ?? handle,
@@ -68,9 +67,8 @@ public enum RolesProjection: Projection {
     public static let name = "roles"
     public static let version = 1
 
-    public static func apply(_ event: RecordedEvent, to rows: ProjectionRows<Row>) throws {
+    public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
         guard event.type == "role.defined" else { return }
-        let data = event.payload
         guard let team = data["team"]?.stringValue else { return }
         rows.set(team, Row(team: team, responsibility: data["responsibility"]?.stringValue ?? "",
                                kpi: data["kpi"]?.stringValue, accountableTo: data["accountable_to"]?.stringValue,

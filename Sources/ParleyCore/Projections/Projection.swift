@@ -18,8 +18,9 @@ public protocol Projection {
     static var typePrefixes: [String] { get }
 
     /// Folds one event (never a retracted one, nor a retraction: those are
-    /// taken out before the fold) into the rows.
-    static func apply(_ event: RecordedEvent, to rows: ProjectionRows<Row>) throws
+    /// taken out before the fold) into the rows. `data` is the event's
+    /// payload, parsed and upcast once for every view that folds it.
+    static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws
 }
 
 /// A projection's rows while it folds: a cache in front of wherever the
@@ -113,12 +114,17 @@ extension Projection {
         typePrefixes.isEmpty || typePrefixes.contains { type.hasPrefix($0) }
     }
 
+    /// Whether the fold takes `event` in: not a retraction, not retracted
+    /// (`retracted` holds the ids of retracted events), of a type it reads.
+    public static func takes(_ event: RecordedEvent, retracted: Set<EventID>) -> Bool {
+        event.type != "event.retracted" && reads(event.type) && !retracted.contains(event.id)
+    }
+
     /// Folds one event of the log into `rows`, unless it is a retraction or
-    /// retracted (`retracted` holds the ids of retracted events): the one
-    /// step both persisted views and replays take.
+    /// retracted: the one step both persisted views and replays take.
     public static func fold(_ event: RecordedEvent, retracted: Set<EventID>, into rows: ProjectionRows<Row>) throws {
-        guard event.type != "event.retracted", reads(event.type), !retracted.contains(event.id) else { return }
-        try apply(event, to: rows)
+        guard takes(event, retracted: retracted) else { return }
+        try apply(event, data: event.payload, to: rows)
     }
 
     /// Folds `events` (in position order) in memory, as the persisted view does.
@@ -135,5 +141,18 @@ extension RecordedEvent {
     public var retractedTarget: EventID? {
         guard type == "event.retracted" else { return nil }
         return payload["target"]?.stringValue.flatMap(EventID.init)
+    }
+}
+
+/// Every persisted view, in the order `parley rebuild` lists them.
+public enum ViewCatalogue {
+    public static var projections: [any Projection.Type] {
+        [CriteriaProjection.self, FollowUpProjection.self, IssuesProjection.self, MeetingsProjection.self,
+         MembersProjection.self, LeadQualityProjection.self, RolesProjection.self]
+    }
+
+    /// The projection named `name`, if any.
+    public static func projection(named name: String) -> (any Projection.Type)? {
+        projections.first { $0.name == name }
     }
 }
