@@ -263,10 +263,6 @@ final class PersistedView<P: Projection>: PersistedFold {
     private let decoder = JSONDecoder()
     private static var maximumCached: Int { 100_000 }
 
-    init() {
-        encoder.outputFormatting = .sortedKeys
-    }
-
     func takes(_ event: RecordedEvent, retracted: Set<EventID>) -> Bool {
         P.takes(event, retracted: retracted)
     }
@@ -302,7 +298,8 @@ final class PersistedView<P: Projection>: PersistedFold {
             ON CONFLICT (view, key) DO UPDATE SET value = excluded.value
             """)
         let delete = try db.cachedStatement(sql: "DELETE FROM view_rows WHERE view = ? AND key = ?")
-        for key in rows.dirty {
+        let touched = rows.dirty
+        for key in touched {
             if let row = rows.cache[key] ?? nil {
                 let value = String(decoding: try encoder.encode(row), as: UTF8.self)
                 try upsert.execute(arguments: [P.name, key, value])
@@ -311,6 +308,7 @@ final class PersistedView<P: Projection>: PersistedFold {
             }
         }
         rows.markClean()
-        if rows.cache.count > Self.maximumCached { rows.dropCache() }
+        // Past its bound, the cache keeps only what this chunk changed.
+        if rows.cache.count > Self.maximumCached { rows.evict(keeping: touched) }
     }
 }

@@ -10,12 +10,15 @@ public enum LeadQualityProjection: Projection {
     public static let typePrefixes = ["lead."]
 
     public static let name = "quality"
-    /// 2: verdict times in tenths of hours, not minutes.
-    public static let version = 2
+    /// 2: verdict times in tenths of hours, not minutes. 3: keyed by number.
+    public static let version = 3
 
     /// The ways to group leads (`parley quality --by`).
     public enum Dimension: String, CaseIterable, Sendable, Codable {
         case source, campaign, criteria, rep, month
+
+        /// The lead's group row: `source/webinar`, `rep/sam@sales`, …
+        func key(of lead: Lead) -> String { "\(rawValue)/\(value(of: lead))" }
 
         func value(of lead: Lead) -> String {
             switch self {
@@ -60,7 +63,7 @@ public enum LeadQualityProjection: Projection {
             default: break
             }
             if let verdictAt {
-                group.verdictTenths[String(max(0, (verdictAt.microseconds - sentAt.microseconds) / 360_000_000))] = 1
+                group.verdictTenths[max(0, (verdictAt.microseconds - sentAt.microseconds) / 360_000_000)] = 1
             }
             group.recycled = recycled ? 1 : 0
             group.ratingSum = ratingSum
@@ -91,7 +94,7 @@ public enum LeadQualityProjection: Projection {
         /// Tenths of hours from sent to verdict → how many leads (the
         /// median is shown to a tenth of an hour; finer buckets only made
         /// the rows larger).
-        public var verdictTenths: [String: Int64] = [:]
+        public var verdictTenths: [Int64: Int64] = [:]
         /// Hours from sent to conversion, summed over converted leads.
         public var cycleHoursSum: Double = 0
         public var objections: [String: Int64] = [:]
@@ -111,7 +114,7 @@ public enum LeadQualityProjection: Projection {
             Self.merge(&objections, other.objections, sign)
         }
 
-        private static func merge(_ counts: inout [String: Int64], _ other: [String: Int64], _ sign: Int64) {
+        private static func merge<Key>(_ counts: inout [Key: Int64], _ other: [Key: Int64], _ sign: Int64) {
             for (key, value) in other {
                 let sum = counts[key, default: 0] + sign * value
                 counts[key] = sum == 0 ? nil : sum
@@ -161,19 +164,23 @@ public enum LeadQualityProjection: Projection {
             }
         }
         rows.set(key, .lead(lead))
-        let old = before?.contribution
         let new = lead.contribution
+        guard let before else {
+            for dimension in Dimension.allCases { try adjust(rows: rows, key: dimension.key(of: lead)) { $0.add(new, sign: 1) } }
+            return
+        }
+        // What the event changed, once; added to each group the lead stays in.
+        let old = before.contribution
+        var delta = new
+        delta.add(old, sign: -1)
         for dimension in Dimension.allCases {
-            let newKey = "\(dimension.rawValue)/\(dimension.value(of: lead))"
-            let oldKey = before.map { "\(dimension.rawValue)/\(dimension.value(of: $0))" }
-            if let old, let oldKey, oldKey != newKey {
+            let newKey = dimension.key(of: lead)
+            let oldKey = dimension.key(of: before)
+            if oldKey == newKey {
+                try adjust(rows: rows, key: newKey) { $0.add(delta, sign: 1) }
+            } else {
                 try adjust(rows: rows, key: oldKey) { $0.add(old, sign: -1) }
                 try adjust(rows: rows, key: newKey) { $0.add(new, sign: 1) }
-            } else {
-                try adjust(rows: rows, key: newKey) { group in
-                    if let old { group.add(old, sign: -1) }
-                    group.add(new, sign: 1)
-                }
             }
         }
     }
@@ -211,7 +218,7 @@ extension LeadQualityProjection {
 
         /// Median hours from sent to verdict (speed-to-lead).
         public var medianHoursToVerdict: Double? {
-            let minutes = group.verdictTenths.compactMap { key, count in Int64(key).map { ($0, count) } }.sorted { $0.0 < $1.0 }
+            let minutes = group.verdictTenths.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
             let total = minutes.reduce(0) { $0 + $1.1 }
             guard total > 0 else { return nil }
             func value(at rank: Int64) -> Int64 {

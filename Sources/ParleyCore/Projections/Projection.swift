@@ -83,6 +83,12 @@ public final class ProjectionRows<Row> {
 
     /// Empties the cache (the rows must have been written back).
     public func dropCache() { cache.removeAll(keepingCapacity: true) }
+
+    /// Forgets every cached row but those at `keys` (the rows must have
+    /// been written back): what was just used is likely to be used again.
+    public func evict(keeping keys: Set<String>) {
+        cache = cache.filter { keys.contains($0.key) }
+    }
 }
 
 /// Which events a replay sees.
