@@ -144,13 +144,14 @@ extension EventLog {
     /// as they stand (call ``catchUp(_:progress:)`` first).
     public func rows<P: Projection>(_ projection: P.Type, prefix: String = "") throws -> [String: P.Row] {
         try read { db in
-            let decoder = JSONDecoder()
             var rows: [String: P.Row] = [:]
-            let cursor = try Row.fetchCursor(db, sql: "SELECT key, value FROM view_rows WHERE view = ? AND key >= ? AND key < ?",
-                                             arguments: [P.name, prefix, prefix + "\u{10FFFF}"])
-            while let row = try cursor.next() {
-                let value: String = row[1]
-                rows[row[0]] = try decoder.decode(P.Row.self, from: Data(value.utf8))
+            let statement = try RawStatement(db, cached: "SELECT key, value FROM view_rows WHERE view = ? AND key >= ? AND key < ?")
+            defer { statement.reset() }
+            statement.bind(1, P.name)
+            statement.bind(2, prefix)
+            statement.bind(3, prefix + "\u{10FFFF}")
+            while try statement.step() {
+                rows[statement.string(0)] = try RowCoder.decode(P.Row.self, from: statement.bytes(1))
             }
             return rows
         }
@@ -259,8 +260,6 @@ final class PersistedView<P: Projection>: PersistedFold {
     private(set) var retracted: Set<EventID> = []
     private var rows: ProjectionRows<P.Row>?
     private var db: Database?
-    private let encoder = JSONEncoder()
-    private let decoder = JSONDecoder()
     private static var maximumCached: Int { 100_000 }
 
     func takes(_ event: RecordedEvent, retracted: Set<EventID>) -> Bool {
@@ -285,27 +284,30 @@ final class PersistedView<P: Projection>: PersistedFold {
     }
 
     private func load(_ key: String) throws -> P.Row? {
-        let statement = try db!.cachedStatement(sql: "SELECT value FROM view_rows WHERE view = ? AND key = ?")
-        let value = try String.fetchOne(statement, arguments: [P.name, key])
-        return try value.map { try decoder.decode(P.Row.self, from: Data($0.utf8)) }
+        let statement = try RawStatement(db!, cached: "SELECT value FROM view_rows WHERE view = ? AND key = ?")
+        defer { statement.reset() }
+        statement.bind(1, P.name)
+        statement.bind(2, key)
+        guard try statement.step() else { return nil }
+        return try RowCoder.decode(P.Row.self, from: statement.bytes(0))
     }
 
     /// Writes the changed rows; drops the cache when it has grown past its bound.
     func flush() throws {
         guard let rows, let db else { return }
-        let upsert = try db.cachedStatement(sql: """
+        let upsert = try RawStatement(db, cached: """
             INSERT INTO view_rows (view, key, value) VALUES (?, ?, ?)
             ON CONFLICT (view, key) DO UPDATE SET value = excluded.value
             """)
-        let delete = try db.cachedStatement(sql: "DELETE FROM view_rows WHERE view = ? AND key = ?")
+        let delete = try RawStatement(db, cached: "DELETE FROM view_rows WHERE view = ? AND key = ?")
         let touched = rows.dirty
         for key in touched {
-            if let row = rows.cache[key] ?? nil {
-                let value = String(decoding: try encoder.encode(row), as: UTF8.self)
-                try upsert.execute(arguments: [P.name, key, value])
-            } else {
-                try delete.execute(arguments: [P.name, key])
-            }
+            let statement = rows.cache[key] ?? nil == nil ? delete : upsert
+            statement.bind(1, P.name)
+            statement.bind(2, key)
+            if let row = rows.cache[key] ?? nil { statement.bind(3, blob: try RowCoder.encode(row)) }
+            _ = try statement.step()
+            statement.reset()
         }
         rows.markClean()
         // Past its bound, the cache keeps only what this chunk changed.

@@ -1,0 +1,438 @@
+import ParleyCore
+
+/// The form a persisted view keeps its rows in: a compact binary encoding
+/// of the row's `Codable` shape.
+///
+/// View rows are private to Parley and derived from the log (a rebuild makes
+/// them again), so they need no text form. JSON cost more than the folds
+/// themselves at a million events: numbers and times were formatted as text
+/// and parsed back on every chunk. Here integers are zig-zag varints, times
+/// (``Timestamp``) their microseconds, strings length-prefixed UTF-8, and a
+/// keyed container the list of its keys and values.
+///
+/// A value is one tag byte followed by its content:
+/// `0` null, `1` false, `2` true, `3` integer (zig-zag varint), `4` double
+/// (8 bytes, little-endian IEEE 754), `5` string (varint length, UTF-8),
+/// `6` list (varint count, values), `7` keyed (varint count, then a string
+/// without its tag and a value for each key).
+enum RowCoder {
+    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        try RowNode.make(value, codingPath: []).write(into: &out)
+        return out
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        var reader = RowReader(bytes: bytes, offset: 0)
+        let end = try reader.skipValue()
+        guard end == bytes.count else { throw RowReader.corrupt([], "\(bytes.count - end) bytes after the value") }
+        return try RowReader.value(T.self, bytes: bytes, at: 0, codingPath: [])
+    }
+}
+
+// MARK: - Encoding
+
+/// A value being encoded: containers are boxes, so that a container handed
+/// out to `encode(to:)` writes into its parent.
+private enum RowNode {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case list(ListBox)
+    case keyed(KeyedBox)
+
+    final class ListBox { var items: [RowNode] = [] }
+    final class KeyedBox { var entries: [(String, RowNode)] = [] }
+
+    static func make<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> RowNode {
+        switch value {
+        case let value as String: return .string(value)
+        case let value as Int64: return .int(value)
+        case let value as Int: return .int(Int64(value))
+        case let value as Bool: return .bool(value)
+        case let value as Double: return .double(value)
+        case let value as Timestamp: return .int(value.microseconds)
+        default:
+            let encoder = RowEncoder(codingPath: codingPath)
+            try value.encode(to: encoder)
+            return encoder.node ?? .null
+        }
+    }
+
+    func write(into out: inout [UInt8]) {
+        switch self {
+        case .null: out.append(0)
+        case let .bool(value): out.append(value ? 2 : 1)
+        case let .int(value):
+            out.append(3)
+            Self.varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)), into: &out)
+        case let .double(value):
+            out.append(4)
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { out.append(contentsOf: $0) }
+        case let .string(value):
+            out.append(5)
+            Self.text(value, into: &out)
+        case let .list(box):
+            out.append(6)
+            Self.varint(UInt64(box.items.count), into: &out)
+            for item in box.items { item.write(into: &out) }
+        case let .keyed(box):
+            out.append(7)
+            Self.varint(UInt64(box.entries.count), into: &out)
+            for (key, value) in box.entries {
+                Self.text(key, into: &out)
+                value.write(into: &out)
+            }
+        }
+    }
+
+    static func varint(_ value: UInt64, into out: inout [UInt8]) {
+        var rest = value
+        while rest >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        out.append(UInt8(rest))
+    }
+
+    static func text(_ value: String, into out: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { utf8 in
+            varint(UInt64(utf8.count), into: &out)
+            out.append(contentsOf: utf8)
+        }
+    }
+}
+
+private final class RowEncoder: Encoder {
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    var node: RowNode?
+
+    init(codingPath: [any CodingKey]) { self.codingPath = codingPath }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        let box: RowNode.KeyedBox
+        if case let .keyed(existing)? = node { box = existing } else {
+            box = RowNode.KeyedBox()
+            node = .keyed(box)
+        }
+        return KeyedEncodingContainer(KeyedContainer<Key>(box: box, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        let box: RowNode.ListBox
+        if case let .list(existing)? = node { box = existing } else {
+            box = RowNode.ListBox()
+            node = .list(box)
+        }
+        return ListContainer(box: box, codingPath: codingPath)
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer { SingleContainer(encoder: self) }
+
+    struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+        let box: RowNode.KeyedBox
+        let codingPath: [any CodingKey]
+
+        mutating func encodeNil(forKey key: Key) throws { box.entries.append((key.stringValue, .null)) }
+        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+            box.entries.append((key.stringValue, try RowNode.make(value, codingPath: codingPath + [key])))
+        }
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+            let nested = RowNode.KeyedBox()
+            box.entries.append((key.stringValue, .keyed(nested)))
+            return KeyedEncodingContainer(KeyedContainer<NestedKey>(box: nested, codingPath: codingPath + [key]))
+        }
+        mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+            let nested = RowNode.ListBox()
+            box.entries.append((key.stringValue, .list(nested)))
+            return ListContainer(box: nested, codingPath: codingPath + [key])
+        }
+        mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
+        mutating func superEncoder(forKey key: Key) -> any Encoder {
+            let encoder = RowEncoder(codingPath: codingPath + [key])
+            let nested = RowNode.KeyedBox()
+            encoder.node = .keyed(nested)
+            box.entries.append((key.stringValue, .keyed(nested)))
+            return encoder
+        }
+    }
+
+    struct ListContainer: UnkeyedEncodingContainer {
+        let box: RowNode.ListBox
+        let codingPath: [any CodingKey]
+        var count: Int { box.items.count }
+
+        mutating func encodeNil() throws { box.items.append(.null) }
+        mutating func encode<T: Encodable>(_ value: T) throws { box.items.append(try RowNode.make(value, codingPath: codingPath)) }
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+            let nested = RowNode.KeyedBox()
+            box.items.append(.keyed(nested))
+            return KeyedEncodingContainer(KeyedContainer<NestedKey>(box: nested, codingPath: codingPath))
+        }
+        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+            let nested = RowNode.ListBox()
+            box.items.append(.list(nested))
+            return ListContainer(box: nested, codingPath: codingPath)
+        }
+        mutating func superEncoder() -> any Encoder {
+            let encoder = RowEncoder(codingPath: codingPath)
+            let nested = RowNode.KeyedBox()
+            encoder.node = .keyed(nested)
+            box.items.append(.keyed(nested))
+            return encoder
+        }
+    }
+
+    struct SingleContainer: SingleValueEncodingContainer {
+        let encoder: RowEncoder
+        var codingPath: [any CodingKey] { encoder.codingPath }
+
+        mutating func encodeNil() throws { encoder.node = .null }
+        mutating func encode<T: Encodable>(_ value: T) throws { encoder.node = try RowNode.make(value, codingPath: codingPath) }
+    }
+}
+
+// MARK: - Decoding
+
+/// Reads values in place from the encoded bytes.
+private struct RowReader {
+    let bytes: [UInt8]
+    var offset: Int
+
+    static func corrupt(_ codingPath: [any CodingKey], _ what: String) -> DecodingError {
+        .dataCorrupted(.init(codingPath: codingPath, debugDescription: "unreadable view row (\(what)); `parley rebuild` makes it again"))
+    }
+
+    mutating func byte() throws -> UInt8 {
+        guard offset < bytes.count else { throw Self.corrupt([], "cut short") }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    mutating func varint() throws -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let next = try byte()
+            value |= UInt64(next & 0x7F) << shift
+            if next < 0x80 { return value }
+            shift += 7
+            guard shift < 64 else { throw Self.corrupt([], "an integer too long") }
+        }
+    }
+
+    /// The range of a length-prefixed string's UTF-8 bytes; moves past it.
+    mutating func textRange() throws -> Range<Int> {
+        let count = Int(try varint())
+        guard count <= bytes.count - offset else { throw Self.corrupt([], "cut short") }
+        defer { offset += count }
+        return offset..<(offset + count)
+    }
+
+    /// Moves past the value at the offset; returns where it ends.
+    @discardableResult
+    mutating func skipValue() throws -> Int {
+        switch try byte() {
+        case 0, 1, 2: break
+        case 3: _ = try varint()
+        case 4:
+            guard bytes.count - offset >= 8 else { throw Self.corrupt([], "cut short") }
+            offset += 8
+        case 5: _ = try textRange()
+        case 6:
+            for _ in 0..<(try varint()) { try skipValue() }
+        case 7:
+            for _ in 0..<(try varint()) {
+                _ = try textRange()
+                try skipValue()
+            }
+        case let tag: throw Self.corrupt([], "unknown tag \(tag)")
+        }
+        return offset
+    }
+
+    static func value<T: Decodable>(_ type: T.Type, bytes: [UInt8], at offset: Int, codingPath: [any CodingKey]) throws -> T {
+        let single = RowDecoder(bytes: bytes, offset: offset, codingPath: codingPath)
+        if type == Timestamp.self { return Timestamp(microseconds: try single.int()) as! T }
+        if type == String.self { return try single.string() as! T }
+        if type == Int64.self { return try single.int() as! T }
+        return try T(from: single)
+    }
+}
+
+private struct RowDecoder: Decoder {
+    let bytes: [UInt8]
+    let offset: Int
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    private var tag: UInt8? { offset < bytes.count ? bytes[offset] : nil }
+
+    private func mismatch(_ expected: String) -> DecodingError {
+        .typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected) in a view row; `parley rebuild` makes it again"))
+    }
+
+    func int() throws -> Int64 {
+        guard tag == 3 else { throw mismatch("an integer") }
+        var reader = RowReader(bytes: bytes, offset: offset + 1)
+        let zigzag = try reader.varint()
+        return Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+    }
+
+    func double() throws -> Double {
+        if tag == 3 { return Double(try int()) }
+        guard tag == 4, bytes.count - offset >= 9 else { throw mismatch("a number") }
+        var pattern: UInt64 = 0
+        for index in 0..<8 { pattern |= UInt64(bytes[offset + 1 + index]) << (8 * UInt64(index)) }
+        return Double(bitPattern: pattern)
+    }
+
+    func string() throws -> String {
+        guard tag == 5 else { throw mismatch("a string") }
+        var reader = RowReader(bytes: bytes, offset: offset + 1)
+        let range = try reader.textRange()
+        return String(decoding: bytes[range], as: UTF8.self)
+    }
+
+    func bool() throws -> Bool {
+        switch tag {
+        case 1: return false
+        case 2: return true
+        default: throw mismatch("true or false")
+        }
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard tag == 7 else { throw mismatch("a keyed value") }
+        var reader = RowReader(bytes: bytes, offset: offset + 1)
+        var entries: [(key: Range<Int>, value: Int)] = []
+        let count = try reader.varint()
+        entries.reserveCapacity(Int(min(count, 64)))
+        for _ in 0..<count {
+            let key = try reader.textRange()
+            entries.append((key, reader.offset))
+            try reader.skipValue()
+        }
+        return KeyedDecodingContainer(KeyedContainer<Key>(decoder: self, entries: entries))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard tag == 6 else { throw mismatch("a list") }
+        var reader = RowReader(bytes: bytes, offset: offset + 1)
+        let count = try reader.varint()
+        var items: [Int] = []
+        items.reserveCapacity(Int(min(count, 1024)))
+        for _ in 0..<count {
+            items.append(reader.offset)
+            try reader.skipValue()
+        }
+        return ListContainer(decoder: self, items: items)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleContainer(decoder: self) }
+
+    func at(_ offset: Int, _ key: (any CodingKey)?) -> RowDecoder {
+        RowDecoder(bytes: bytes, offset: offset, codingPath: key.map { codingPath + [$0] } ?? codingPath)
+    }
+
+    struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+        let decoder: RowDecoder
+        let entries: [(key: Range<Int>, value: Int)]
+        var codingPath: [any CodingKey] { decoder.codingPath }
+
+        var allKeys: [Key] {
+            entries.compactMap { Key(stringValue: String(decoding: decoder.bytes[$0.key], as: UTF8.self)) }
+        }
+
+        private func offset(_ key: Key) -> Int? {
+            var name = key.stringValue
+            return name.withUTF8 { utf8 in
+                entries.first { entry in
+                    entry.key.count == utf8.count && decoder.bytes[entry.key].elementsEqual(utf8)
+                }?.value
+            }
+        }
+
+        private func value(_ key: Key) throws -> RowDecoder {
+            guard let offset = offset(key) else {
+                throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "not in the view row"))
+            }
+            return decoder.at(offset, key)
+        }
+
+        func contains(_ key: Key) -> Bool { offset(key) != nil }
+        func decodeNil(forKey key: Key) throws -> Bool { try value(key).tag == 0 }
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try value(key).bool() }
+        func decode(_ type: String.Type, forKey key: Key) throws -> String { try value(key).string() }
+        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try value(key).double() }
+        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try value(key).int() }
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { Int(try value(key).int()) }
+        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+            let value = try value(key)
+            return try RowReader.value(T.self, bytes: value.bytes, at: value.offset, codingPath: value.codingPath)
+        }
+        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+            try value(key).container(keyedBy: type)
+        }
+        func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { try value(key).unkeyedContainer() }
+        func superDecoder() throws -> any Decoder { try value(Key(stringValue: "super")!) }
+        func superDecoder(forKey key: Key) throws -> any Decoder { try value(key) }
+    }
+
+    struct ListContainer: UnkeyedDecodingContainer {
+        let decoder: RowDecoder
+        let items: [Int]
+        var currentIndex = 0
+        var codingPath: [any CodingKey] { decoder.codingPath }
+        var count: Int? { items.count }
+        var isAtEnd: Bool { currentIndex >= items.count }
+
+        private mutating func next() throws -> RowDecoder {
+            guard !isAtEnd else {
+                throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath, debugDescription: "the list in the view row ended"))
+            }
+            defer { currentIndex += 1 }
+            return decoder.at(items[currentIndex], nil)
+        }
+
+        mutating func decodeNil() throws -> Bool {
+            guard !isAtEnd, decoder.at(items[currentIndex], nil).tag == 0 else { return false }
+            currentIndex += 1
+            return true
+        }
+        mutating func decode(_ type: Bool.Type) throws -> Bool { try next().bool() }
+        mutating func decode(_ type: String.Type) throws -> String { try next().string() }
+        mutating func decode(_ type: Double.Type) throws -> Double { try next().double() }
+        mutating func decode(_ type: Int64.Type) throws -> Int64 { try next().int() }
+        mutating func decode(_ type: Int.Type) throws -> Int { Int(try next().int()) }
+        mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            let value = try next()
+            return try RowReader.value(T.self, bytes: value.bytes, at: value.offset, codingPath: value.codingPath)
+        }
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+            try next().container(keyedBy: type)
+        }
+        mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try next().unkeyedContainer() }
+        mutating func superDecoder() throws -> any Decoder { try next() }
+    }
+
+    struct SingleContainer: SingleValueDecodingContainer {
+        let decoder: RowDecoder
+        var codingPath: [any CodingKey] { decoder.codingPath }
+
+        func decodeNil() -> Bool { decoder.tag == 0 }
+        func decode(_ type: Bool.Type) throws -> Bool { try decoder.bool() }
+        func decode(_ type: String.Type) throws -> String { try decoder.string() }
+        func decode(_ type: Double.Type) throws -> Double { try decoder.double() }
+        func decode(_ type: Int64.Type) throws -> Int64 { try decoder.int() }
+        func decode(_ type: Int.Type) throws -> Int { Int(try decoder.int()) }
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            try RowReader.value(T.self, bytes: decoder.bytes, at: decoder.offset, codingPath: decoder.codingPath)
+        }
+    }
+}
