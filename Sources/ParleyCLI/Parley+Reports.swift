@@ -19,14 +19,20 @@ extension Parley {
                 their date, and criteria versions a team has not agreed to. Each row says why
                 it is open and since when.
 
+                The table gives the leads' issues one row per rep (how many leads, since the
+                oldest); --leads lists every lead, as --json always does.
+
                 Examples:
                   parley issues
+                  parley issues --leads --kind sla-breach
                   parley issues --kind tension --kind unagreed-criteria
                   parley issues --as-of 2026-03-31 --json
                 """
         )
         @Option(name: .customLong("kind"), help: ArgumentHelp("Only issues of this kind (repeatable).", valueName: "kind")) var kinds: [String] = []
         @Option(help: ArgumentHelp("At most this many rows (text only).", valueName: "n")) var limit: Int?
+        @Flag(help: "List each lead past a deadline on its own row (the table shows one row per rep; --json always lists each lead).")
+        var leads = false
         @OptionGroup var view: ViewOptions
 
         static let kinds = ["tension", "sla-breach", "missing-feedback", "overdue-action", "unanswered-content", "unagreed-criteria"]
@@ -38,9 +44,24 @@ extension Parley {
         }
 
         func run() throws {
-            let issues = try view.rows(IssuesProjection.self).values
-            let followUp = try view.rows(FollowUpProjection.self, prefix: "lead/").values
-            var open = OpenIssue.list(issues: issues, followUp: followUp, now: view.now)
+            let source = try view.source(IssuesProjection.self)
+            let issues = try IssuesProjection.openPrefixes.flatMap { try source.rows(prefix: $0).values }
+            let followUp = try view.source(FollowUpProjection.self)
+            var open: [OpenIssue]
+            if view.json || leads {
+                open = OpenIssue.list(issues: issues, followUp: try followUp.rows(prefix: "lead/").values, now: view.now)
+            } else {
+                // One row per rep for the leads' issues: counted from the deadline rows, not read lead by lead.
+                let now = view.now
+                let perRep = try OpenIssue.perRep(
+                    verdicts: try followUp.tally(prefix: FollowUpProjection.DeadlineKind.verdict.prefix, split: FollowUpProjection.DeadlineKind.verdict.split(now)),
+                    feedback: try followUp.tally(prefix: FollowUpProjection.DeadlineKind.feedback.prefix, split: FollowUpProjection.DeadlineKind.feedback.split(now)),
+                    pending: { lead in
+                        if case let .pending(pending)? = try followUp.row("lead/\(lead)") { return pending }
+                        return nil
+                    }, now: now)
+                open = OpenIssue.sorted(OpenIssue.list(issues: issues, followUp: [], now: now) + perRep)
+            }
             if !kinds.isEmpty { open = open.filter { kinds.contains($0.kind) } }
             if view.json {
                 Output.standard.line(JSONValue.array(open.map { issue in
@@ -235,7 +256,14 @@ extension Parley.SLA {
         @OptionGroup var view: ViewOptions
 
         func run() throws {
-            let (history, reps, sources) = FollowUpProjection.compliance(try view.rows(FollowUpProjection.self), now: view.now)
+            let followUp = try view.source(FollowUpProjection.self)
+            let now = view.now
+            var rows = try followUp.rows(prefix: "sla/")
+            for prefix in ["rep/", "source/"] { rows.merge(try followUp.rows(prefix: prefix)) { $1 } }
+            typealias Kind = FollowUpProjection.DeadlineKind
+            let (history, reps, sources) = FollowUpProjection.compliance(
+                rows, verdicts: try followUp.tally(prefix: Kind.verdict.prefix, split: Kind.verdict.split(now)),
+                feedback: try followUp.tally(prefix: Kind.feedback.prefix, split: Kind.feedback.split(now)))
             typealias Line = FollowUpProjection.Compliance
             if view.json {
                 func lines(_ lines: [Line]) -> JSONValue {

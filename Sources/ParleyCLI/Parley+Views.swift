@@ -20,14 +20,43 @@ struct ViewOptions: ParsableArguments {
     /// The view's rows: the persisted view, caught up, or a replay when a
     /// time is given.
     func rows<P: Projection>(_ projection: P.Type, prefix: String = "") throws -> [String: P.Row] {
+        try source(P.self).rows(prefix: prefix)
+    }
+
+    /// Where to read the view from: the persisted view, caught up first,
+    /// or a replay in memory when a time is given.
+    func source<P: Projection>(_ projection: P.Type) throws -> ViewSource<P> {
         let log = try database.open()
         if !window.isEverything {
-            return try log.replay(P.self, window: window).filter { $0.key.hasPrefix(prefix) }
+            return ViewSource(log: log, replayed: try log.replay(P.self, window: window))
         }
         let progress = ProgressLine("catching up \(P.name)…")
         try log.catchUp(P.self) { done, _ in progress.update(done) }
         progress.finish()
+        return ViewSource(log: log, replayed: nil)
+    }
+}
+
+/// One view's rows as a command reads them: from SQLite, or from a replay.
+struct ViewSource<P: Projection> {
+    let log: EventLog
+    let replayed: [String: P.Row]?
+
+    /// The rows whose keys start with `prefix`.
+    func rows(prefix: String = "") throws -> [String: P.Row] {
+        if let replayed { return replayed.filter { $0.key.hasPrefix(prefix) } }
         return try log.rows(P.self, prefix: prefix)
+    }
+
+    /// The row at `key`, if any.
+    func row(_ key: String) throws -> P.Row? {
+        try rows(prefix: key)[key]
+    }
+
+    /// The rows under `prefix` tallied on either side of `split` (see ``RowTally``).
+    func tally(prefix: String, split: String) throws -> [RowTally<P.Row>] where P.Row: Hashable {
+        if let replayed { return RowTally.of(replayed, prefix: prefix, split: split) }
+        return try log.tally(P.self, prefix: prefix, split: split)
     }
 }
 
@@ -37,13 +66,19 @@ enum Figures {
     static func decimal(_ value: Double?, _ digits: Int = 1) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "–" }
     static func json(_ value: Double?) -> JSONValue { value.map(JSONValue.double) ?? .null }
     static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> [String] {
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        return ([header] + rows).map { row in
-            row.indices.map { column in
-                let text = row[column]
-                let space = String(repeating: " ", count: widths[column] - text.count)
-                return rightAligned.contains(column) ? space + text : text + space
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        let all = [header] + rows
+        let counts = all.map { row in row.map(\.count) }
+        let widths = header.indices.map { column in counts.map { $0[column] }.max() ?? 0 }
+        return all.indices.map { line in
+            var text = ""
+            for column in all[line].indices {
+                let space = String(repeating: " ", count: widths[column] - counts[line][column])
+                if column > 0 { text += "  " }
+                text += rightAligned.contains(column) ? space + all[line][column] : all[line][column] + space
+            }
+            // The last column's padding (and any row that ends in blanks) is not printed.
+            while text.last == " " { text.removeLast() }
+            return text
         }
     }
 }

@@ -48,6 +48,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The UTC month, `2026-01`.
+    public var yearMonth: String {
+        let (year, month, _) = Self.civil(fromDays: microseconds.floorDivided(by: 86_400_000_000))
+        let text = String(year)
+        return String(repeating: "0", count: max(0, 4 - text.count)) + text + (month < 10 ? "-0" : "-") + String(month)
+    }
+
     /// Appends ``rfc3339`` to `out` (the hot path of hashing and export).
     public func writeRFC3339(into out: inout [UInt8]) {
         let seconds = microseconds.floorDivided(by: 1_000_000)

@@ -157,6 +157,49 @@ extension EventLog {
         }
     }
 
+    /// The persisted rows of `projection` under `prefix`, tallied per
+    /// group on either side of `split` (see ``RowTally``). SQLite finds each
+    /// group with one seek and counts its two key ranges in its index, so
+    /// the cost grows with the groups, not with the rows.
+    public func tally<P: Projection>(_ projection: P.Type, prefix: String, split: String) throws -> [RowTally<P.Row>] {
+        try read { db in
+            let first = try RawStatement(db, cached: "SELECT key, value FROM view_rows WHERE view = ? AND key >= ? AND key < ? ORDER BY key LIMIT 1")
+            let range = try RawStatement(db, cached: "SELECT count(*), min(key) FROM view_rows WHERE view = ? AND key >= ? AND key < ?")
+            let end = prefix + "\u{10FFFF}"
+            func count(_ from: String, _ to: String) throws -> (Int, String?) {
+                defer { range.reset() }
+                range.bind(1, P.name)
+                range.bind(2, from)
+                range.bind(3, to)
+                guard try range.step() else { return (0, nil) }
+                return (Int(range.int64(0)), range.isNull(1) ? nil : range.string(1))
+            }
+            var tallies: [RowTally<P.Row>] = []
+            var start = prefix
+            while true {
+                first.bind(1, P.name)
+                first.bind(2, start)
+                first.bind(3, end)
+                guard try first.step() else { first.reset(); break }
+                let key = first.string(0)
+                let value = try RowCoder.decode(P.Row.self, from: first.bytes(1))
+                first.reset()
+                // The group: what follows the prefix, up to the next slash.
+                guard let slash = key.utf8.dropFirst(prefix.utf8.count).firstIndex(of: UInt8(ascii: "/")) else {
+                    start = key + "\u{0}"
+                    continue
+                }
+                let group = String(key.utf8[..<slash])!  // the prefix and the group, without the slash
+                let (below, firstBelow) = try count(group + "/", group + "/" + split)
+                let (atOrAbove, firstAtOrAbove) = try count(group + "/" + split, group + "0")
+                tallies.append(RowTally(value: value, below: below, firstBelow: firstBelow, atOrAbove: atOrAbove, firstAtOrAbove: firstAtOrAbove))
+                // Every key of this group sorts below `<group>0` ("0" follows "/"), and no other group's key does.
+                start = group + "0"
+            }
+            return tallies
+        }
+    }
+
     /// The last position folded into the persisted view, and its code version (0, 0 when never built).
     public func checkpoint<P: Projection>(of projection: P.Type) throws -> (version: Int, position: Int64) {
         try read { db in try Self.checkpoint(db, P.name) }
@@ -302,15 +345,16 @@ final class PersistedView<P: Projection>: PersistedFold {
         let delete = try RawStatement(db, cached: "DELETE FROM view_rows WHERE view = ? AND key = ?")
         let touched = rows.dirty
         for key in touched {
-            let statement = rows.cache[key] ?? nil == nil ? delete : upsert
+            let row = rows.cached(key) ?? nil
+            let statement = row == nil ? delete : upsert
             statement.bind(1, P.name)
             statement.bind(2, key)
-            if let row = rows.cache[key] ?? nil { statement.bind(3, blob: try RowCoder.encode(row)) }
+            if let row { statement.bind(3, blob: try RowCoder.encode(row)) }
             _ = try statement.step()
             statement.reset()
         }
         rows.markClean()
         // Past its bound, the cache keeps only what this chunk changed.
-        if rows.cache.count > Self.maximumCached { rows.evict(keeping: touched) }
+        if rows.cachedCount > Self.maximumCached { rows.evict(keeping: touched) }
     }
 }

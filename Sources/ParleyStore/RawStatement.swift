@@ -70,6 +70,12 @@ struct RawStatement {
         return Array(UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(handle, column))))
     }
 
+    /// The bytes of a text or blob column, valid only inside `body`.
+    func withBytes<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        let base = sqlite3_column_blob(handle, column)
+        return try body(UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : Int(sqlite3_column_bytes(handle, column))))
+    }
+
     /// The event in the current row of a `SELECT EventLog.columns …`.
     func event() throws -> RecordedEvent {
         guard let id = EventID(bytes: bytes(1)) else {

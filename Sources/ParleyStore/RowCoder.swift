@@ -140,7 +140,7 @@ private final class RowEncoder: Encoder {
 
         mutating func encodeNil(forKey key: Key) throws { box.entries.append((key.stringValue, .null)) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            box.entries.append((key.stringValue, try RowNode.make(value, codingPath: codingPath + [key])))
+            box.entries.append((key.stringValue, try RowNode.make(value, codingPath: codingPath)))
         }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
             let nested = RowNode.KeyedBox()
@@ -336,8 +336,11 @@ private struct RowDecoder: Decoder {
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleContainer(decoder: self) }
 
+    /// The value at `offset`. (Coding paths are not tracked: building
+    /// them cost more than the decoding, and a row that does not decode is
+    /// rebuilt, not repaired.)
     func at(_ offset: Int, _ key: (any CodingKey)?) -> RowDecoder {
-        RowDecoder(bytes: bytes, offset: offset, codingPath: key.map { codingPath + [$0] } ?? codingPath)
+        RowDecoder(bytes: bytes, offset: offset, codingPath: codingPath)
     }
 
     struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {

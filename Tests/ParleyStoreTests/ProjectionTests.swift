@@ -30,9 +30,14 @@ struct RandomHistory {
                 batch.append(try SLASet(followUpHours: Int64(next(4...48)), feedbackWithinDays: Int64(next(1...9))).event(actor: "lee@mgmt", occurredAt: at))
             case 21:
                 let tension = "T-\(next(1...8))"
-                batch.append(try (next(0...1) == 0
-                    ? TensionFlagged(tension: tension, title: "t", severity: pick(EventCatalogue.severities), category: "sla").event(actor: "sam@sales", occurredAt: at)
-                    : TensionResolved(tension: tension, resolution: "r").event(actor: "lee@mgmt", occurredAt: at)))
+                switch next(0...3) {
+                case 0:
+                    batch.append(try TensionFlagged(tension: tension, title: "t", severity: pick(EventCatalogue.severities), category: "sla")
+                        .event(actor: "sam@sales", occurredAt: at))
+                case 1: batch.append(try TensionResolved(tension: tension, resolution: "r").event(actor: "lee@mgmt", occurredAt: at))
+                case 2: batch.append(try TensionReopened(tension: tension).event(actor: "sam@sales", occurredAt: at))
+                default: batch.append(try TensionEscalated(tension: tension, to: "lee@mgmt").event(actor: "sam@sales", occurredAt: at))
+                }
             case 22:
                 let meeting = "M-\(next(1...50))"
                 batch.append(try MeetingHeld(meeting: meeting, title: "sync", attendees: ["sam@sales", "mia@marketing"],
@@ -111,10 +116,22 @@ extension EventLog {
 
     @Test(arguments: [1, 2, 3] as [UInt64])
     func caughtUpInStepsEqualsRebuiltEqualsReplayed(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
         let log = try randomLog(seed: seed, catchUpEachBatch: true)
         let events = try log.everything()
         #expect(events.contains { $0.type == "event.retracted" }, "the history has retractions")
         try AllViews.check(log, events)
+        // The deadline tallies SQLite counts equal those counted in memory, at any moment.
+        let rows = try log.rows(FollowUpProjection.self)
+        for kind in FollowUpProjection.DeadlineKind.allCases {
+            #expect(rows.keys.contains { $0.hasPrefix(kind.prefix) }, "the history leaves \(kind) deadlines open")
+            for time in events.map(\.occurredAt).shuffled(using: &rng).prefix(5) {
+                let persisted = try log.tally(FollowUpProjection.self, prefix: kind.prefix, split: kind.split(time))
+                let counted = RowTally.of(rows, prefix: kind.prefix, split: kind.split(time))
+                #expect(persisted.count == counted.count && Set(persisted.map { "\($0)" }) == Set(counted.map { "\($0)" }))
+                #expect(persisted.reduce(0) { $0 + $1.below + $1.atOrAbove } == rows.keys.filter { $0.hasPrefix(kind.prefix) }.count)
+            }
+        }
     }
 
     @Test func theGroupsAreTheSumsOfTheirLeads() throws {

@@ -60,6 +60,9 @@ import Testing
             "overdue-action A-1", "unanswered-content C-1", "unagreed-criteria criteria v2",
         ])
         #expect(open.first?.severity == "high")
+        // A resolved tension is kept apart from the open ones, so reads of what is open skip it.
+        let rows = try log.rows(IssuesProjection.self)
+        #expect(rows["resolved/T-2"] != nil && rows["tension/T-2"] == nil && rows["tension/T-1"] != nil)
         #expect(open.first { $0.ref == "L-3" && $0.kind == "sla-breach" }?.since == at(hours: 25))
         #expect(open.first { $0.kind == "unagreed-criteria" }?.reason.contains("sales has not agreed to version 2") == true)
         // Two days in, less is overdue: the action's and the feedback's dates are still ahead.
@@ -67,6 +70,50 @@ import Testing
                                    followUp: try log.rows(FollowUpProjection.self, prefix: "lead/").values, now: at(hours: 48))
         #expect(!early.contains { $0.kind == "overdue-action" || $0.kind == "missing-feedback" })
         #expect(early.contains { $0.kind == "sla-breach" && $0.ref == "L-3" })
+    }
+
+    @Test func slaCountsWhatIsMissingFromTheDeadlineRows() throws {
+        let log = try history()
+        try log.catchUp(FollowUpProjection.self)
+        typealias Kind = FollowUpProjection.DeadlineKind
+        let rows = try log.rows(FollowUpProjection.self)
+        func report(_ now: Timestamp) throws -> (reps: [String: FollowUpProjection.Compliance], persisted: Bool) {
+            let verdicts = try log.tally(FollowUpProjection.self, prefix: Kind.verdict.prefix, split: Kind.verdict.split(now))
+            let feedback = try log.tally(FollowUpProjection.self, prefix: Kind.feedback.prefix, split: Kind.feedback.split(now))
+            // SQLite's tallies equal those counted in memory from the same rows.
+            let inMemory = (RowTally.of(rows, prefix: Kind.verdict.prefix, split: Kind.verdict.split(now)),
+                            RowTally.of(rows, prefix: Kind.feedback.prefix, split: Kind.feedback.split(now)))
+            let same = Set(verdicts.map { "\($0)" }) == Set(inMemory.0.map { "\($0)" }) && Set(feedback.map { "\($0)" }) == Set(inMemory.1.map { "\($0)" })
+            let reps = FollowUpProjection.compliance(rows, verdicts: verdicts, feedback: feedback).byRep
+            return (Dictionary(uniqueKeysWithValues: reps.map { ($0.key, $0) }), same)
+        }
+        let late = try report(at(hours: 24 * 10))
+        #expect(late.persisted, "SQLite's tallies equal the in-memory ones")
+        #expect(late.reps["zoe@sales"]?.verdictsMissing == 1, "L-3")
+        #expect(late.reps["zoe@sales"]?.feedbackMissing == 1, "L-3")
+        #expect(late.reps["sam@sales"]?.verdictsMissing == 0)
+        #expect(late.reps["sam@sales"]?.feedbackMissing == 2, "L-2 and L-4")
+        #expect(late.reps["sam@sales"]?.counts.verdictsInTime == 2)
+        let early = try report(at(hours: 20))
+        #expect(early.persisted)
+        #expect(early.reps["zoe@sales"]?.verdictsMissing == 0)
+        #expect(early.reps["zoe@sales"]?.verdictsPending == 1, "L-3 is due at 25 h")
+        #expect(early.reps["sam@sales"]?.feedbackMissing == 0)
+
+        // The issues table: one row per rep and kind, since the oldest lead.
+        let now = at(hours: 24 * 10)
+        let perRep = try OpenIssue.perRep(
+            verdicts: try log.tally(FollowUpProjection.self, prefix: Kind.verdict.prefix, split: Kind.verdict.split(now)),
+            feedback: try log.tally(FollowUpProjection.self, prefix: Kind.feedback.prefix, split: Kind.feedback.split(now)),
+            pending: { lead in
+                if case let .pending(pending)? = rows["lead/\(lead)"] { return pending }
+                return nil
+            }, now: now)
+        #expect(Set(perRep.map { "\($0.kind) \($0.ref)" }) == ["sla-breach zoe@sales", "missing-feedback zoe@sales", "missing-feedback sam@sales"])
+        let sam = try #require(perRep.first { $0.kind == "missing-feedback" && $0.ref == "sam@sales" })
+        #expect(sam.reason.hasPrefix("2 leads without feedback past the agreed days; the oldest: L-2"), "\(sam.reason)")
+        #expect(sam.since == at(hours: 1 + 7 * 24))
+        #expect(perRep.first { $0.kind == "sla-breach" }?.since == at(hours: 25))
     }
 
     @Test func slaCountsVerdictsAndFeedbackInTimeAndLate() throws {

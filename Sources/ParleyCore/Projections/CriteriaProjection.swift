@@ -38,7 +38,7 @@ public enum CriteriaProjection: Projection {
             rows.set(key(version), Row(version: version, rules: data["rules"]?.stringValue ?? "", changedBy: event.actor,
                                        occurredAt: event.occurredAt, recordedAt: event.recordedAt, rationale: data["rationale"]?.stringValue))
         case "criteria.agreed":
-            guard var row = try rows.take(key(version)) else { return }
+            guard var row = try rows.row(key(version)) else { return }
             row.agreedBy.append(Agreement(team: data["team"]?.stringValue ?? "", by: event.actor, at: event.occurredAt))
             rows.set(key(version), row)
         default:

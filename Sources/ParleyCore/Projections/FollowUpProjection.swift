@@ -4,14 +4,73 @@
 ///
 /// Rows: `sla/<position>` (each SLA set), `lead/<id>` (a lead still
 /// waiting for a verdict or feedback; dropped once it has both),
-/// `rep/<handle>` and `source/<name>` (counts).
+/// `rep/<handle>` and `source/<name>` (counts), and the deadlines the
+/// pending leads wait on, filed under their due time
+/// (`due/verdict/<µs>/<lead>`, `due/feedback/<µs>/<lead>`), so that a read
+/// counts what is overdue at any moment from keys alone (``RowTally``).
 public enum FollowUpProjection: Projection {
     public static let typePrefixes = ["lead.", "sla."]
 
     public static let name = "followup"
-    public static let version = 1
+    /// 2: deadline rows. 3: grouped by rep and source.
+    public static let version = 3
 
-    public struct SLA: Codable, Sendable, Equatable {
+    /// What a deadline row holds: whose lead it is and where it came from.
+    public struct Deadline: Codable, Sendable, Hashable {
+        public var rep: String?
+        public var source: String
+    }
+
+    /// The two deadlines a lead waits on. Their rows are keyed
+    /// `due/<kind>/<rep and source>/<due µs, 20 digits>/<lead>`: grouped by
+    /// whose they are, then ordered by due time, so that a read counts each
+    /// group's overdue deadlines from keys alone (``RowTally``).
+    public enum DeadlineKind: String, Sendable, CaseIterable {
+        case verdict, feedback
+
+        /// The prefix of its rows: `due/verdict/`.
+        public var prefix: String { "due/\(rawValue)/" }
+
+        /// The key of the deadline due at `due` for `lead`.
+        public func key(_ due: Timestamp, _ lead: String, _ deadline: Deadline) -> String {
+            prefix + Self.group(deadline) + "/" + split(due) + "/" + lead
+        }
+
+        /// The order part of the keys due at `time`: keys whose order part sorts below it are due before `time`.
+        public func split(_ time: Timestamp) -> String {
+            let digits = String(max(0, time.microseconds))
+            return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
+        }
+
+        /// A deadline's group in its key: rep and source, with `%`, `/` and `|` escaped.
+        static func group(_ deadline: Deadline) -> String {
+            func escaped(_ text: String) -> String {
+                var out = ""
+                for character in text {
+                    switch character {
+                    case "%": out += "%25"
+                    case "/": out += "%2F"
+                    case "|": out += "%7C"
+                    default: out.append(character)
+                    }
+                }
+                return out
+            }
+            return (deadline.rep.map(escaped) ?? "") + "|" + escaped(deadline.source)
+        }
+
+        /// The due time and the lead of a deadline row's key.
+        public func parse(key: String) -> (due: Timestamp, lead: String)? {
+            guard key.hasPrefix(prefix) else { return nil }
+            let rest = key.utf8.dropFirst(prefix.utf8.count)
+            guard let slash = rest.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+            let order = rest[rest.index(after: slash)...]
+            guard order.count > 21, let micros = Int64(String(decoding: order.prefix(20), as: UTF8.self)) else { return nil }
+            return (Timestamp(microseconds: micros), String(decoding: order.dropFirst(21), as: UTF8.self))
+        }
+    }
+
+    public struct SLA: Codable, Sendable, Hashable {
         public var followUpHours: Int64
         public var feedbackWithinDays: Int64?
         public var monthlyMqlTarget: Int64?
@@ -20,7 +79,7 @@ public enum FollowUpProjection: Projection {
     }
 
     /// A lead waiting for a verdict or for feedback.
-    public struct Pending: Codable, Sendable, Equatable {
+    public struct Pending: Codable, Sendable, Hashable {
         public var lead: String
         public var rep: String?
         public var source: String
@@ -45,7 +104,7 @@ public enum FollowUpProjection: Projection {
     }
 
     /// Counts for a rep or a source.
-    public struct Counts: Codable, Sendable, Equatable {
+    public struct Counts: Codable, Sendable, Hashable {
         public init() {}
 
         public var verdictsInTime: Int64 = 0
@@ -54,10 +113,11 @@ public enum FollowUpProjection: Projection {
         public var feedbackLate: Int64 = 0
     }
 
-    public enum Row: Codable, Sendable, Equatable {
+    public enum Row: Codable, Sendable, Hashable {
         case sla(SLA)
         case pending(Pending)
         case counts(Counts)
+        case deadline(Deadline)
     }
 
     public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
@@ -68,46 +128,80 @@ public enum FollowUpProjection: Projection {
             rows.set("sla/current", .sla(sla))
             return
         }
-        guard event.type.hasPrefix("lead.") else { return }
-        guard let id = data["lead"]?.stringValue else { return }
-        let key = "lead/\(id)"
+        guard event.type.hasPrefix("lead."), let id = data["lead"]?.stringValue else { return }
         var current: SLA?
         if case let .sla(sla)? = try rows.row("sla/current") { current = sla }
-        if event.type == "lead.sent" {
-            rows.set(key, .pending(Pending(lead: id, rep: data["assigned_to"]?.stringValue, source: data["source"]?.stringValue ?? "unknown",
-                                           clockStart: event.occurredAt, sentAt: event.occurredAt, followUpHours: current?.followUpHours,
-                                           feedbackWithinDays: current?.feedbackWithinDays)))
-            return
-        }
-        guard case var .pending(lead)? = try rows.take(key) else { return }
-        switch event.type {
-        case "lead.reassigned" where lead.verdictAt == nil:
-            lead.rep = data["to"]?.stringValue
-            lead.clockStart = event.occurredAt
-            lead.followUpHours = current?.followUpHours ?? lead.followUpHours
-        case "lead.accepted" where lead.verdictAt == nil, "lead.rejected" where lead.verdictAt == nil:
-            lead.verdictAt = event.occurredAt
-            if let due = lead.verdictDue {
-                try count(rows, lead) { event.occurredAt <= due ? ($0.verdictsInTime += 1) : ($0.verdictsLate += 1) }
+        let (before, after, counted) = try rows.modify("lead/\(id)") { row -> (Pending?, Pending?, CountedFollowUp?) in
+            guard case let .pending(before)? = row else {
+                guard event.type == "lead.sent" else { return (nil, nil, nil) }
+                let sent = Pending(lead: id, rep: data["assigned_to"]?.stringValue, source: data["source"]?.stringValue ?? "unknown",
+                                   clockStart: event.occurredAt, sentAt: event.occurredAt, followUpHours: current?.followUpHours,
+                                   feedbackWithinDays: current?.feedbackWithinDays)
+                row = .pending(sent)
+                return (nil, sent, nil)
             }
-        case "lead.feedback" where lead.feedbackAt == nil:
-            lead.feedbackAt = event.occurredAt
-            if let due = lead.feedbackDue {
-                try count(rows, lead) { event.occurredAt <= due ? ($0.feedbackInTime += 1) : ($0.feedbackLate += 1) }
+            var lead = before
+            var counted: CountedFollowUp?
+            switch event.type {
+            case "lead.sent":
+                // Sent again (after recycling): its clocks start over.
+                lead = Pending(lead: id, rep: data["assigned_to"]?.stringValue, source: data["source"]?.stringValue ?? "unknown",
+                               clockStart: event.occurredAt, sentAt: event.occurredAt, followUpHours: current?.followUpHours,
+                               feedbackWithinDays: current?.feedbackWithinDays)
+            case "lead.reassigned" where lead.verdictAt == nil:
+                lead.rep = data["to"]?.stringValue
+                lead.clockStart = event.occurredAt
+                lead.followUpHours = current?.followUpHours ?? lead.followUpHours
+            case "lead.accepted" where lead.verdictAt == nil, "lead.rejected" where lead.verdictAt == nil:
+                lead.verdictAt = event.occurredAt
+                if let due = lead.verdictDue { counted = event.occurredAt <= due ? .verdictInTime : .verdictLate }
+            case "lead.feedback" where lead.feedbackAt == nil:
+                lead.feedbackAt = event.occurredAt
+                if let due = lead.feedbackDue { counted = event.occurredAt <= due ? .feedbackInTime : .feedbackLate }
+            default:
+                return (before, before, nil)
             }
-        default:
-            break
+            // Done with once it has both a verdict and feedback.
+            row = lead.verdictAt != nil && lead.feedbackAt != nil ? nil : .pending(lead)
+            return (before, lead, counted)
         }
-        // Done with once it has both a verdict and feedback.
-        rows.set(key, lead.verdictAt != nil && lead.feedbackAt != nil ? nil : .pending(lead))
+        if let counted, let lead = after {
+            for key in ["rep/\(lead.rep ?? "(unassigned)")", "source/\(lead.source)"] {
+                try rows.modify(key) { row in
+                    var counts = Counts()
+                    if case let .counts(existing)? = row { counts = existing }
+                    counted.count(in: &counts)
+                    row = .counts(counts)
+                }
+            }
+        }
+        // The deadline rows follow the lead: moved when its due time or rep changes, gone once met.
+        let old = before.map(deadlines) ?? [:]
+        let new = after.map(deadlines) ?? [:]
+        for key in old.keys where new[key] == nil { rows.set(key, nil) }
+        for (key, deadline) in new where old[key] != deadline { rows.set(key, .deadline(deadline)) }
     }
 
-    private static func count(_ rows: ProjectionRows<Row>, _ lead: Pending, _ change: (inout Counts) -> Void) throws {
-        for key in ["rep/\(lead.rep ?? "(unassigned)")", "source/\(lead.source)"] {
-            var counts = Counts()
-            if case let .counts(existing)? = try rows.take(key) { counts = existing }
-            change(&counts)
-            rows.set(key, .counts(counts))
+    /// The deadline rows of a pending lead: a verdict still due, feedback still due.
+    static func deadlines(_ lead: Pending) -> [String: Deadline] {
+        var rows: [String: Deadline] = [:]
+        let deadline = Deadline(rep: lead.rep, source: lead.source)
+        if lead.verdictAt == nil, let due = lead.verdictDue { rows[DeadlineKind.verdict.key(due, lead.lead, deadline)] = deadline }
+        if lead.feedbackAt == nil, let due = lead.feedbackDue { rows[DeadlineKind.feedback.key(due, lead.lead, deadline)] = deadline }
+        return rows
+    }
+
+    /// A deadline met, in time or late.
+    enum CountedFollowUp {
+        case verdictInTime, verdictLate, feedbackInTime, feedbackLate
+
+        func count(in counts: inout Counts) {
+            switch self {
+            case .verdictInTime: counts.verdictsInTime += 1
+            case .verdictLate: counts.verdictsLate += 1
+            case .feedbackInTime: counts.feedbackInTime += 1
+            case .feedbackLate: counts.feedbackLate += 1
+            }
         }
     }
 }
@@ -135,39 +229,41 @@ extension FollowUpProjection {
         }
     }
 
-    /// The SLA report at `now`: the SLAs set (oldest first; the last is in
-    /// force), and compliance per rep and per source.
-    public static func compliance(_ rows: [String: Row], now: Timestamp) -> (history: [SLA], byRep: [Compliance], bySource: [Compliance]) {
+    /// The SLA report: the SLAs set (oldest first; the last is in force),
+    /// and compliance per rep and per source, from the SLA and count rows
+    /// (others in `rows` are ignored) and the deadlines tallied at the
+    /// report's moment (below: overdue).
+    public static func compliance(_ rows: [String: Row], verdicts: [RowTally<Row>], feedback: [RowTally<Row>])
+        -> (history: [SLA], byRep: [Compliance], bySource: [Compliance]) {
         let history = rows.filter { $0.key.hasPrefix("sla/") && $0.key != "sla/current" }.sorted { $0.key < $1.key }.compactMap { row -> SLA? in
             if case let .sla(sla) = row.value { return sla }
             return nil
         }
         var byRep: [String: Compliance] = [:]
         var bySource: [String: Compliance] = [:]
-        func change(_ rep: String, _ source: String, _ body: (inout Compliance) -> Void) {
-            body(&byRep[rep, default: Compliance(key: rep)])
-            body(&bySource[source, default: Compliance(key: source)])
-        }
         for (key, row) in rows {
-            switch row {
-            case let .counts(counts) where key.hasPrefix("rep/"):
+            guard case let .counts(counts) = row else { continue }
+            if key.hasPrefix("rep/") {
                 let rep = String(key.dropFirst(4))
                 byRep[rep, default: Compliance(key: rep)].counts = counts
-            case let .counts(counts) where key.hasPrefix("source/"):
+            } else if key.hasPrefix("source/") {
                 let source = String(key.dropFirst(7))
                 bySource[source, default: Compliance(key: source)].counts = counts
-            case let .pending(lead):
-                let rep = lead.rep ?? "(unassigned)"
-                if lead.verdictAt == nil, let due = lead.verdictDue {
-                    change(rep, lead.source) { due < now ? ($0.verdictsMissing += 1) : ($0.verdictsPending += 1) }
-                }
-                if lead.feedbackAt == nil, let due = lead.feedbackDue, due < now {
-                    change(rep, lead.source) { $0.feedbackMissing += 1 }
-                }
-            default:
-                break
             }
         }
+        func change(_ tally: RowTally<Row>, _ body: (inout Compliance, RowTally<Row>) -> Void) {
+            guard case let .deadline(deadline) = tally.value else { return }
+            let rep = deadline.rep ?? "(unassigned)"
+            body(&byRep[rep, default: Compliance(key: rep)], tally)
+            body(&bySource[deadline.source, default: Compliance(key: deadline.source)], tally)
+        }
+        for tally in verdicts {
+            change(tally) { line, tally in
+                line.verdictsMissing += Int64(tally.below)
+                line.verdictsPending += Int64(tally.atOrAbove)
+            }
+        }
+        for tally in feedback { change(tally) { line, tally in line.feedbackMissing += Int64(tally.below) } }
         return (history, byRep.values.sorted { $0.key < $1.key }, bySource.values.sorted { $0.key < $1.key })
     }
 }

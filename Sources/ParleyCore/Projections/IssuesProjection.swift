@@ -2,13 +2,19 @@
 /// (``FollowUpProjection`` has those): tensions, action items, content
 /// requests, criteria versions not yet agreed by both teams.
 ///
-/// Rows: `tension/<id>`, `action/<id>`, `content/<id>` (dropped when
-/// delivered), `criteria/<version>`.
+/// Rows: `tension/<id>` (open) and `resolved/<id>` (resolved, kept in case
+/// it is reopened), `action/<id>`, `content/<id>` (dropped when delivered),
+/// `criteria/<version>`, `team/<handle>`. What is open is read by prefix:
+/// ``openPrefixes``.
 public enum IssuesProjection: Projection {
     public static let typePrefixes = ["tension.", "meeting.", "action.", "content.", "criteria.", "member."]
 
     public static let name = "issues"
-    public static let version = 1
+    /// 2: resolved tensions under their own prefix.
+    public static let version = 2
+
+    /// The prefixes of the rows that can be open issues.
+    public static let openPrefixes = ["tension/", "action/", "content/", "criteria/"]
 
     public struct Tension: Codable, Sendable, Equatable {
         public var tension: String
@@ -80,8 +86,14 @@ public enum IssuesProjection: Projection {
                 teams: data["teams"].flatMap { if case let .array(items) = $0 { items.compactMap(\.stringValue) } else { nil } } ?? [],
                 flaggedBy: event.actor, flaggedAt: event.occurredAt, lastActivity: event.occurredAt, escalated: false, resolved: false)))
         case let type where type.hasPrefix("tension."):
-            let key = "tension/\(data["tension"]?.stringValue ?? "")"
-            guard case var .tension(tension)? = try rows.take(key) else { return }
+            let id = data["tension"]?.stringValue ?? ""
+            var key = "tension/\(id)"
+            var row = try rows.row(key)
+            if row == nil {
+                key = "resolved/\(id)"
+                row = try rows.row(key)
+            }
+            guard case var .tension(tension)? = row else { return }
             tension.lastActivity = max(tension.lastActivity, event.occurredAt)
             switch type {
             case "tension.escalated": tension.escalated = true
@@ -89,7 +101,10 @@ public enum IssuesProjection: Projection {
             case "tension.reopened": tension.resolved = false; tension.escalated = false
             default: break
             }
-            rows.set(key, .tension(tension))
+            // Filed where reads look for it: open or resolved.
+            let filed = "\(tension.resolved ? "resolved" : "tension")/\(id)"
+            if filed != key { rows.set(key, nil) }
+            rows.set(filed, .tension(tension))
         case "meeting.held":
             guard case let .array(items)? = data["action_items"] else { return }
             for item in items {
@@ -99,7 +114,7 @@ public enum IssuesProjection: Projection {
             }
         case "action.completed":
             let key = "action/\(data["action"]?.stringValue ?? "")"
-            guard case var .action(action)? = try rows.take(key) else { return }
+            guard case var .action(action)? = try rows.row(key) else { return }
             action.completedAt = event.occurredAt
             rows.set(key, .action(action))
         case "content.requested":
@@ -116,7 +131,7 @@ public enum IssuesProjection: Projection {
                                                                agreed: team.map { [$0] } ?? [])))
         case "criteria.agreed":
             let key = "criteria/\(data["version"]?.integerValue ?? 0)"
-            guard case var .criteria(criteria)? = try rows.take(key), let team = data["team"]?.stringValue else { return }
+            guard case var .criteria(criteria)? = try rows.row(key), let team = data["team"]?.stringValue else { return }
             if !criteria.agreed.contains(team) { criteria.agreed.append(team) }
             rows.set(key, .criteria(criteria))
         default:
@@ -144,6 +159,55 @@ public struct OpenIssue: Sendable, Equatable {
         guard let text else { return nil }
         if let time = Timestamp(rfc3339: text) { return time }
         return Timestamp(rfc3339: text + "T23:59:59Z")
+    }
+
+    /// The open issue of a lead with no verdict past its SLA deadline, if it is one.
+    static func slaBreach(_ lead: FollowUpProjection.Pending, now: Timestamp) -> OpenIssue? {
+        guard lead.verdictAt == nil, let due = lead.verdictDue, due < now else { return nil }
+        let hours = Double(now.microseconds - lead.clockStart.microseconds) / 3_600_000_000
+        let late = hours > 3 * Double(lead.followUpHours ?? 1)
+        return OpenIssue(kind: "sla-breach", ref: lead.lead, since: due, severity: late ? "high" : "medium",
+                         reason: "no verdict from \(lead.rep ?? "anyone") \(Int(hours)) h after the lead reached them (SLA: \(lead.followUpHours ?? 0) h; \(lead.source))")
+    }
+
+    /// The open issue of a lead with no feedback past its deadline, if it is one.
+    static func missingFeedback(_ lead: FollowUpProjection.Pending, now: Timestamp) -> OpenIssue? {
+        guard lead.feedbackAt == nil, let due = lead.feedbackDue, due < now else { return nil }
+        return OpenIssue(kind: "missing-feedback", ref: lead.lead, since: due, severity: "low",
+                         reason: "no feedback from \(lead.rep ?? "sales") on this \(lead.source) lead within \(lead.feedbackWithinDays ?? 0) days")
+    }
+
+    /// The leads' issues one row per rep and kind, from the deadlines
+    /// tallied at `now` (see ``FollowUpProjection/DeadlineKind``): how many
+    /// of the rep's leads are past a deadline, since the oldest, which also
+    /// gives the row its severity and reason. `pending` reads one lead's row.
+    public static func perRep(verdicts: [RowTally<FollowUpProjection.Row>], feedback: [RowTally<FollowUpProjection.Row>],
+                              pending: (String) throws -> FollowUpProjection.Pending?, now: Timestamp) throws -> [OpenIssue] {
+        var open: [OpenIssue] = []
+        for (kind, tallies) in [(FollowUpProjection.DeadlineKind.verdict, verdicts), (.feedback, feedback)] {
+            var reps: [String: (count: Int, oldest: (due: Timestamp, lead: String))] = [:]
+            for tally in tallies {
+                guard case let .deadline(deadline) = tally.value, tally.below > 0,
+                      let first = tally.firstBelow.flatMap(kind.parse(key:)) else { continue }
+                let rep = deadline.rep ?? "(unassigned)"
+                var oldest = first
+                if let known = reps[rep]?.oldest, (known.due, known.lead) < (first.due, first.lead) { oldest = known }
+                reps[rep] = ((reps[rep]?.count ?? 0) + tally.below, oldest)
+            }
+            for (rep, (count, oldest)) in reps {
+                guard let lead = try pending(oldest.lead),
+                      let issue = kind == .verdict ? slaBreach(lead, now: now) : missingFeedback(lead, now: now) else { continue }
+                let what = kind == .verdict ? "without a verdict past the SLA" : "without feedback past the agreed days"
+                open.append(OpenIssue(kind: issue.kind, ref: rep, since: issue.since, severity: issue.severity,
+                                      reason: "\(count) \(count == 1 ? "lead" : "leads") \(what); the oldest: \(lead.lead), \(issue.reason)"))
+            }
+        }
+        return open
+    }
+
+    /// The most severe and the oldest first.
+    public static func sorted(_ issues: [OpenIssue]) -> [OpenIssue] {
+        issues.sorted { ((severityRank[$0.severity] ?? 3), $0.since, $0.ref) < ((severityRank[$1.severity] ?? 3), $1.since, $1.ref) }
     }
 
     /// Every open issue at `now`, the most severe and the oldest first.
@@ -178,17 +242,9 @@ public struct OpenIssue: Sendable, Equatable {
         }
         for row in followUp {
             guard case let .pending(lead) = row else { continue }
-            if lead.verdictAt == nil, let due = lead.verdictDue, due < now {
-                let hours = Double(now.microseconds - lead.clockStart.microseconds) / 3_600_000_000
-                let late = hours > 3 * Double(lead.followUpHours ?? 1)
-                open.append(OpenIssue(kind: "sla-breach", ref: lead.lead, since: due, severity: late ? "high" : "medium",
-                                      reason: "no verdict from \(lead.rep ?? "anyone") \(Int(hours)) h after the lead reached them (SLA: \(lead.followUpHours ?? 0) h; \(lead.source))"))
-            }
-            if lead.feedbackAt == nil, let due = lead.feedbackDue, due < now {
-                open.append(OpenIssue(kind: "missing-feedback", ref: lead.lead, since: due, severity: "low",
-                                      reason: "no feedback from \(lead.rep ?? "sales") on this \(lead.source) lead within \(lead.feedbackWithinDays ?? 0) days"))
-            }
+            if let issue = slaBreach(lead, now: now) { open.append(issue) }
+            if let issue = missingFeedback(lead, now: now) { open.append(issue) }
         }
-        return open.sorted { ((severityRank[$0.severity] ?? 3), $0.since, $0.ref) < ((severityRank[$1.severity] ?? 3), $1.since, $1.ref) }
+        return sorted(open)
     }
 }

@@ -26,7 +26,7 @@ public enum LeadQualityProjection: Projection {
             case .campaign: lead.campaign ?? "(none)"
             case .criteria: lead.criteriaVersion.map { "v\($0)" } ?? "(none)"
             case .rep: lead.rep ?? "(unassigned)"
-            case .month: String(lead.sentAt.rfc3339.prefix(7))
+            case .month: lead.sentAt.yearMonth
             }
         }
     }
@@ -128,42 +128,16 @@ public enum LeadQualityProjection: Projection {
     }
 
     public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
-        guard event.type.hasPrefix("lead.") else { return }
-        guard let id = data["lead"]?.stringValue else { return }
-        let key = "lead/\(id)"
-        var before: Lead?
-        if case let .lead(lead)? = try rows.row(key) { before = lead }
-        var lead: Lead
-        if event.type == "lead.sent" {
-            // A lead sent again after recycling starts over.
-            lead = Lead(lead: id, source: data["source"]?.stringValue ?? "unknown", campaign: data["campaign"]?.stringValue,
-                        criteriaVersion: data["criteria_version"]?.integerValue, rep: data["assigned_to"]?.stringValue,
-                        sentAt: event.occurredAt)
-        } else {
-            guard let known = before else { return }
-            lead = known
-            switch event.type {
-            case "lead.accepted", "lead.rejected":
-                guard lead.verdict == nil else { return }
-                lead.verdict = event.type
-                lead.verdictAt = event.occurredAt
-                lead.rejectReason = data["reason"]?.stringValue
-            case "lead.reassigned": lead.rep = data["to"]?.stringValue
-            case "lead.recycled": lead.recycled = true
-            case "lead.feedback":
-                lead.ratingSum += data["rating"]?.integerValue ?? 0
-                lead.ratings += 1
-                if case let .array(items)? = data["objections"] { lead.objections += items.compactMap(\.stringValue) }
-            case "lead.converted":
-                lead.converted = true
-                lead.convertedAt = event.occurredAt
-                if case let .integer(amount)? = data["amount"] { lead.amount = Double(amount) }
-                if case let .double(amount)? = data["amount"] { lead.amount = amount }
-            case "lead.lost": lead.lost = true
-            default: return
-            }
+        guard event.type.hasPrefix("lead."), let id = data["lead"]?.stringValue else { return }
+        // The lead's row, changed in place; nil when the event changes nothing.
+        let changed = try rows.modify("lead/\(id)") { row -> (before: Lead?, after: Lead)? in
+            var before: Lead?
+            if case let .lead(lead)? = row { before = lead }
+            guard let after = next(before, id: id, event, data) else { return nil }
+            row = .lead(after)
+            return (before, after)
         }
-        rows.set(key, .lead(lead))
+        guard let (before, lead) = changed else { return }
         let new = lead.contribution
         guard let before else {
             for dimension in Dimension.allCases { try adjust(rows: rows, key: dimension.key(of: lead)) { $0.add(new, sign: 1) } }
@@ -173,9 +147,11 @@ public enum LeadQualityProjection: Projection {
         let old = before.contribution
         var delta = new
         delta.add(old, sign: -1)
+        // Only a new send and a reassignment move a lead between groups.
+        let moves = event.type == "lead.sent" || event.type == "lead.reassigned"
         for dimension in Dimension.allCases {
             let newKey = dimension.key(of: lead)
-            let oldKey = dimension.key(of: before)
+            let oldKey = moves ? dimension.key(of: before) : newKey
             if oldKey == newKey {
                 try adjust(rows: rows, key: newKey) { $0.add(delta, sign: 1) }
             } else {
@@ -185,12 +161,47 @@ public enum LeadQualityProjection: Projection {
         }
     }
 
+    /// The lead after `event`, or nil when the event changes nothing.
+    private static func next(_ before: Lead?, id: String, _ event: RecordedEvent, _ data: JSONValue) -> Lead? {
+        if event.type == "lead.sent" {
+            // A lead sent again after recycling starts over.
+            return Lead(lead: id, source: data["source"]?.stringValue ?? "unknown", campaign: data["campaign"]?.stringValue,
+                        criteriaVersion: data["criteria_version"]?.integerValue, rep: data["assigned_to"]?.stringValue,
+                        sentAt: event.occurredAt)
+        }
+        guard var lead = before else { return nil }
+        switch event.type {
+        case "lead.accepted", "lead.rejected":
+            guard lead.verdict == nil else { return nil }
+            lead.verdict = event.type
+            lead.verdictAt = event.occurredAt
+            lead.rejectReason = data["reason"]?.stringValue
+        case "lead.reassigned": lead.rep = data["to"]?.stringValue
+        case "lead.recycled": lead.recycled = true
+        case "lead.feedback":
+            lead.ratingSum += data["rating"]?.integerValue ?? 0
+            lead.ratings += 1
+            if case let .array(items)? = data["objections"] { lead.objections += items.compactMap(\.stringValue) }
+        case "lead.converted":
+            lead.converted = true
+            lead.convertedAt = event.occurredAt
+            if case let .integer(amount)? = data["amount"] { lead.amount = Double(amount) }
+            if case let .double(amount)? = data["amount"] { lead.amount = amount }
+        case "lead.lost": lead.lost = true
+        default: return nil
+        }
+        return lead
+    }
+
     private static func adjust(rows: ProjectionRows<Row>, key: String, _ change: (inout Group) -> Void) throws {
-        var group = Group()
-        // Taken, not read: the group's counts are then changed in place, not copied.
-        if case let .group(existing)? = try rows.take(key) { group = existing }
-        change(&group)
-        rows.set(key, group.sent == 0 ? nil : .group(group))
+        try rows.modify(key) { row in
+            var group = Group()
+            if case let .group(existing)? = row { group = existing }
+            // Taken out of the row first, so that its counts change in place, not in a copy.
+            row = nil
+            change(&group)
+            if group.sent != 0 { row = .group(group) }
+        }
     }
 }
 

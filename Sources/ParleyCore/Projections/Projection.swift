@@ -30,15 +30,20 @@ public protocol Projection {
 /// A concrete class, so that a fold is compiled for its own row type in
 /// Core instead of going through generic witnesses for every row touched.
 public final class ProjectionRows<Row> {
-    /// Rows read or written so far; `.some(nil)` caches an absent row.
-    public private(set) var cache: [String: Row?] = [:]
-    /// Keys whose rows changed since ``markClean()``.
-    public private(set) var dirty: Set<String> = []
-    private let load: (String) throws -> Row?
+    /// A cached row (nil: known to be absent) and whether it changed.
+    struct Entry {
+        var row: Row?
+        var dirty: Bool
+    }
+
+    private var entries: [String: Entry] = [:]
+    /// Keys whose rows changed since ``markClean()``, each once.
+    public private(set) var dirty: [String] = []
+    private let load: ((String) throws -> Row?)?
 
     /// Rows that start empty and live only in memory.
-    public convenience init() {
-        self.init { _ in nil }
+    public init() {
+        load = nil
     }
 
     /// Rows read through `load` when not cached.
@@ -48,48 +53,119 @@ public final class ProjectionRows<Row> {
 
     /// The row at `key`, if any.
     public func row(_ key: String) throws -> Row? {
-        if let cached = cache[key] { return cached }
-        let row = try load(key)
-        cache[key] = .some(row)
+        if let entry = entries[key] { return entry.row }
+        let row = try load?(key)
+        entries[key] = Entry(row: row, dirty: false)
         return row
     }
 
     /// Sets (or, with nil, removes) the row at `key`.
     public func set(_ key: String, _ row: Row?) {
-        cache[key] = .some(row)
-        dirty.insert(key)
+        try! modify(key, loading: false) { $0 = row }
     }
 
-    /// The row at `key`, handed over: the caller owns the only copy (so
-    /// changing it copies nothing) and must ``set(_:_:)`` it back.
-    public func take(_ key: String) throws -> Row? {
-        let row = try self.row(key)
-        cache[key] = .some(nil)
-        return row
+    /// Changes the row at `key` (nil when there is none; set it to nil to
+    /// remove the row) in place: one lookup, and no copy of the row when
+    /// `body` takes it out before changing it.
+    public func modify<T>(_ key: String, _ body: (inout Row?) throws -> T) throws -> T {
+        try modify(key, loading: true, body)
     }
 
-    /// Changes the row at `key` in place, starting from `initial` when there is none.
-    public func update(_ key: String, initial: @autoclosure () -> Row, _ change: (inout Row) -> Void) throws {
-        var value = try take(key) ?? initial()
-        change(&value)
-        set(key, value)
+    private func modify<T>(_ key: String, loading: Bool, _ body: (inout Row?) throws -> T) throws -> T {
+        if entries[key] == nil { entries[key] = Entry(row: loading ? try load?(key) : nil, dirty: false) }
+        return try Self.change(&entries[key]!) { entry in
+            if !entry.dirty {
+                entry.dirty = true
+                dirty.append(key)
+            }
+            return try body(&entry.row)
+        }
     }
+
+    private static func change<T>(_ entry: inout Entry, _ body: (inout Entry) throws -> T) rethrows -> T {
+        try body(&entry)
+    }
+
+    /// The cached row at `key`: absent when not cached, `.some(nil)` when known to be absent.
+    public func cached(_ key: String) -> Row?? {
+        entries[key].map(\.row)
+    }
+
+    /// How many rows are cached.
+    public var cachedCount: Int { entries.count }
 
     /// Every row present, for a replay's result.
-    public var rows: [String: Row] { cache.compactMapValues { $0 } }
+    public var rows: [String: Row] { entries.compactMapValues(\.row) }
 
     /// Forgets which rows changed (after writing them back).
-    public func markClean() { dirty.removeAll(keepingCapacity: true) }
-
-    /// Empties the cache (the rows must have been written back).
-    public func dropCache() { cache.removeAll(keepingCapacity: true) }
+    public func markClean() {
+        for key in dirty { entries[key]?.dirty = false }
+        dirty.removeAll(keepingCapacity: true)
+    }
 
     /// Forgets every cached row but those at `keys` (the rows must have
     /// been written back): what was just used is likely to be used again.
-    public func evict(keeping keys: Set<String>) {
-        cache = cache.filter { keys.contains($0.key) }
+    public func evict(keeping keys: [String]) {
+        var kept: [String: Entry] = [:]
+        kept.reserveCapacity(keys.count)
+        for key in keys { kept[key] = entries[key] }
+        entries = kept
     }
 }
+
+/// The rows of one group, counted on either side of a split: how a read
+/// counts, say, the deadlines passed and to come per rep without reading a
+/// row per lead (a persisted view answers it from SQLite's key order).
+///
+/// The rows are those whose keys read `<prefix><group>/<order>…`, where the
+/// group holds no `/` and every row of a group holds the same value; rows
+/// count as below the split when their order part sorts below it (as
+/// SQLite compares text: by UTF-8 bytes).
+public struct RowTally<Row> {
+    /// The value the group's rows hold.
+    public var value: Row
+    /// Rows below the split, and the lowest of their keys.
+    public var below = 0
+    public var firstBelow: String?
+    /// Rows at or above the split, and the lowest of their keys.
+    public var atOrAbove = 0
+    public var firstAtOrAbove: String?
+
+    public init(value: Row, below: Int = 0, firstBelow: String? = nil, atOrAbove: Int = 0, firstAtOrAbove: String? = nil) {
+        self.value = value
+        self.below = below
+        self.firstBelow = firstBelow
+        self.atOrAbove = atOrAbove
+        self.firstAtOrAbove = firstAtOrAbove
+    }
+
+    /// The tallies of `rows` (in memory, as a replay holds them), one per group.
+    public static func of(_ rows: [String: Row], prefix: String, split: String) -> [RowTally<Row>] {
+        var tallies: [String: RowTally<Row>] = [:]
+        for (key, row) in rows where key.hasPrefix(prefix) {
+            let rest = key.utf8.dropFirst(prefix.utf8.count)
+            guard let slash = rest.firstIndex(of: UInt8(ascii: "/")) else { continue }
+            let order = rest[rest.index(after: slash)...]
+            let group = String(decoding: rest[..<slash], as: UTF8.self)
+            tallies[group, default: RowTally(value: row)].count(key, below: order.lexicographicallyPrecedes(split.utf8))
+        }
+        return Array(tallies.values)
+    }
+
+    /// Counts one more row at `key`.
+    mutating func count(_ key: String, below isBelow: Bool) {
+        func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+        if isBelow {
+            below += 1
+            if firstBelow.map({ precedes(key, $0) }) ?? true { firstBelow = key }
+        } else {
+            atOrAbove += 1
+            if firstAtOrAbove.map({ precedes(key, $0) }) ?? true { firstAtOrAbove = key }
+        }
+    }
+}
+
+extension RowTally: Equatable where Row: Equatable {}
 
 /// Which events a replay sees.
 public struct ReplayWindow: Sendable, Equatable {
