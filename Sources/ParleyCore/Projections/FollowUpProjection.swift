@@ -45,6 +45,9 @@ public enum FollowUpProjection: Projection {
         /// A deadline's group in its key: rep and source, with `%`, `/` and `|` escaped.
         static func group(_ deadline: Deadline) -> String {
             func escaped(_ text: String) -> String {
+                guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "|") }) else {
+                    return text
+                }
                 var out = ""
                 for character in text {
                     switch character {
@@ -176,6 +179,7 @@ public enum FollowUpProjection: Projection {
             }
         }
         // The deadline rows follow the lead: moved when its due time or rep changes, gone once met.
+        guard before != after else { return }
         let old = before.map(deadlines) ?? [:]
         let new = after.map(deadlines) ?? [:]
         for key in old.keys where new[key] == nil { rows.set(key, nil) }

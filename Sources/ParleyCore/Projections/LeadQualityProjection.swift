@@ -181,7 +181,7 @@ public enum LeadQualityProjection: Projection {
         case "lead.feedback":
             lead.ratingSum += data["rating"]?.integerValue ?? 0
             lead.ratings += 1
-            if case let .array(items)? = data["objections"] { lead.objections += items.compactMap(\.stringValue) }
+            if case let .array(items)? = data["objections"] { lead.objections += items.compactMap { $0.stringValue } }
         case "lead.converted":
             lead.converted = true
             lead.convertedAt = event.occurredAt

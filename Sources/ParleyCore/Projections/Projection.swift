@@ -88,14 +88,14 @@ public final class ProjectionRows<Row> {
 
     /// The cached row at `key`: absent when not cached, `.some(nil)` when known to be absent.
     public func cached(_ key: String) -> Row?? {
-        entries[key].map(\.row)
+        entries[key].map { $0.row }
     }
 
     /// How many rows are cached.
     public var cachedCount: Int { entries.count }
 
     /// Every row present, for a replay's result.
-    public var rows: [String: Row] { entries.compactMapValues(\.row) }
+    public var rows: [String: Row] { entries.compactMapValues { $0.row } }
 
     /// Forgets which rows changed (after writing them back).
     public func markClean() {
