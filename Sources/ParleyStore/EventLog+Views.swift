@@ -209,25 +209,40 @@ extension EventLog {
     /// view would have them: what had happened by `asOf`, what the log knew
     /// at `knownAt`. Retractions count only if inside the window too.
     public func replay<P: Projection>(_ projection: P.Type, window: ReplayWindow) throws -> [String: P.Row] {
-        var retracted = Set<EventID>()
-        try events(Filter(type: "event.retracted")) { event in
-            if window.contains(event), let target = event.retractedTarget { retracted.insert(target) }
-            return true
+        // The retractions inside the window too (found through their index).
+        let retracted = try read { db in
+            var ids = Set<EventID>()
+            let cursor = try String.fetchCursor(db, sql: """
+                SELECT json_extract(data, '$.target') FROM events
+                WHERE type = 'event.retracted' AND occurred_at <= ? AND recorded_at <= ?
+                """, arguments: [window.asOf?.microseconds ?? .max, window.knownAt?.microseconds ?? .max])
+            while let target = try cursor.next() {
+                if let id = EventID(target) { ids.insert(id) }
+            }
+            return ids
         }
         let rows = ProjectionRows<P.Row>()
         let (clause, bounds) = Self.typeClause(P.typePrefixes)
-        try read { db in
-            // The window and the types are applied by SQLite: events outside them are never decoded.
-            let statement = try RawStatement(db, cached: """
-                SELECT \(Self.columns) FROM events WHERE occurred_at <= ? AND recorded_at <= ?\(clause) ORDER BY position
-                """)
-            defer { statement.reset() }
-            statement.bind(1, window.asOf?.microseconds ?? .max)
-            statement.bind(2, window.knownAt?.microseconds ?? .max)
-            for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 3), bound) }
-            while try statement.step() {
-                try P.fold(try statement.event(), retracted: retracted, into: rows)
+        // Events are read and parsed on a second thread while this one folds them.
+        let events = Prefetcher<(RecordedEvent, JSONValue)>(name: "parley-replay") { yield in
+            try self.read { db in
+                // The window and the types are applied by SQLite: events outside them are never decoded.
+                let statement = try RawStatement(db, cached: """
+                    SELECT \(Self.columns) FROM events WHERE occurred_at <= ? AND recorded_at <= ?\(clause) ORDER BY position
+                    """)
+                defer { statement.reset() }
+                statement.bind(1, window.asOf?.microseconds ?? .max)
+                statement.bind(2, window.knownAt?.microseconds ?? .max)
+                for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 3), bound) }
+                while try statement.step() {
+                    let event = try statement.event()
+                    guard P.takes(event, retracted: retracted) else { continue }
+                    guard yield((event, event.payload)) else { return }
+                }
             }
+        }
+        while let (event, data) = try events.next() {
+            try P.apply(event, data: data, to: rows)
         }
         return rows.rows
     }

@@ -116,7 +116,8 @@ public enum FollowUpProjection: Projection {
         public var feedbackLate: Int64 = 0
     }
 
-    public enum Row: Codable, Sendable, Hashable {
+    /// Boxed: a pending lead is a large value, and rows move in and out of caches often.
+    public indirect enum Row: Codable, Sendable, Hashable {
         case sla(SLA)
         case pending(Pending)
         case counts(Counts)

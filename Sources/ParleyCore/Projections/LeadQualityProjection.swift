@@ -122,7 +122,8 @@ public enum LeadQualityProjection: Projection {
         }
     }
 
-    public enum Row: Codable, Sendable, Equatable {
+    /// Boxed: a lead is a large value, and rows move in and out of caches often.
+    public indirect enum Row: Codable, Sendable, Equatable {
         case lead(Lead)
         case group(Group)
     }

@@ -1,0 +1,144 @@
+import Foundation
+
+/// Produces values on a second thread while the caller consumes the ones
+/// already made, so that reading and parsing overlap with the caller's work
+/// (SQLite's appends, a projection's fold).
+///
+/// Values arrive in the order they were made, in chunks through a small
+/// bounded queue (memory stays flat however many there are). An error the
+/// producer meets is delivered in its place, after every value before it.
+public final class Prefetcher<Element>: @unchecked Sendable {
+    private static var chunkSize: Int { 512 }
+    private static var maximumQueuedChunks: Int { 8 }
+
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var queue: [[Element]] = []
+    private var finished = false
+    private var failure: (any Error)?
+    private var cancelled = false
+
+    // Owned by the consumer.
+    private var current: [Element] = []
+    private var currentIndex = 0
+
+    /// Starts `produce` on a new thread. It hands each value to the function
+    /// it is given, which returns false once the consumer has gone (stop then).
+    /// `produce` runs on that thread alone: what it captures is its own from then on.
+    public init(name: String, _ produce: @escaping (_ yield: (Element) -> Bool) throws -> Void) {
+        let box = ProducerBox(produce)
+        let thread = Thread { [self] in run(box) }
+        thread.name = name
+        thread.start()
+    }
+
+    deinit {
+        cancel()
+    }
+
+    /// The next value, nil at the end.
+    ///
+    /// - Throws: the error the producer met, where it met it.
+    public func next() throws -> Element? {
+        if currentIndex < current.count {
+            defer { currentIndex += 1 }
+            return current[currentIndex]
+        }
+        condition.lock()
+        while queue.isEmpty && !finished {
+            condition.wait()
+        }
+        if queue.isEmpty {
+            let failure = self.failure
+            condition.unlock()
+            if let failure { throw failure }
+            return nil
+        }
+        current = queue.removeFirst()
+        currentIndex = 0
+        condition.signal()
+        condition.unlock()
+        return try next()
+    }
+
+    /// Stops the producing thread (it ends at its next chunk).
+    public func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func run(_ box: ProducerBox<Element>) {
+        var chunk: [Element] = []
+        chunk.reserveCapacity(Self.chunkSize)
+        var failure: (any Error)?
+        var stopped = false
+        do {
+            try box.produce { value in
+                guard !stopped else { return false }
+                chunk.append(value)
+                if chunk.count == Self.chunkSize {
+                    guard hand(chunk) else {
+                        stopped = true
+                        return false
+                    }
+                    chunk.removeAll(keepingCapacity: true)
+                }
+                return true
+            }
+        } catch {
+            failure = error
+        }
+        if stopped { return }
+        if !chunk.isEmpty { guard hand(chunk) else { return } }
+        condition.lock()
+        finished = true
+        self.failure = failure
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Queues a chunk, waiting while the queue is full; false once cancelled.
+    private func hand(_ chunk: [Element]) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count >= Self.maximumQueuedChunks && !cancelled {
+            condition.wait()
+        }
+        guard !cancelled else { return false }
+        queue.append(chunk)
+        condition.broadcast()
+        return true
+    }
+}
+
+/// Carries the producer to the thread that alone runs it.
+private final class ProducerBox<Element>: @unchecked Sendable {
+    let produce: (_ yield: (Element) -> Bool) throws -> Void
+    init(_ produce: @escaping (_ yield: (Element) -> Bool) throws -> Void) { self.produce = produce }
+}
+
+/// Reads and validates events on a second thread while the caller appends
+/// the ones already read, so parsing overlaps with SQLite's work.
+public final class PrefetchingEventReader {
+    private let prefetcher: Prefetcher<ProposedEvent>
+
+    /// Starts reading `reader` on a new thread.
+    public init(_ reader: EventInputReader) {
+        var reader = reader
+        prefetcher = Prefetcher(name: "parley-reader") { yield in
+            while let event = try reader.next() {
+                guard yield(event) else { return }
+            }
+        }
+    }
+
+    /// The next event in input order, nil at the end.
+    ///
+    /// - Throws: the error the reader met, where it met it.
+    public func next() throws -> ProposedEvent? { try prefetcher.next() }
+
+    /// Stops the reading thread.
+    public func cancel() { prefetcher.cancel() }
+}
