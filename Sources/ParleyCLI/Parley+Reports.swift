@@ -197,11 +197,10 @@ extension Parley.Criteria {
 
         func run() throws {
             let versions = try view.rows(CriteriaProjection.self).values.sorted { $0.version < $1.version }
-            let outcomes = try view.rows(LeadQualityProjection.self, prefix: "criteria/")
+            let quality = try view.source(LeadQualityProjection.self, leavingOut: LeadQualityProjection.rowsLeftOut(reading: .criteria, days: false))
+            let outcomes = LeadQualityProjection.report(try quality.rows(prefix: LeadQualityProjection.Dimension.criteria.monthKeys), by: .criteria)
             func outcome(_ version: Int64) -> LeadQualityProjection.Line {
-                var group = LeadQualityProjection.Group()
-                if case let .group(found)? = outcomes["criteria/v\(version)"] { group = found }
-                return LeadQualityProjection.Line(key: "v\(version)", group: group)
+                outcomes.first { $0.key == "v\(version)" } ?? LeadQualityProjection.Line(key: "v\(version)", group: LeadQualityProjection.Group())
             }
             var previous: String?
             var entries: [(CriteriaProjection.Row, String, LeadQualityProjection.Line)] = []

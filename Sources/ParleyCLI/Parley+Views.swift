@@ -25,10 +25,12 @@ struct ViewOptions: ParsableArguments {
 
     /// Where to read the view from: the persisted view, caught up first,
     /// or a replay in memory when a time is given.
-    func source<P: Projection>(_ projection: P.Type) throws -> ViewSource<P> {
+    ///
+    /// - Parameter leavingOut: prefixes of rows the command will not read (a replay may skip them).
+    func source<P: Projection>(_ projection: P.Type, leavingOut: Set<String> = []) throws -> ViewSource<P> {
         let log = try database.open()
         if !window.isEverything {
-            return ViewSource(log: log, replayed: try log.replay(P.self, window: window))
+            return ViewSource(log: log, replayed: try log.replay(P.self, window: window, leavingOut: leavingOut))
         }
         let progress = ProgressLine("catching up \(P.name)…")
         try log.catchUp(P.self) { done, _ in progress.update(done) }
@@ -46,6 +48,14 @@ struct ViewSource<P: Projection> {
     func rows(prefix: String = "") throws -> [String: P.Row] {
         if let replayed { return replayed.filter { $0.key.hasPrefix(prefix) } }
         return try log.rows(P.self, prefix: prefix)
+    }
+
+    /// The rows with keys in `from ..< to` (by UTF-8 bytes, as SQLite compares them).
+    func rows(from: String, to: String) throws -> [String: P.Row] {
+        if let replayed {
+            return replayed.filter { !$0.key.utf8.lexicographicallyPrecedes(from.utf8) && $0.key.utf8.lexicographicallyPrecedes(to.utf8) }
+        }
+        return try log.rows(P.self, from: from, to: to)
     }
 
     /// The row at `key`, if any.
@@ -178,21 +188,38 @@ extension Parley {
                 throw ValidationError("--by takes source, campaign, criteria, rep or month; got '\(dimension)'")
             }
         }
-        @Option(help: ArgumentHelp("Only leads sent at or after this time.", valueName: "time")) var since: TimeArgument?
-        @Option(help: ArgumentHelp("Only leads sent before this time.", valueName: "time")) var until: TimeArgument?
+        @Option(help: ArgumentHelp("Only leads sent at or after this time (a date: from the start of that UTC day).", valueName: "time"))
+        var since: TimeArgument?
+        @Option(help: ArgumentHelp("Only leads sent before this time (a date: before that UTC day).", valueName: "time"))
+        var until: TimeArgument?
         @OptionGroup var view: ViewOptions
 
         func run() throws {
             let lines: [LeadQualityProjection.Line]
-            if since != nil || until != nil {
+            let sinceTime = since?.timestamp
+            let untilTime = until?.timestamp
+            if sinceTime == nil && untilTime == nil {
+                // Everything: the dimension's month groups added up.
+                let source = try view.source(LeadQualityProjection.self, leavingOut: LeadQualityProjection.rowsLeftOut(reading: by, days: false))
+                lines = LeadQualityProjection.report(try source.rows(prefix: by.monthKeys), by: by)
+            } else if sinceTime?.isMidnight ?? true, untilTime?.isMidnight ?? true {
+                // Whole days: whole months from the month groups, the days of the months cut from the day groups.
+                let source = try view.source(LeadQualityProjection.self, leavingOut: LeadQualityProjection.rowsLeftOut(reading: by, days: true))
+                let sinceDay = sinceTime?.yearMonthDay
+                let untilDay = untilTime?.yearMonthDay
+                var rows: [String: LeadQualityProjection.Row] = [:]
+                for range in by.keyRanges(since: sinceDay, until: untilDay) {
+                    rows.merge(try source.rows(from: range.from, to: range.to)) { $1 }
+                }
+                lines = LeadQualityProjection.report(rows, by: by, since: sinceDay, until: untilDay)
+            } else {
+                // A time within a day: summed lead by lead.
                 let rows = try view.rows(LeadQualityProjection.self, prefix: "lead/")
                 let leads = rows.values.compactMap { row -> LeadQualityProjection.Lead? in
                     if case let .lead(lead) = row { return lead }
                     return nil
                 }
-                lines = LeadQualityProjection.report(leads: leads, by: by, since: since?.timestamp, until: until?.timestamp)
-            } else {
-                lines = LeadQualityProjection.report(try view.rows(LeadQualityProjection.self, prefix: "\(by.rawValue)/"), by: by)
+                lines = LeadQualityProjection.report(leads: leads, by: by, since: sinceTime, until: untilTime)
             }
             if view.json {
                 Output.standard.line(JSONValue.array(lines.map { line in

@@ -49,11 +49,21 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// The UTC month, `2026-01`.
-    public var yearMonth: String {
-        let (year, month, _) = Self.civil(fromDays: microseconds.floorDivided(by: 86_400_000_000))
-        let text = String(year)
-        return String(repeating: "0", count: max(0, 4 - text.count)) + text + (month < 10 ? "-0" : "-") + String(month)
+    public var yearMonth: String { monthAndDay.month }
+
+    /// The UTC day, `2026-01-05`.
+    public var yearMonthDay: String { monthAndDay.day }
+
+    /// The UTC month and day, `2026-01` and `2026-01-05`, worked out once.
+    public var monthAndDay: (month: String, day: String) {
+        let (year, month, day) = Self.civil(fromDays: microseconds.floorDivided(by: 86_400_000_000))
+        let digits = String(year)
+        let yearMonth = String(repeating: "0", count: max(0, 4 - digits.count)) + digits + (month < 10 ? "-0" : "-") + String(month)
+        return (yearMonth, yearMonth + (day < 10 ? "-0" : "-") + String(day))
     }
+
+    /// Whether this is the start of a UTC day.
+    public var isMidnight: Bool { microseconds.floorDivided(by: 86_400_000_000) * 86_400_000_000 == microseconds }
 
     /// Appends ``rfc3339`` to `out` (the hot path of hashing and export).
     public func writeRFC3339(into out: inout [UInt8]) {

@@ -143,13 +143,18 @@ extension EventLog {
     /// The persisted rows of `projection` whose keys start with `prefix`,
     /// as they stand (call ``catchUp(_:progress:)`` first).
     public func rows<P: Projection>(_ projection: P.Type, prefix: String = "") throws -> [String: P.Row] {
+        try rows(P.self, from: prefix, to: prefix + "\u{10FFFF}")
+    }
+
+    /// The persisted rows of `projection` with keys in `from ..< to` (compared as SQLite does: by UTF-8 bytes).
+    public func rows<P: Projection>(_ projection: P.Type, from: String, to: String) throws -> [String: P.Row] {
         try read { db in
             var rows: [String: P.Row] = [:]
             let statement = try RawStatement(db, cached: "SELECT key, value FROM view_rows WHERE view = ? AND key >= ? AND key < ?")
             defer { statement.reset() }
             statement.bind(1, P.name)
-            statement.bind(2, prefix)
-            statement.bind(3, prefix + "\u{10FFFF}")
+            statement.bind(2, from)
+            statement.bind(3, to)
             while try statement.step() {
                 rows[statement.string(0)] = try RowCoder.decode(P.Row.self, from: statement.bytes(1))
             }
@@ -208,7 +213,9 @@ extension EventLog {
     /// Folds the events `window` lets through, in memory, as the persisted
     /// view would have them: what had happened by `asOf`, what the log knew
     /// at `knownAt`. Retractions count only if inside the window too.
-    public func replay<P: Projection>(_ projection: P.Type, window: ReplayWindow) throws -> [String: P.Row] {
+    ///
+    /// - Parameter leavingOut: prefixes of rows the caller will not read; the fold may skip them.
+    public func replay<P: Projection>(_ projection: P.Type, window: ReplayWindow, leavingOut: Set<String> = []) throws -> [String: P.Row] {
         // The retractions inside the window too (found through their index).
         let retracted = try read { db in
             var ids = Set<EventID>()
@@ -222,6 +229,7 @@ extension EventLog {
             return ids
         }
         let rows = ProjectionRows<P.Row>()
+        rows.leavesOut = leavingOut
         let (clause, bounds) = Self.typeClause(P.typePrefixes)
         // Events are read and parsed on a second thread while this one folds them.
         let events = Prefetcher<(RecordedEvent, JSONValue)>(name: "parley-replay") { yield in

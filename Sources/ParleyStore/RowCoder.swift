@@ -55,6 +55,14 @@ private enum RowNode {
         case let value as Bool: return .bool(value)
         case let value as Double: return .double(value)
         case let value as Timestamp: return .int(value.microseconds)
+        case let values as [Int64]:
+            let box = ListBox()
+            box.items = values.map { .int($0) }
+            return .list(box)
+        case let values as [String]:
+            let box = ListBox()
+            box.items = values.map { .string($0) }
+            return .list(box)
         default:
             let encoder = RowEncoder(codingPath: codingPath)
             try value.encode(to: encoder)
@@ -261,6 +269,9 @@ private struct RowReader {
         if type == Timestamp.self { return Timestamp(microseconds: try single.int()) as! T }
         if type == String.self { return try single.string() as! T }
         if type == Int64.self { return try single.int() as! T }
+        // Lists of numbers and strings, read without a container per element.
+        if type == [Int64].self { return try single.list { try $0.int() } as! T }
+        if type == [String].self { return try single.list { try $0.string() } as! T }
         return try T(from: single)
     }
 }
@@ -297,6 +308,19 @@ private struct RowDecoder: Decoder {
         var reader = RowReader(bytes: bytes, offset: offset + 1)
         let range = try reader.textRange()
         return String(decoding: bytes[range], as: UTF8.self)
+    }
+
+    func list<Element>(_ element: (RowDecoder) throws -> Element) throws -> [Element] {
+        guard tag == 6 else { throw mismatch("a list") }
+        var reader = RowReader(bytes: bytes, offset: offset + 1)
+        let count = try reader.varint()
+        var items: [Element] = []
+        items.reserveCapacity(Int(min(count, 4096)))
+        for _ in 0..<count {
+            items.append(try element(at(reader.offset, nil)))
+            try reader.skipValue()
+        }
+        return items
     }
 
     func bool() throws -> Bool {

@@ -166,4 +166,32 @@ import Testing
         #expect(json["ok"] == .bool(false))
         #expect(json["first_bad_position"] == .integer(13))
     }
+
+    @Test func qualitySinceAndUntilCountTheLeadsSentBetween() throws {
+        let w = try Workspace()
+        try w.ok("init")
+        // Two leads a day from 2026-01-01 to 2026-01-09, at 09:30: one from a webinar, one referred.
+        var lines: [String] = []
+        for day in 1...9 {
+            for source in ["webinar", "referral"] {
+                let lead = "\(source.prefix(1))-\(day)"
+                lines.append(#"{"stream":"lead/\#(lead)","type":"lead.sent","actor":"mia@marketing","occurred_at":"2026-01-0\#(day)T09:30:00Z","data":{"lead":"\#(lead)","source":"\#(source)"}}"#)
+            }
+        }
+        try w.ok("record", "--import", "--quiet", try w.file("days.jsonl", lines.joined(separator: "\n")))
+        func sent(_ arguments: String...) throws -> [String: Int64] {
+            let run = try Workspace.finish(try w.start(["quality", "--json"] + arguments))
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            let report = try JSONValue.parse(run.stdout)
+            guard case let .array(lines) = report else { return [:] }
+            return Dictionary(uniqueKeysWithValues: lines.map { ($0["key"]!.stringValue!, $0["sent"]!.integerValue!) })
+        }
+        // Whole days (summed from day groups), times within days (lead by lead), and a replay: the same leads.
+        #expect(try sent("--since", "2026-01-03", "--until", "2026-01-06") == ["webinar": 3, "referral": 3])
+        #expect(try sent("--since", "2026-01-02T23:59:59Z", "--until", "2026-01-05T23:59:59Z") == ["webinar": 3, "referral": 3])
+        #expect(try sent("--since", "2026-01-03", "--until", "2026-01-06", "--known-at", "2100-01-01") == ["webinar": 3, "referral": 3])
+        #expect(try sent("--since", "2026-01-08") == ["webinar": 2, "referral": 2])
+        #expect(try sent("--until", "2026-01-02") == ["webinar": 1, "referral": 1])
+        #expect(try sent("--since", "2026-01-05T10:00:00Z", "--until", "2026-01-06") == [:])
+    }
 }

@@ -17,6 +17,10 @@ import Testing
         let time = try #require(Timestamp(rfc3339: input))
         #expect(time.rfc3339 == expected)
         #expect(Timestamp(rfc3339: time.rfc3339) == time)
+        // The day and month the views group by are the RFC 3339 text's own.
+        #expect(time.yearMonthDay == String(expected.prefix(10)))
+        #expect(time.yearMonth == String(expected.prefix(7)))
+        #expect(time.isMidnight == expected.dropFirst(10).hasPrefix("T00:00:00Z"))
     }
 
     @Test(arguments: [

@@ -142,6 +142,32 @@ extension EventLog {
             if case let .lead(lead) = row { return lead }
             return nil
         }
+        // The day groups between two days equal the leads sent between them, summed one by one.
+        var rng = SeededGenerator(seed: 7)
+        let days = Set(leads.map { $0.sentAt.yearMonthDay }).sorted()
+        #expect(days.count > 3, "the history spans days")
+        // Random days, month starts, the same month, and open ends: month groups and day groups never overlap.
+        var cases: [(String?, String?)] = (0..<10).map { _ in
+            let bounds = [days.randomElement(using: &rng)!, days.randomElement(using: &rng)!].sorted()
+            return (bounds[0], bounds[1])
+        }
+        cases += [("2026-02-01", "2026-03-01"), ("2026-01-20", "2026-03-01"), ("2026-02-01", "2026-03-17"), ("2026-02-03", "2026-02-27"),
+                  (nil, "2026-02-10"), ("2026-02-10", nil), (nil, "2026-03-01"), ("2026-03-01", nil), ("2025-12-31", "2026-01-01")]
+        #expect(days.first! < "2026-02-01" && days.last! > "2026-03-17", "the history spans the months the cases cut")
+        for (sinceDay, untilDay) in cases {
+            let since = sinceDay.map { Timestamp(rfc3339: $0 + "T00:00:00Z")! }
+            let until = untilDay.map { Timestamp(rfc3339: $0 + "T00:00:00Z")! }
+            for dimension in LeadQualityProjection.Dimension.allCases {
+                let fromGroups = LeadQualityProjection.report(rows, by: dimension, since: sinceDay, until: untilDay)
+                let fromLeads = LeadQualityProjection.report(leads: leads, by: dimension, since: since, until: until)
+                #expect(fromGroups.map(\.key) == fromLeads.map(\.key), "\(dimension) \(String(describing: sinceDay)) \(String(describing: untilDay))")
+                for (a, b) in zip(fromGroups, fromLeads) {
+                    #expect(a.group.sent == b.group.sent && a.group.accepted == b.group.accepted && a.group.converted == b.group.converted
+                            && a.group.rejectedByReason == b.group.rejectedByReason && a.group.verdictTenths == b.group.verdictTenths
+                            && a.group.objections == b.group.objections && abs(a.group.revenue - b.group.revenue) < 1e-6, "\(dimension) \(a.key)")
+                }
+            }
+        }
         for dimension in LeadQualityProjection.Dimension.allCases {
             let persisted = LeadQualityProjection.report(rows, by: dimension)
             let summed = LeadQualityProjection.report(leads: leads, by: dimension, since: nil, until: nil)
@@ -171,6 +197,17 @@ extension EventLog {
         let replayed = try log.replay(LeadQualityProjection.self, window: ReplayWindow(asOf: middle))
         #expect(replayed == (try past.rows(LeadQualityProjection.self)))
         #expect(replayed != (try log.replay(LeadQualityProjection.self, window: ReplayWindow())))
+        // A replay that leaves out the rows a report does not read gives that report unchanged.
+        for dimension in LeadQualityProjection.Dimension.allCases {
+            let lean = try log.replay(LeadQualityProjection.self, window: ReplayWindow(asOf: middle),
+                                      leavingOut: LeadQualityProjection.rowsLeftOut(reading: dimension, days: false))
+            #expect(LeadQualityProjection.report(lean, by: dimension) == LeadQualityProjection.report(replayed, by: dimension), "\(dimension)")
+            #expect(!lean.keys.contains { $0.hasPrefix(LeadQualityProjection.dayPrefix) }, "no day groups kept")
+            let withDays = try log.replay(LeadQualityProjection.self, window: ReplayWindow(asOf: middle),
+                                          leavingOut: LeadQualityProjection.rowsLeftOut(reading: dimension, days: true))
+            #expect(LeadQualityProjection.report(withDays, by: dimension, since: "2026-01-20", until: "2026-03-03")
+                    == LeadQualityProjection.report(replayed, by: dimension, since: "2026-01-20", until: "2026-03-03"), "\(dimension)")
+        }
     }
 
     @Test func knownAtLeavesOutWhatWasRecordedLaterEvenIfBackdated() throws {

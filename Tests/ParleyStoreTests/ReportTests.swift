@@ -139,11 +139,11 @@ import Testing
         #expect(versions[1].rationale == "students")
         #expect(WordDiff.diff(versions[0].rules, versions[1].rules) == "employees >= 50 {+AND company email+}")
         #expect(WordDiff.diff("a b c", "a x c") == "a [-b-] {+x+} c")
-        let v1 = LeadQualityProjection.report(try log.rows(LeadQualityProjection.self, prefix: "criteria/"), by: .criteria).first { $0.key == "v1" }
+        let v1 = LeadQualityProjection.report(try log.rows(LeadQualityProjection.self, prefix: "month/criteria/"), by: .criteria).first { $0.key == "v1" }
         #expect(v1?.group.sent == 3)
         #expect(v1?.acceptanceRate == 0.5)
         #expect(v1?.conversionRate == 1.0 / 3)
-        let source = LeadQualityProjection.report(try log.rows(LeadQualityProjection.self, prefix: "source/"), by: .source)
+        let source = LeadQualityProjection.report(try log.rows(LeadQualityProjection.self, prefix: "month/source/"), by: .source)
         #expect(source.map(\.key) == ["referral", "webinar"])
         #expect(source[1].medianHoursToVerdict == 15, "1 h and 29 h")
         #expect(source[1].group.revenue == 5000)

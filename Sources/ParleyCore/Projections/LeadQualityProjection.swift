@@ -11,14 +11,59 @@ public enum LeadQualityProjection: Projection {
 
     public static let name = "quality"
     /// 2: verdict times in tenths of hours, not minutes. 3: keyed by number.
-    public static let version = 3
+    /// 4: day groups. 5: a group's counts by key stored as two lists.
+    /// 6: month groups instead of all-time ones.
+    public static let version = 6
+
+    /// The prefix of the month groups (`month/source/2026-01/webinar`): the
+    /// sums of the leads sent that UTC month. A report adds up a group's months.
+    public static let monthPrefix = "month/"
+    /// The prefix of the day groups (`day/source/2026-01-05/webinar`): the
+    /// sums of the leads sent that UTC day, for the parts of months a
+    /// `--since`/`--until` report cuts.
+    public static let dayPrefix = "day/"
 
     /// The ways to group leads (`parley quality --by`).
     public enum Dimension: String, CaseIterable, Sendable, Codable {
         case source, campaign, criteria, rep, month
 
-        /// The lead's group row: `source/webinar`, `rep/sam@sales`, …
-        func key(of lead: Lead) -> String { "\(rawValue)/\(value(of: lead))" }
+
+        /// The prefix of this dimension's month groups: `month/source/`.
+        public var monthKeys: String { LeadQualityProjection.monthPrefix + rawValue + "/" }
+        /// The prefix of this dimension's day groups: `day/source/`.
+        public var dayKeys: String { LeadQualityProjection.dayPrefix + rawValue + "/" }
+
+        /// The key ranges (`from ..< to`) of the group rows that add up to
+        /// the leads sent on the UTC days `since ..< until` (`2026-01-05`;
+        /// nil: no bound): whole months from month rows, the days of a month
+        /// cut short from day rows. Nothing is counted twice.
+        public func keyRanges(since: String?, until: String?) -> [(from: String, to: String)] {
+            let months = "\(LeadQualityProjection.monthPrefix)\(rawValue)/"
+            let days = "\(LeadQualityProjection.dayPrefix)\(rawValue)/"
+            let end = "\u{10FFFF}"
+            func isFirst(_ day: String) -> Bool { day.hasSuffix("-01") }
+            func month(_ day: String) -> String { String(day.prefix(7)) }
+            // The whole months: from the first that starts on or after `since`, to the one `until` falls in.
+            let firstMonth = since.map { isFirst($0) ? month($0) : Self.month(after: month($0)) }
+            let lastMonth = until.map(month)
+            if let firstMonth, let lastMonth, firstMonth >= lastMonth {
+                // No whole month between: every day from the day rows.
+                return [(days + (since ?? ""), until.map { days + $0 } ?? days + end)]
+            }
+            var ranges = [(from: months + (firstMonth ?? ""), to: lastMonth.map { months + $0 } ?? months + end)]
+            if let since, let firstMonth, !isFirst(since) { ranges.append((days + since, days + firstMonth)) }
+            if let until, let lastMonth, !isFirst(until) { ranges.append((days + lastMonth, days + until)) }
+            return ranges
+        }
+
+        /// The month after `2026-01`: `2026-02`.
+        static func month(after month: String) -> String {
+            let year = Int(month.prefix(4)) ?? 0
+            let number = Int(month.suffix(2)) ?? 1
+            let (nextYear, nextMonth) = number == 12 ? (year + 1, 1) : (year, number + 1)
+            let digits = String(nextYear)
+            return String(repeating: "0", count: max(0, 4 - digits.count)) + digits + (nextMonth < 10 ? "-0" : "-") + String(nextMonth)
+        }
 
         func value(of lead: Lead) -> String {
             switch self {
@@ -99,6 +144,57 @@ public enum LeadQualityProjection: Projection {
         public var cycleHoursSum: Double = 0
         public var objections: [String: Int64] = [:]
 
+        private enum CodingKeys: String, CodingKey {
+            case sent, accepted, rejected, recycled, converted, revenue, ratingSum, ratings, cycleHoursSum
+            case reasons, reasonCounts, tenths, tenthCounts, objections, objectionCounts
+        }
+
+        // A group's counts by key are stored as a list of keys and a list of
+        // counts: plain lists of numbers and strings read several times
+        // faster than keyed containers, and a --since report reads thousands.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            sent = try c.decode(Int64.self, forKey: .sent)
+            accepted = try c.decode(Int64.self, forKey: .accepted)
+            rejected = try c.decode(Int64.self, forKey: .rejected)
+            recycled = try c.decode(Int64.self, forKey: .recycled)
+            converted = try c.decode(Int64.self, forKey: .converted)
+            revenue = try c.decode(Double.self, forKey: .revenue)
+            ratingSum = try c.decode(Int64.self, forKey: .ratingSum)
+            ratings = try c.decode(Int64.self, forKey: .ratings)
+            cycleHoursSum = try c.decode(Double.self, forKey: .cycleHoursSum)
+            func counts<Key: Hashable & Decodable>(_ keys: CodingKeys, _ values: CodingKeys) throws -> [Key: Int64] {
+                let names = try c.decode([Key].self, forKey: keys)
+                let counts = try c.decode([Int64].self, forKey: values)
+                guard names.count == counts.count else {
+                    throw DecodingError.dataCorruptedError(forKey: values, in: c, debugDescription: "\(names.count) keys for \(counts.count) counts")
+                }
+                return Dictionary(zip(names, counts)) { a, b in a + b }
+            }
+            rejectedByReason = try counts(.reasons, .reasonCounts)
+            verdictTenths = try counts(.tenths, .tenthCounts)
+            objections = try counts(.objections, .objectionCounts)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(sent, forKey: .sent)
+            try c.encode(accepted, forKey: .accepted)
+            try c.encode(rejected, forKey: .rejected)
+            try c.encode(recycled, forKey: .recycled)
+            try c.encode(converted, forKey: .converted)
+            try c.encode(revenue, forKey: .revenue)
+            try c.encode(ratingSum, forKey: .ratingSum)
+            try c.encode(ratings, forKey: .ratings)
+            try c.encode(cycleHoursSum, forKey: .cycleHoursSum)
+            try c.encode(Array(rejectedByReason.keys), forKey: .reasons)
+            try c.encode(Array(rejectedByReason.values), forKey: .reasonCounts)
+            try c.encode(Array(verdictTenths.keys), forKey: .tenths)
+            try c.encode(Array(verdictTenths.values), forKey: .tenthCounts)
+            try c.encode(Array(objections.keys), forKey: .objections)
+            try c.encode(Array(objections.values), forKey: .objectionCounts)
+        }
+
         mutating func add(_ other: Group, sign: Int64) {
             sent += sign * other.sent
             accepted += sign * other.accepted
@@ -140,8 +236,11 @@ public enum LeadQualityProjection: Projection {
         }
         guard let (before, lead) = changed else { return }
         let new = lead.contribution
+        // Each dimension's month and day groups, but those this fold leaves out.
+        let kept = rows.leavesOut.isEmpty ? Self.everyGroup : Dimension.allCases.map { (rows.keeps($0.monthKeys), rows.keeps($0.dayKeys)) }
+        let newKeys = groupKeys(of: lead, kept)
         guard let before else {
-            for dimension in Dimension.allCases { try adjust(rows: rows, key: dimension.key(of: lead)) { $0.add(new, sign: 1) } }
+            for key in newKeys { try adjust(rows: rows, key: key) { $0.add(new, sign: 1) } }
             return
         }
         // What the event changed, once; added to each group the lead stays in.
@@ -150,9 +249,8 @@ public enum LeadQualityProjection: Projection {
         delta.add(old, sign: -1)
         // Only a new send and a reassignment move a lead between groups.
         let moves = event.type == "lead.sent" || event.type == "lead.reassigned"
-        for dimension in Dimension.allCases {
-            let newKey = dimension.key(of: lead)
-            let oldKey = moves ? dimension.key(of: before) : newKey
+        let oldKeys = moves ? groupKeys(of: before, kept) : newKeys
+        for (oldKey, newKey) in zip(oldKeys, newKeys) {
             if oldKey == newKey {
                 try adjust(rows: rows, key: newKey) { $0.add(delta, sign: 1) }
             } else {
@@ -160,6 +258,36 @@ public enum LeadQualityProjection: Projection {
                 try adjust(rows: rows, key: newKey) { $0.add(new, sign: 1) }
             }
         }
+    }
+
+    /// Every group kept: (month, day) for each dimension.
+    private static let everyGroup = Dimension.allCases.map { _ in (true, true) }
+
+    /// The rows a fold may leave out when only `dimension`'s report is
+    /// read (with `days`, for a `--since`/`--until` report): every other
+    /// dimension's groups, and the day groups unless asked for.
+    public static func rowsLeftOut(reading dimension: Dimension, days: Bool) -> Set<String> {
+        var out = Set<String>()
+        for other in Dimension.allCases {
+            if other != dimension { out.formUnion([other.monthKeys, other.dayKeys]) }
+            if other == dimension && !days { out.insert(other.dayKeys) }
+        }
+        return out
+    }
+
+    /// The lead's group rows, in a fixed order: for each dimension, its
+    /// month group (`month/source/2026-01/webinar`) and its day group
+    /// (`day/source/2026-01-05/webinar`), each unless `kept` says not.
+    static func groupKeys(of lead: Lead, _ kept: [(month: Bool, day: Bool)]) -> [String] {
+        let (month, day) = lead.sentAt.monthAndDay
+        var keys: [String] = []
+        keys.reserveCapacity(10)
+        for (dimension, kept) in zip(Dimension.allCases, kept) {
+            let value = dimension == .month ? month : dimension.value(of: lead)
+            if kept.month { keys.append(monthPrefix + dimension.rawValue + "/" + month + "/" + value) }
+            if kept.day { keys.append(dayPrefix + dimension.rawValue + "/" + day + "/" + value) }
+        }
+        return keys
     }
 
     /// The lead after `event`, or nil when the event changes nothing.
@@ -258,21 +386,38 @@ extension LeadQualityProjection {
         }
     }
 
-    /// The report by `dimension`, largest groups first, from the rows.
+    /// The report by `dimension`, largest groups first: its month groups
+    /// in `rows` added up (other rows are ignored).
     public static func report(_ rows: [String: Row], by dimension: Dimension) -> [Line] {
-        let prefix = dimension.rawValue + "/"
-        return rows.compactMap { key, row -> Line? in
-            guard key.hasPrefix(prefix), case let .group(group) = row else { return nil }
-            return Line(key: String(key.dropFirst(prefix.count)), group: group)
+        report(rows, by: dimension, since: nil, until: nil)
+    }
+
+    /// The report by `dimension` over leads sent on the UTC days
+    /// `since ..< until` (`2026-01-05`; nil: no bound): the group rows in
+    /// ``Dimension/keyRanges(since:until:)`` added up (others are ignored).
+    public static func report(_ rows: [String: Row], by dimension: Dimension, since: String?, until: String?) -> [Line] {
+        let ranges = dimension.keyRanges(since: since, until: until)
+        var groups: [String: Group] = [:]
+        // In key order: sums of money and hours then come out the same to the last digit on every read.
+        for key in rows.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            guard case let .group(group)? = rows[key],
+                  ranges.contains(where: { !key.utf8.lexicographicallyPrecedes($0.from.utf8) && key.utf8.lexicographicallyPrecedes($0.to.utf8) })
+            else { continue }
+            // `<month or day prefix><dimension>/<period>/<value>`
+            let prefix = key.hasPrefix(monthPrefix) ? monthPrefix : dayPrefix
+            let rest = key.dropFirst(prefix.count + dimension.rawValue.count + 1)
+            guard let slash = rest.firstIndex(of: "/") else { continue }
+            groups[String(rest[rest.index(after: slash)...]), default: Group()].add(group, sign: 1)
         }
-        .sorted { ($1.group.sent, $0.key) < ($0.group.sent, $1.key) }
+        return groups.map { Line(key: $0.key, group: $0.value) }.sorted { ($1.group.sent, $0.key) < ($0.group.sent, $1.key) }
     }
 
     /// The report by `dimension` over leads sent in `since ..< until`,
-    /// summed from the lead rows.
+    /// summed from the lead rows (exact to the microsecond; the day groups
+    /// answer for whole days).
     public static func report(leads: some Sequence<Lead>, by dimension: Dimension, since: Timestamp?, until: Timestamp?) -> [Line] {
         var groups: [String: Group] = [:]
-        for lead in leads {
+        for lead in leads.sorted(by: { $0.lead < $1.lead }) {
             if let since, lead.sentAt < since { continue }
             if let until, lead.sentAt >= until { continue }
             groups[dimension.value(of: lead), default: Group()].add(lead.contribution, sign: 1)

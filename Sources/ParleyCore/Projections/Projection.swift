@@ -37,6 +37,9 @@ public final class ProjectionRows<Row> {
     }
 
     private var entries: [String: Entry] = [:]
+    /// Prefixes of rows this fold leaves out: a replay skips the rows its
+    /// report does not read (see ``keeps(_:)``). Persisted views keep all.
+    public var leavesOut: Set<String> = []
     /// Keys whose rows changed since ``markClean()``, each once.
     public private(set) var dirty: [String] = []
     private let load: ((String) throws -> Row?)?
@@ -50,6 +53,10 @@ public final class ProjectionRows<Row> {
     public init(load: @escaping (String) throws -> Row?) {
         self.load = load
     }
+
+    /// Whether the fold keeps the rows under `prefix` (a fold may skip
+    /// their upkeep when not: nobody will read them).
+    public func keeps(_ prefix: String) -> Bool { !leavesOut.contains(prefix) }
 
     /// The row at `key`, if any.
     public func row(_ key: String) throws -> Row? {
