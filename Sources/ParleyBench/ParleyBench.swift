@@ -111,16 +111,24 @@ struct Run: ParsableCommand {
         }
         progress("view latency when caught up…")
         var latencies: [(String, [Double])] = []
-        for command in [["quality"], ["quality", "--by", "rep"], ["criteria", "history"], ["meetings"], ["members"], ["roles"],
-                        ["issues"], ["sla"], ["quality", "--since", "2026-01-01"]] {
+        for command in [["quality"], ["quality", "--by", "rep"], ["quality", "--since", "2026-01-01"], ["quality", "--by", "campaign", "--since", "2025-03-15", "--until", "2026-03-20"],
+                        ["criteria", "history"], ["meetings"], ["actions"], ["members"], ["roles"], ["issues"], ["sla"], ["issues", "--json"]] {
             var times: [Double] = []
-            for _ in 0..<(command.count > 1 && command[1] == "--since" || command == ["issues"] || command == ["sla"] ? 5 : 21) {
-                times.append(try runProcess(parley, command + ["--db", db]).seconds)
-            }
+            for _ in 0..<21 { times.append(try runProcess(parley, command + ["--db", db]).seconds) }
             latencies.append((command.joined(separator: " "), times.sorted()))
         }
         progress("--as-of mid-history…")
         let asOf = try runProcess(parley, ["quality", "--db", db, "--as-of", "2026-07-01"])
+
+        // Memory as N grows: the same work on the first tenth of the events.
+        progress("a tenth of the events, for memory as N grows…")
+        let tenthInput = dir + "/tenth.jsonl"
+        let tenthDB = dir + "/tenth.db"
+        for file in [tenthDB, tenthDB + "-wal", tenthDB + "-shm"] { try? fm.removeItem(atPath: file) }
+        try firstLines(of: input, count: count / 10, to: tenthInput)
+        _ = try runProcess(parley, ["init", "--db", tenthDB])
+        let tenthImport = try runProcess(parley, ["import", "--quiet", "--db", tenthDB, tenthInput])
+        let tenthRebuild = try runProcess(parley, ["rebuild", "--db", tenthDB])
 
         // Raw SQLite last: reading every row into this process makes it large, and a
         // child spawned after that reports the parent's memory as its own peak.
@@ -173,6 +181,8 @@ struct Run: ParsableCommand {
         }
         print(String(format: "peak memory: record %.0f MiB, record --import %.0f MiB, import %.0f MiB, export %.0f MiB, log %.0f MiB, verify %.0f MiB, rebuild %.0f MiB, as-of %.0f MiB",
                      record.peakMiB, imported.peakMiB, importedBack.peakMiB, exported.peakMiB, log.peakMiB, verify.peakMiB, rebuild.peakMiB, asOf.peakMiB))
+        print(String(format: "peak memory at %d events (a tenth): import %.0f MiB, rebuild %.0f MiB (%.2f s)",
+                     count / 10, tenthImport.peakMiB, tenthRebuild.peakMiB, tenthRebuild.seconds))
         print("targets: append ≥ 0.5× (b); read ≥ 0.5× raw; import ≥ 0.5× raw insert; export ≥ 0.5× raw; rebuild ≥ 0.5× raw scan; caught-up view < 50 ms; --as-of < 2 s")
     }
 
@@ -184,6 +194,23 @@ struct Run: ParsableCommand {
 struct Measured {
     var seconds: Double
     var peakMiB: Double
+}
+
+/// Copies the first `count` lines of `path` to `output`.
+func firstLines(of path: String, count: Int, to output: String) throws {
+    guard let input = fopen(path, "r"), let out = fopen(output, "w") else { throw ValidationError("cannot open \(path) or \(output)") }
+    defer {
+        fclose(input)
+        fclose(out)
+    }
+    var line: UnsafeMutablePointer<CChar>?
+    var capacity = 0
+    var written = 0
+    while written < count, getline(&line, &capacity, input) > 0 {
+        fputs(line, out)
+        written += 1
+    }
+    free(line)
 }
 
 /// Runs a process to completion, stdout to /dev/null, and returns its
