@@ -14,8 +14,25 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens the existing database, or fails with the store's message.
+    /// A command that reads several views opens it once.
     func open() throws -> EventLog {
-        try EventLog.open(at: path)
+        try OpenedLogs.shared.log(at: path)
+    }
+}
+
+/// The databases this process has opened, by path.
+private final class OpenedLogs: @unchecked Sendable {
+    static let shared = OpenedLogs()
+    private let lock = NSLock()
+    private var logs: [String: EventLog] = [:]
+
+    func log(at path: String) throws -> EventLog {
+        lock.lock()
+        defer { lock.unlock() }
+        if let log = logs[path] { return log }
+        let log = try EventLog.open(at: path)
+        logs[path] = log
+        return log
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import ParleyCore
 
 /// The form a persisted view keeps its rows in: a compact binary encoding
@@ -376,12 +377,27 @@ private struct RowDecoder: Decoder {
             entries.compactMap { Key(stringValue: String(decoding: decoder.bytes[$0.key], as: UTF8.self)) }
         }
 
+        /// Where the next lookup starts: decoders ask for keys in the order they were written.
+        private final class Hint { var next = 0 }
+        private let hint = Hint()
+
         private func offset(_ key: Key) -> Int? {
+            guard !entries.isEmpty else { return nil }
             var name = key.stringValue
             return name.withUTF8 { utf8 in
-                entries.first { entry in
-                    entry.key.count == utf8.count && decoder.bytes[entry.key].elementsEqual(utf8)
-                }?.value
+                decoder.bytes.withUnsafeBytes { bytes in
+                    let start = hint.next
+                    for step in 0..<entries.count {
+                        let index = (start + step) % entries.count
+                        let range = entries[index].key
+                        guard range.count == utf8.count else { continue }
+                        if range.isEmpty || memcmp(bytes.baseAddress! + range.lowerBound, utf8.baseAddress!, range.count) == 0 {
+                            hint.next = index + 1
+                            return entries[index].value
+                        }
+                    }
+                    return nil
+                }
             }
         }
 
