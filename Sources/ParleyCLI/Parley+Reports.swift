@@ -54,8 +54,7 @@ extension Parley {
                 // One row per rep for the leads' issues: counted from the deadline rows, not read lead by lead.
                 let now = view.now
                 let perRep = try OpenIssue.perRep(
-                    verdicts: try followUp.tally(prefix: FollowUpProjection.DeadlineKind.verdict.prefix, split: FollowUpProjection.DeadlineKind.verdict.split(now)),
-                    feedback: try followUp.tally(prefix: FollowUpProjection.DeadlineKind.feedback.prefix, split: FollowUpProjection.DeadlineKind.feedback.split(now)),
+                    verdicts: try followUp.deadlines(.verdict, at: now), feedback: try followUp.deadlines(.feedback, at: now),
                     pending: { lead in
                         if case let .pending(pending)? = try followUp.row("lead/\(lead)") { return pending }
                         return nil
@@ -259,10 +258,8 @@ extension Parley.SLA {
             let now = view.now
             var rows = try followUp.rows(prefix: "sla/")
             for prefix in ["rep/", "source/"] { rows.merge(try followUp.rows(prefix: prefix)) { $1 } }
-            typealias Kind = FollowUpProjection.DeadlineKind
             let (history, reps, sources) = FollowUpProjection.compliance(
-                rows, verdicts: try followUp.tally(prefix: Kind.verdict.prefix, split: Kind.verdict.split(now)),
-                feedback: try followUp.tally(prefix: Kind.feedback.prefix, split: Kind.feedback.split(now)))
+                rows, verdicts: try followUp.deadlines(.verdict, at: now), feedback: try followUp.deadlines(.feedback, at: now))
             typealias Line = FollowUpProjection.Compliance
             if view.json {
                 func lines(_ lines: [Line]) -> JSONValue {

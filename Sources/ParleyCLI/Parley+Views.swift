@@ -39,6 +39,13 @@ struct ViewOptions: ParsableArguments {
     }
 }
 
+extension ViewSource where P == FollowUpProjection {
+    /// The open deadlines of `kind` per rep and source: overdue at `now` (below) or not yet due.
+    func deadlines(_ kind: FollowUpProjection.DeadlineKind, at now: Timestamp) throws -> [RowTally<P.Row>] {
+        try tally(prefix: kind.prefix, split: kind.split(now), total: FollowUpProjection.DeadlineKind.total)
+    }
+}
+
 /// One view's rows as a command reads them: from SQLite, or from a replay.
 struct ViewSource<P: Projection> {
     let log: EventLog
@@ -64,9 +71,9 @@ struct ViewSource<P: Projection> {
     }
 
     /// The rows under `prefix` tallied on either side of `split` (see ``RowTally``).
-    func tally(prefix: String, split: String) throws -> [RowTally<P.Row>] where P.Row: Hashable {
+    func tally(prefix: String, split: String, total: (P.Row) -> Int? = { _ in nil }) throws -> [RowTally<P.Row>] {
         if let replayed { return RowTally.of(replayed, prefix: prefix, split: split) }
-        return try log.tally(P.self, prefix: prefix, split: split)
+        return try log.tally(P.self, prefix: prefix, split: split, total: total)
     }
 }
 

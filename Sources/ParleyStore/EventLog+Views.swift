@@ -164,13 +164,25 @@ extension EventLog {
 
     /// The persisted rows of `projection` under `prefix`, tallied per
     /// group on either side of `split` (see ``RowTally``). SQLite finds each
-    /// group with one seek and counts its two key ranges in its index, so
-    /// the cost grows with the groups, not with the rows.
-    public func tally<P: Projection>(_ projection: P.Type, prefix: String, split: String) throws -> [RowTally<P.Row>] {
+    /// group with one seek and counts its rows in its index. A group may have
+    /// a count row, keyed `<prefix><group>` (no slash), from which `total`
+    /// reads how many rows the group has: then only the rows at or above the
+    /// split are counted, and the rest is the difference (for deadlines
+    /// counted at the present moment, those not yet due are the few).
+    public func tally<P: Projection>(_ projection: P.Type, prefix: String, split: String,
+                                     total: (P.Row) -> Int? = { _ in nil }) throws -> [RowTally<P.Row>] {
         try read { db in
             let first = try RawStatement(db, cached: "SELECT key, value FROM view_rows WHERE view = ? AND key >= ? AND key < ? ORDER BY key LIMIT 1")
             let range = try RawStatement(db, cached: "SELECT count(*), min(key) FROM view_rows WHERE view = ? AND key >= ? AND key < ?")
             let end = prefix + "\u{10FFFF}"
+            func firstRow(_ from: String, _ to: String) throws -> (key: String, value: P.Row)? {
+                defer { first.reset() }
+                first.bind(1, P.name)
+                first.bind(2, from)
+                first.bind(3, to)
+                guard try first.step() else { return nil }
+                return (first.string(0), try RowCoder.decode(P.Row.self, from: first.bytes(1)))
+            }
             func count(_ from: String, _ to: String) throws -> (Int, String?) {
                 defer { range.reset() }
                 range.bind(1, P.name)
@@ -181,22 +193,31 @@ extension EventLog {
             }
             var tallies: [RowTally<P.Row>] = []
             var start = prefix
-            while true {
-                first.bind(1, P.name)
-                first.bind(2, start)
-                first.bind(3, end)
-                guard try first.step() else { first.reset(); break }
-                let key = first.string(0)
-                let value = try RowCoder.decode(P.Row.self, from: first.bytes(1))
-                first.reset()
-                // The group: what follows the prefix, up to the next slash.
-                guard let slash = key.utf8.dropFirst(prefix.utf8.count).firstIndex(of: UInt8(ascii: "/")) else {
-                    start = key + "\u{0}"
-                    continue
+            while let found = try firstRow(start, end) {
+                // The group: what follows the prefix, up to the next slash; a key without one is the group's count row.
+                let rest = found.key.utf8.dropFirst(prefix.utf8.count)
+                let group: String
+                var groupTotal: Int?
+                var value = found.value
+                if let slash = rest.firstIndex(of: UInt8(ascii: "/")) {
+                    group = String(found.key.utf8[..<slash])!
+                } else {
+                    group = found.key
+                    groupTotal = total(found.value)
+                    guard let row = try firstRow(group + "/", group + "0") else {
+                        start = group + "0"
+                        continue
+                    }
+                    value = row.value
                 }
-                let group = String(key.utf8[..<slash])!  // the prefix and the group, without the slash
-                let (below, firstBelow) = try count(group + "/", group + "/" + split)
                 let (atOrAbove, firstAtOrAbove) = try count(group + "/" + split, group + "0")
+                var (below, firstBelow): (Int, String?)
+                if let groupTotal {
+                    below = groupTotal - atOrAbove
+                    firstBelow = below > 0 ? try firstRow(group + "/", group + "/" + split)?.key : nil
+                } else {
+                    (below, firstBelow) = try count(group + "/", group + "/" + split)
+                }
                 tallies.append(RowTally(value: value, below: below, firstBelow: firstBelow, atOrAbove: atOrAbove, firstAtOrAbove: firstAtOrAbove))
                 // Every key of this group sorts below `<group>0` ("0" follows "/"), and no other group's key does.
                 start = group + "0"

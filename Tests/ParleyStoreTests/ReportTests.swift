@@ -78,8 +78,8 @@ import Testing
         typealias Kind = FollowUpProjection.DeadlineKind
         let rows = try log.rows(FollowUpProjection.self)
         func report(_ now: Timestamp) throws -> (reps: [String: FollowUpProjection.Compliance], persisted: Bool) {
-            let verdicts = try log.tally(FollowUpProjection.self, prefix: Kind.verdict.prefix, split: Kind.verdict.split(now))
-            let feedback = try log.tally(FollowUpProjection.self, prefix: Kind.feedback.prefix, split: Kind.feedback.split(now))
+            let verdicts = try log.tally(FollowUpProjection.self, prefix: Kind.verdict.prefix, split: Kind.verdict.split(now), total: Kind.total)
+            let feedback = try log.tally(FollowUpProjection.self, prefix: Kind.feedback.prefix, split: Kind.feedback.split(now), total: Kind.total)
             // SQLite's tallies equal those counted in memory from the same rows.
             let inMemory = (RowTally.of(rows, prefix: Kind.verdict.prefix, split: Kind.verdict.split(now)),
                             RowTally.of(rows, prefix: Kind.feedback.prefix, split: Kind.feedback.split(now)))

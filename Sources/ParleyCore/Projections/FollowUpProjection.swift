@@ -12,8 +12,8 @@ public enum FollowUpProjection: Projection {
     public static let typePrefixes = ["lead.", "sla."]
 
     public static let name = "followup"
-    /// 2: deadline rows. 3: grouped by rep and source.
-    public static let version = 3
+    /// 2: deadline rows. 3: grouped by rep and source. 4: a count per group.
+    public static let version = 4
 
     /// What a deadline row holds: whose lead it is and where it came from.
     public struct Deadline: Codable, Sendable, Hashable {
@@ -24,7 +24,9 @@ public enum FollowUpProjection: Projection {
     /// The two deadlines a lead waits on. Their rows are keyed
     /// `due/<kind>/<rep and source>/<due µs, 20 digits>/<lead>`: grouped by
     /// whose they are, then ordered by due time, so that a read counts each
-    /// group's overdue deadlines from keys alone (``RowTally``).
+    /// group's overdue deadlines from keys alone (``RowTally``). A row
+    /// `due/<kind>/<rep and source>` counts the group's open deadlines, so a
+    /// read need only count those not yet due.
     public enum DeadlineKind: String, Sendable, CaseIterable {
         case verdict, feedback
 
@@ -34,6 +36,16 @@ public enum FollowUpProjection: Projection {
         /// The key of the deadline due at `due` for `lead`.
         public func key(_ due: Timestamp, _ lead: String, _ deadline: Deadline) -> String {
             prefix + Self.group(deadline) + "/" + split(due) + "/" + lead
+        }
+
+        /// The key of the count of a group's open deadlines: `due/verdict/<rep|source>`
+        /// (it sorts just before the group's deadlines).
+        public func totalKey(_ deadline: Deadline) -> String { prefix + Self.group(deadline) }
+
+        /// The count a group's count row holds (see ``RowTally``).
+        public static func total(_ row: Row) -> Int? {
+            if case let .openDeadlines(count) = row { return Int(count) }
+            return nil
         }
 
         /// The order part of the keys due at `time`: keys whose order part sorts below it are due before `time`.
@@ -122,6 +134,8 @@ public enum FollowUpProjection: Projection {
         case pending(Pending)
         case counts(Counts)
         case deadline(Deadline)
+        /// How many deadlines a group has open (`due/<kind>/<rep|source>`).
+        case openDeadlines(Int64)
     }
 
     public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
@@ -183,16 +197,37 @@ public enum FollowUpProjection: Projection {
         guard before != after else { return }
         let old = before.map(deadlines) ?? [:]
         let new = after.map(deadlines) ?? [:]
-        for key in old.keys where new[key] == nil { rows.set(key, nil) }
-        for (key, deadline) in new where old[key] != deadline { rows.set(key, .deadline(deadline)) }
+        for (key, filed) in old where new[key] == nil {
+            rows.set(key, nil)
+            try count(filed.total, -1, rows)
+        }
+        for (key, filed) in new where old[key] == nil {
+            rows.set(key, .deadline(filed.deadline))
+            try count(filed.total, 1, rows)
+        }
     }
 
-    /// The deadline rows of a pending lead: a verdict still due, feedback still due.
-    static func deadlines(_ lead: Pending) -> [String: Deadline] {
-        var rows: [String: Deadline] = [:]
+    /// Adds `change` to the count of open deadlines at `key` (the row goes when none are left).
+    private static func count(_ key: String, _ change: Int64, _ rows: ProjectionRows<Row>) throws {
+        try rows.modify(key) { row in
+            var open: Int64 = 0
+            if case let .openDeadlines(count)? = row { open = count }
+            open += change
+            row = open == 0 ? nil : .openDeadlines(open)
+        }
+    }
+
+    /// The deadline rows of a pending lead (a verdict still due, feedback
+    /// still due), each with the key of its group's count.
+    static func deadlines(_ lead: Pending) -> [String: (deadline: Deadline, total: String)] {
+        var rows: [String: (deadline: Deadline, total: String)] = [:]
         let deadline = Deadline(rep: lead.rep, source: lead.source)
-        if lead.verdictAt == nil, let due = lead.verdictDue { rows[DeadlineKind.verdict.key(due, lead.lead, deadline)] = deadline }
-        if lead.feedbackAt == nil, let due = lead.feedbackDue { rows[DeadlineKind.feedback.key(due, lead.lead, deadline)] = deadline }
+        if lead.verdictAt == nil, let due = lead.verdictDue {
+            rows[DeadlineKind.verdict.key(due, lead.lead, deadline)] = (deadline, DeadlineKind.verdict.totalKey(deadline))
+        }
+        if lead.feedbackAt == nil, let due = lead.feedbackDue {
+            rows[DeadlineKind.feedback.key(due, lead.lead, deadline)] = (deadline, DeadlineKind.feedback.totalKey(deadline))
+        }
         return rows
     }
 
