@@ -28,6 +28,12 @@ extension EventLog {
     /// - Returns: how many events were read.
     @discardableResult
     public func catchUp(_ projections: [any Projection.Type], progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
+        try catchUp(projections, chunk: Self.catchUpChunk, progress: progress)
+    }
+
+    /// ``catchUp(_:progress:)-([any Projection.Type], _)`` with at most `chunk` events a transaction (tests use small ones).
+    @discardableResult
+    func catchUp(_ projections: [any Projection.Type], chunk: Int, progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
         let views = projections.map { $0.persistedView() }
         var folded = 0
         do {
@@ -43,7 +49,7 @@ extension EventLog {
             while !finished {
                 try writer.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
-                        finished = try catchUpChunk(views, db, folded: &folded, progress: progress)
+                        finished = try catchUpChunk(views, db, limit: chunk, folded: &folded, progress: progress)
                         return .commit
                     }
                 }
@@ -58,7 +64,8 @@ extension EventLog {
 
     /// Folds the next chunk of events into the views, in the caller's
     /// transaction; true when every view has reached the end of the log.
-    private func catchUpChunk(_ views: [any PersistedFold], _ db: Database, folded: inout Int, progress: (Int, Int) -> Void) throws -> Bool {
+    private func catchUpChunk(_ views: [any PersistedFold], _ db: Database, limit: Int, folded: inout Int,
+                              progress: (Int, Int) -> Void) throws -> Bool {
         let head = try Self.head(db)
         for view in views {
             var (version, position) = try Self.checkpoint(db, view.name)
@@ -87,12 +94,18 @@ extension EventLog {
         defer { statement.reset() }
         statement.bind(1, start)
         for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 2), bound) }
-        statement.bind(Int32(bounds.count + 2), Int64(Self.catchUpChunk))
+        statement.bind(Int32(bounds.count + 2), Int64(limit))
         let deadline = ContinuousClock.now + Self.catchUpChunkTime
         var last = start
+        var read = 0
         var exhausted = false
         while true {
-            guard try statement.step() else { exhausted = true; break }
+            guard try statement.step() else {
+                // Fewer rows than the limit: nothing the folds read is left.
+                exhausted = read < limit
+                break
+            }
+            read += 1
             let event = try statement.event()
             var data: JSONValue?
             for view in behind where view.position < event.position && view.takes(event, retracted: retracted) {
@@ -103,7 +116,7 @@ extension EventLog {
             folded += 1
             if folded % 1024 == 0 && ContinuousClock.now > deadline { break }
         }
-        // The statement ran dry: nothing the folds read is left, up to the head.
+        // Up to the head, when nothing the folds read is left.
         if exhausted { last = head }
         for view in behind {
             try view.flush()

@@ -271,7 +271,8 @@ enum AllViews {
     /// different checkpoints.
     static func catchUp(_ log: EventLog, batch: Int) throws {
         if batch % 2 == 0 {
-            try log.catchUp(ViewCatalogue.projections)
+            // Sometimes in chunks of a few events, so that a pass commits many times.
+            try log.catchUp(ViewCatalogue.projections, chunk: batch % 4 == 0 ? 7 : 100_000)
             return
         }
         if batch % 3 == 0 { try log.catchUp([LeadQualityProjection.self, MembersProjection.self]) }
