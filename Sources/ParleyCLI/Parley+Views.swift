@@ -67,7 +67,8 @@ struct ViewSource<P: Projection> {
 
     /// The row at `key`, if any.
     func row(_ key: String) throws -> P.Row? {
-        try rows(prefix: key)[key]
+        if let replayed { return replayed[key] }
+        return try log.row(P.self, key: key)
     }
 
     /// The rows under `prefix` tallied on either side of `split` (see ``RowTally``).

@@ -159,6 +159,18 @@ extension EventLog {
         try rows(P.self, from: prefix, to: prefix + "\u{10FFFF}")
     }
 
+    /// The persisted row of `projection` at `key`, if any.
+    public func row<P: Projection>(_ projection: P.Type, key: String) throws -> P.Row? {
+        try read { db in
+            let statement = try RawStatement(db, cached: "SELECT value FROM view_rows WHERE view = ? AND key = ?")
+            defer { statement.reset() }
+            statement.bind(1, P.name)
+            statement.bind(2, key)
+            guard try statement.step() else { return nil }
+            return try RowCoder.decode(P.Row.self, from: statement.bytes(0))
+        }
+    }
+
     /// The persisted rows of `projection` with keys in `from ..< to` (compared as SQLite does: by UTF-8 bytes).
     public func rows<P: Projection>(_ projection: P.Type, from: String, to: String) throws -> [String: P.Row] {
         try read { db in

@@ -87,6 +87,9 @@ import Testing
             let reps = FollowUpProjection.compliance(rows, verdicts: verdicts, feedback: feedback).byRep
             return (Dictionary(uniqueKeysWithValues: reps.map { ($0.key, $0) }), same)
         }
+        // One row by its key, exactly (not every key it begins).
+        #expect(try log.row(FollowUpProjection.self, key: "lead/L-3") == rows["lead/L-3"] && rows["lead/L-3"] != nil)
+        #expect(try log.row(FollowUpProjection.self, key: "lead/L-") == nil)
         let late = try report(at(hours: 24 * 10))
         #expect(late.persisted, "SQLite's tallies equal the in-memory ones")
         #expect(late.reps["zoe@sales"]?.verdictsMissing == 1, "L-3")
