@@ -49,26 +49,26 @@ private enum RowNode {
     final class KeyedBox { var entries: [(String, RowNode)] = [] }
 
     static func make<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> RowNode {
-        switch value {
-        case let value as String: return .string(value)
-        case let value as Int64: return .int(value)
-        case let value as Int: return .int(Int64(value))
-        case let value as Bool: return .bool(value)
-        case let value as Double: return .double(value)
-        case let value as Timestamp: return .int(value.microseconds)
-        case let values as [Int64]:
+        // Compared by type, not cast: a chain of dynamic casts cost more than the encoding.
+        if T.self == Timestamp.self { return .int(unsafeBitCast(value, to: Timestamp.self).microseconds) }
+        if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
+        if T.self == Int64.self { return .int(unsafeBitCast(value, to: Int64.self)) }
+        if T.self == Int.self { return .int(Int64(unsafeBitCast(value, to: Int.self))) }
+        if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
+        if T.self == Double.self { return .double(unsafeBitCast(value, to: Double.self)) }
+        if T.self == [Int64].self {
             let box = ListBox()
-            box.items = values.map { .int($0) }
+            box.items = unsafeBitCast(value, to: [Int64].self).map { .int($0) }
             return .list(box)
-        case let values as [String]:
-            let box = ListBox()
-            box.items = values.map { .string($0) }
-            return .list(box)
-        default:
-            let encoder = RowEncoder(codingPath: codingPath)
-            try value.encode(to: encoder)
-            return encoder.node ?? .null
         }
+        if T.self == [String].self {
+            let box = ListBox()
+            box.items = unsafeBitCast(value, to: [String].self).map { .string($0) }
+            return .list(box)
+        }
+        let encoder = RowEncoder(codingPath: codingPath)
+        try value.encode(to: encoder)
+        return encoder.node ?? .null
     }
 
     func write(into out: inout [UInt8]) {
@@ -148,6 +148,11 @@ private final class RowEncoder: Encoder {
         let codingPath: [any CodingKey]
 
         mutating func encodeNil(forKey key: Key) throws { box.entries.append((key.stringValue, .null)) }
+        mutating func encode(_ value: String, forKey key: Key) throws { box.entries.append((key.stringValue, .string(value))) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { box.entries.append((key.stringValue, .int(value))) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { box.entries.append((key.stringValue, .int(Int64(value)))) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { box.entries.append((key.stringValue, .bool(value))) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { box.entries.append((key.stringValue, .double(value))) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
             box.entries.append((key.stringValue, try RowNode.make(value, codingPath: codingPath)))
         }

@@ -1,0 +1,52 @@
+import Foundation
+import ParleyCore
+import Testing
+@testable import ParleyStore
+
+/// The binary form of view rows: whatever a row's Codable shape, it reads back equal.
+@Suite struct RowCoderTests {
+    struct Sample: Codable, Equatable {
+        enum Kind: String, Codable { case a, b }
+        struct Inner: Codable, Equatable { var name: String; var when: Timestamp? }
+        indirect enum Tree: Codable, Equatable { case leaf(Int64), node([Tree]) }
+
+        var small: Int64
+        var numbers: [Int64]
+        var words: [String]
+        var text: String
+        var flag: Bool
+        var ratio: Double
+        var count: Int
+        var optional: String?
+        var missing: Int64?
+        var time: Timestamp
+        var kind: Kind
+        var byName: [String: Int64]
+        var byNumber: [Int64: Int64]
+        var inner: [Inner]
+        var tree: Tree
+    }
+
+    @Test func everyShapeReadsBackEqual() throws {
+        let sample = Sample(
+            small: -1, numbers: [0, 1, -1, .max, .min, 300, -300], words: ["", "é", "日本", "a/b|c%"], text: "line\nbreak \"quoted\"",
+            flag: true, ratio: -0.1, count: Int.max, optional: "here", missing: nil,
+            time: Timestamp(rfc3339: "1969-12-31T23:59:59.5Z")!, kind: .b, byName: ["x": 1, "": -2], byNumber: [5: 6, -7: 8],
+            inner: [.init(name: "n", when: nil), .init(name: "m", when: Timestamp(microseconds: 42))],
+            tree: .node([.leaf(1), .node([]), .node([.leaf(-2)])]))
+        let bytes = try RowCoder.encode(sample)
+        #expect(try RowCoder.decode(Sample.self, from: bytes) == sample)
+        // Times are their microseconds, not text.
+        #expect(try RowCoder.encode(Timestamp(microseconds: 1)) == [3, 2])
+    }
+
+    @Test func damagedBytesAreAnErrorNotACrash() throws {
+        let bytes = try RowCoder.encode(Sample.Inner(name: "name", when: Timestamp(microseconds: 7)))
+        for cut in 0..<bytes.count {
+            #expect(throws: (any Error).self) { try RowCoder.decode(Sample.Inner.self, from: Array(bytes.prefix(cut))) }
+        }
+        #expect(throws: (any Error).self) { try RowCoder.decode(Sample.Inner.self, from: bytes + [0]) }
+        #expect(throws: (any Error).self) { try RowCoder.decode(Sample.Inner.self, from: [9]) }
+        #expect(throws: (any Error).self) { try RowCoder.decode(Int64.self, from: try RowCoder.encode("text")) }
+    }
+}
