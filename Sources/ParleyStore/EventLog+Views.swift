@@ -67,6 +67,7 @@ extension EventLog {
     private func catchUpChunk(_ views: [any PersistedFold], _ db: Database, limit: Int, folded: inout Int,
                               progress: (Int, Int) -> Void) throws -> Bool {
         let head = try Self.head(db)
+        var reset = false
         for view in views {
             var (version, position) = try Self.checkpoint(db, view.name)
             // A retraction the view has not taken out yet, or new fold code: start over.
@@ -76,6 +77,7 @@ extension EventLog {
                 position = 0
                 version = view.version
                 view.forget()
+                reset = true
             }
             // Another process may have caught the view up since our last chunk: our cache would be stale.
             if view.position != position { view.forget() }
@@ -86,6 +88,10 @@ extension EventLog {
         guard let start = behind.map(\.position).min() else { return true }
         let retracted = try Self.retractedIDs(db, after: 0)
         for view in behind { try view.begin(db, retracted: retracted) }
+        // Views may fold side by side, the second on a reader connection: it sees
+        // what earlier chunks committed, which is all the view has written (but not
+        // rows deleted in this transaction: then one thread folds them all).
+        let pool = reset ? nil : writer as? DatabasePool
 
         // Only the types the folds read; the rest of the log is skipped inside SQLite.
         let prefixes = behind.contains { $0.typePrefixes.isEmpty } ? [] : Set(behind.flatMap(\.typePrefixes)).sorted()
@@ -99,22 +105,26 @@ extension EventLog {
         var last = start
         var read = 0
         var exhausted = false
-        while true {
-            guard try statement.step() else {
-                // Fewer rows than the limit: nothing the folds read is left.
-                exhausted = read < limit
-                break
+        var ended = false
+        var batch: [FoldBatch.Event] = []
+        batch.reserveCapacity(FoldBatch.size)
+        while !ended {
+            batch.removeAll(keepingCapacity: true)
+            while batch.count < FoldBatch.size {
+                guard try statement.step() else {
+                    // Fewer rows than the limit: nothing the folds read is left.
+                    exhausted = read < limit
+                    ended = true
+                    break
+                }
+                read += 1
+                let event = try statement.event()
+                batch.append((event, event.type == "event.retracted" ? .null : event.payload))
+                last = event.position
             }
-            read += 1
-            let event = try statement.event()
-            var data: JSONValue?
-            for view in behind where view.position < event.position && view.takes(event, retracted: retracted) {
-                if data == nil { data = event.payload }
-                try view.fold(event, data: data!)
-            }
-            last = event.position
-            folded += 1
-            if folded % 1024 == 0 && ContinuousClock.now > deadline { break }
+            try FoldBatch(events: batch, retracted: retracted).fold(into: behind, writer: db, pool: pool)
+            folded += batch.count
+            if ContinuousClock.now > deadline { break }
         }
         // Up to the head, when nothing the folds read is left.
         if exhausted { last = head }
@@ -336,6 +346,66 @@ extension EventLog {
     }
 }
 
+/// The events of a catch-up read at once, folded into the views that take
+/// them: on this thread, or split between this one and a second, the views
+/// that fold most on their own thread.
+struct FoldBatch: @unchecked Sendable {
+    typealias Event = (event: RecordedEvent, data: JSONValue)
+    static let size = 4096
+    /// Fewer events than this are folded on one thread: a second is not worth starting.
+    static let parallelAbove = 256
+
+    let events: [Event]
+    let retracted: Set<EventID>
+
+    func fold(into views: [any PersistedFold], writer db: Database, pool: DatabasePool?) throws {
+        guard let pool, views.count > 1, events.count > Self.parallelAbove else { return try fold(into: views) }
+        // Two shares of about the same number of events: the busiest view alone, with luck.
+        var shares: [(views: [any PersistedFold], events: Int)] = [([], 0), ([], 0)]
+        let weights = views.map { view in (view, events.reduce(0) { $0 + (view.position < $1.event.position && view.takes($1.event, retracted: retracted) ? 1 : 0) }) }
+        for (view, weight) in weights.sorted(by: { $0.1 > $1.1 }) {
+            let lighter = shares[0].events <= shares[1].events ? 0 : 1
+            shares[lighter].views.append(view)
+            shares[lighter].events += weight
+        }
+        guard !shares[1].views.isEmpty, shares[1].events > 0 else { return try fold(into: views) }
+        let second = SecondShare(views: shares[1].views)
+        let done = DispatchGroup()
+        done.enter()
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            defer { done.leave() }
+            do {
+                try pool.read { reader in
+                    for view in second.views { view.use(reader) }
+                    try fold(into: second.views)
+                }
+            } catch {
+                second.error = error
+            }
+        }
+        let first = Result { try fold(into: shares[0].views) }
+        done.wait()
+        for view in second.views { view.use(db) }
+        try first.get()
+        if let error = second.error { throw error }
+    }
+
+    private func fold(into views: [any PersistedFold]) throws {
+        for (event, data) in events {
+            for view in views where view.position < event.position && view.takes(event, retracted: retracted) {
+                try view.fold(event, data: data)
+            }
+        }
+    }
+
+    /// The views the second thread folds, handed to it and back.
+    private final class SecondShare: @unchecked Sendable {
+        let views: [any PersistedFold]
+        var error: (any Error)?
+        init(views: [any PersistedFold]) { self.views = views }
+    }
+}
+
 /// A persisted view as one of several folding in a catch-up pass: the
 /// projection's fold, hidden behind a protocol so that one loop can drive
 /// views of different row types.
@@ -350,6 +420,8 @@ protocol PersistedFold: AnyObject {
     func takes(_ event: RecordedEvent, retracted: Set<EventID>) -> Bool
     /// Makes the rows ready to fold in `db`'s transaction, leaving out `retracted`.
     func begin(_ db: Database, retracted: Set<EventID>) throws
+    /// Reads missing rows through `db` from now on.
+    func use(_ db: Database)
     func fold(_ event: RecordedEvent, data: JSONValue) throws
     /// Writes the changed rows back, in the chunk's transaction.
     func flush() throws
@@ -384,6 +456,10 @@ final class PersistedView<P: Projection>: PersistedFold {
             self.retracted = retracted
             rows = ProjectionRows { [unowned self] key in try self.load(key) }
         }
+    }
+
+    func use(_ db: Database) {
+        self.db = db
     }
 
     func fold(_ event: RecordedEvent, data: JSONValue) throws {

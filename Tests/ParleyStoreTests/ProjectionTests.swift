@@ -137,6 +137,33 @@ extension EventLog {
         }
     }
 
+    @Test func viewsFoldedSideBySideEqualViewsFoldedOneByOne() throws {
+        // Caught up once (from scratch: one thread), then 1,600 events later (no view starts
+        // over: the views fold on two threads, the second reading through its own connection).
+        let log = try EventLog.create(at: try temporaryFolder().appending(path: "s.db").path).0
+        var history = RandomHistory(seed: 13)
+        for _ in 0..<20 { try log.append(try history.batch(40, log: log), policy: .payloadOnly) }
+        try log.catchUp(ViewCatalogue.projections)
+        // New leads (no retraction among them, which would start the views over), judged and rated.
+        var time = Timestamp(rfc3339: "2026-06-01T08:00:00Z")!
+        func later(_ hours: Int64) -> Timestamp { Timestamp(microseconds: time.microseconds + hours * 3_600_000_000) }
+        var events: [ProposedEvent] = []
+        for n in 0..<600 {
+            time.microseconds += 3_600_000_000
+            let lead = "P-\(n)"
+            events.append(try LeadSent(lead: lead, source: ["webinar", "referral", "trade-show"][n % 3], campaign: "c\(n % 5)",
+                                       assignedTo: ["sam@sales", "zoe@sales"][n % 2]).event(actor: "mia@marketing", occurredAt: time))
+            if n % 3 != 0 {
+                events.append(try (n % 3 == 1 ? LeadAccepted(lead: lead).event(actor: "sam@sales", occurredAt: later(Int64(n % 50)))
+                                              : LeadRejected(lead: lead, reason: "no-budget").event(actor: "sam@sales", occurredAt: later(30))))
+            }
+            if n % 2 == 0 { events.append(try LeadFeedback(lead: lead, rating: Int64(n % 5 + 1)).event(actor: "sam@sales", occurredAt: later(40))) }
+        }
+        try log.append(events, policy: .payloadOnly)
+        #expect(try log.catchUp(ViewCatalogue.projections) > FoldBatch.parallelAbove, "enough new events to fold side by side")
+        try AllViews.check(log, try log.everything())
+    }
+
     @Test func theGroupsAreTheSumsOfTheirLeads() throws {
         let log = try randomLog(seed: 7, catchUpEachBatch: false)
         try log.catchUp(LeadQualityProjection.self)
