@@ -68,29 +68,28 @@ public final class ProjectionRows<Row> {
 
     /// Sets (or, with nil, removes) the row at `key`.
     public func set(_ key: String, _ row: Row?) {
-        try! modify(key, loading: false) { $0 = row }
+        if entries[key] == nil { entries[key] = Entry(row: nil, dirty: false) }
+        change(key) { $0 = row }
     }
 
     /// Changes the row at `key` (nil when there is none; set it to nil to
     /// remove the row) in place: one lookup, and no copy of the row when
     /// `body` takes it out before changing it.
     public func modify<T>(_ key: String, _ body: (inout Row?) throws -> T) throws -> T {
-        try modify(key, loading: true, body)
+        if entries[key] == nil { entries[key] = Entry(row: try load?(key), dirty: false) }
+        return try change(key, body)
     }
 
-    private func modify<T>(_ key: String, loading: Bool, _ body: (inout Row?) throws -> T) throws -> T {
-        if entries[key] == nil { entries[key] = Entry(row: loading ? try load?(key) : nil, dirty: false) }
-        return try Self.change(&entries[key]!) { entry in
+    /// Changes the cached entry at `key` in place, marking it changed.
+    private func change<T>(_ key: String, _ body: (inout Row?) throws -> T) rethrows -> T {
+        func inPlace(_ entry: inout Entry) throws -> T {
             if !entry.dirty {
                 entry.dirty = true
                 dirty.append(key)
             }
             return try body(&entry.row)
         }
-    }
-
-    private static func change<T>(_ entry: inout Entry, _ body: (inout Entry) throws -> T) rethrows -> T {
-        try body(&entry)
+        return try inPlace(&entries[key]!)
     }
 
     /// The cached row at `key`: absent when not cached, `.some(nil)` when known to be absent.
