@@ -76,10 +76,15 @@ extension Parley {
             let shown = limit.map { Array(open.prefix($0)) } ?? open
             let rows = shown.map { [$0.severity, $0.kind, $0.ref, String($0.since.rfc3339.prefix(10)), $0.reason] }
             for line in Figures.table(["SEVERITY", "KIND", "REF", "SINCE", "WHY"], rows) { Output.standard.line(line) }
+            // Counted in issues, not rows: a rep's row stands for each of their leads.
             var counts: [String: Int] = [:]
-            for issue in open { counts[issue.kind, default: 0] += 1 }
+            for issue in open { counts[issue.kind, default: 0] += issue.count }
             let summary = Self.kinds.compactMap { kind in counts[kind].map { "\($0) \(kind)" } }.joined(separator: ", ")
-            Output.standard.line("\(open.count) open: \(summary)\(shown.count < open.count ? " (showing \(shown.count); --limit)" : "")")
+            let total = counts.values.reduce(0, +)
+            var notes: [String] = []
+            if total != open.count { notes.append("in \(open.count) rows, a rep's leads in one; --leads lists each") }
+            if shown.count < open.count { notes.append("showing \(shown.count); --limit") }
+            Output.standard.line("\(total) open: \(summary)\(notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")")
         }
     }
 

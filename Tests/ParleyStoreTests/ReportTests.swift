@@ -116,6 +116,7 @@ import Testing
         let sam = try #require(perRep.first { $0.kind == "missing-feedback" && $0.ref == "sam@sales" })
         #expect(sam.reason.hasPrefix("2 leads without feedback past the agreed days; the oldest: L-2"), "\(sam.reason)")
         #expect(sam.since == at(hours: 1 + 7 * 24))
+        #expect(sam.count == 2, "the row stands for two leads")
         #expect(perRep.first { $0.kind == "sla-breach" }?.since == at(hours: 25))
     }
 

@@ -151,6 +151,8 @@ public struct OpenIssue: Sendable, Equatable {
     public var severity: String
     /// Why it is open, in words.
     public var reason: String
+    /// How many issues the row stands for: the leads of a rep's row, else 1.
+    public var count = 1
 
     static let severityRank = ["high": 0, "medium": 1, "low": 2]
 
@@ -199,7 +201,8 @@ public struct OpenIssue: Sendable, Equatable {
                       let issue = kind == .verdict ? slaBreach(lead, now: now) : missingFeedback(lead, now: now) else { continue }
                 let what = kind == .verdict ? "without a verdict past the SLA" : "without feedback past the agreed days"
                 open.append(OpenIssue(kind: issue.kind, ref: rep, since: issue.since, severity: issue.severity,
-                                      reason: "\(count) \(count == 1 ? "lead" : "leads") \(what); the oldest: \(lead.lead), \(issue.reason)"))
+                                      reason: "\(count) \(count == 1 ? "lead" : "leads") \(what); the oldest: \(lead.lead), \(issue.reason)",
+                                      count: count))
             }
         }
         return open
