@@ -88,44 +88,40 @@ extension EventLog {
         guard let start = behind.map(\.position).min() else { return true }
         let retracted = try Self.retractedIDs(db, after: 0)
         for view in behind { try view.begin(db, retracted: retracted) }
-        // Views may fold side by side, the second on a reader connection: it sees
-        // what earlier chunks committed, which is all the view has written (but not
-        // rows deleted in this transaction: then one thread folds them all).
-        let pool = reset ? nil : writer as? DatabasePool
+        // Views may fold side by side, the second share on a reader connection: it
+        // sees what earlier chunks committed, which is all the view has written (but
+        // not rows deleted in this transaction: then one thread folds them all).
+        let fold = ChunkFold(views: behind, retracted: retracted, pool: reset ? nil : writer as? DatabasePool)
+        defer { fold.stop() }
 
         // Only the types the folds read; the rest of the log is skipped inside SQLite.
         let prefixes = behind.contains { $0.typePrefixes.isEmpty } ? [] : Set(behind.flatMap(\.typePrefixes)).sorted()
-        let (clause, bounds) = Self.typeClause(prefixes)
-        let statement = try RawStatement(db, cached: "SELECT \(Self.columns) FROM events WHERE position > ?\(clause) ORDER BY position LIMIT ?")
-        defer { statement.reset() }
-        statement.bind(1, start)
-        for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 2), bound) }
-        statement.bind(Int32(bounds.count + 2), Int64(limit))
+        let events = try ChunkEvents(db, pool: writer as? DatabasePool, after: start, prefixes: prefixes, limit: limit)
+        defer { events.close() }
         let deadline = ContinuousClock.now + Self.catchUpChunkTime
         var last = start
         var read = 0
         var exhausted = false
         var ended = false
-        var batch: [FoldBatch.Event] = []
-        batch.reserveCapacity(FoldBatch.size)
         while !ended {
-            batch.removeAll(keepingCapacity: true)
-            while batch.count < FoldBatch.size {
-                guard try statement.step() else {
+            var batch: [ChunkFold.Event] = []
+            batch.reserveCapacity(ChunkFold.batchSize)
+            while batch.count < ChunkFold.batchSize {
+                guard let event = try events.next() else {
                     // Fewer rows than the limit: nothing the folds read is left.
                     exhausted = read < limit
                     ended = true
                     break
                 }
                 read += 1
-                let event = try statement.event()
-                batch.append((event, event.type == "event.retracted" ? .null : event.payload))
-                last = event.position
+                batch.append(event)
+                last = event.event.position
             }
-            try FoldBatch(events: batch, retracted: retracted).fold(into: behind, writer: db, pool: pool)
+            try fold.fold(batch)
             folded += batch.count
             if ContinuousClock.now > deadline { break }
         }
+        try fold.finish(writer: db)
         // Up to the head, when nothing the folds read is left.
         if exhausted { last = head }
         for view in behind {
@@ -346,63 +342,195 @@ extension EventLog {
     }
 }
 
-/// The events of a catch-up read at once, folded into the views that take
-/// them: on this thread, or split between this one and a second, the views
-/// that fold most on their own thread.
-struct FoldBatch: @unchecked Sendable {
+/// The events a catch-up chunk folds, parsed, in position order: read on
+/// a thread of their own through a reader connection when the log is a WAL
+/// pool (the events up to the head were committed before the chunk took the
+/// write lock, so a reader sees them all), so that reading and parsing
+/// overlap with the folds; read in line through the writer otherwise.
+private final class ChunkEvents {
+    private let statement: RawStatement?
+    private let prefetcher: Prefetcher<ChunkFold.Event>?
+
+    init(_ db: Database, pool: DatabasePool?, after start: Int64, prefixes: [String], limit: Int) throws {
+        let (clause, bounds) = EventLog.typeClause(prefixes)
+        let sql = "SELECT \(EventLog.columns) FROM events WHERE position > ?\(clause) ORDER BY position LIMIT ?"
+        func bind(_ statement: RawStatement) {
+            statement.bind(1, start)
+            for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 2), bound) }
+            statement.bind(Int32(bounds.count + 2), Int64(limit))
+        }
+        guard let pool else {
+            let statement = try RawStatement(db, cached: sql)
+            bind(statement)
+            self.statement = statement
+            prefetcher = nil
+            return
+        }
+        statement = nil
+        prefetcher = Prefetcher(name: "parley-catch-up") { yield in
+            try pool.read { reader in
+                let statement = try RawStatement(reader, cached: sql)
+                defer { statement.reset() }
+                bind(statement)
+                while try statement.step() {
+                    guard yield(try Self.parsed(statement.event())) else { return }
+                }
+            }
+        }
+    }
+
+    /// The next event and its payload; nil after the last.
+    func next() throws -> ChunkFold.Event? {
+        if let prefetcher { return try prefetcher.next() }
+        guard let statement, try statement.step() else { return nil }
+        return try Self.parsed(statement.event())
+    }
+
+    /// Stops reading (the chunk may end before its events do).
+    func close() {
+        statement?.reset()
+        prefetcher?.cancel()
+    }
+
+    private static func parsed(_ event: RecordedEvent) -> ChunkFold.Event {
+        (event, event.type == "event.retracted" ? .null : event.payload)
+    }
+}
+
+/// Folds a catch-up chunk's events into the views, batch by batch: all on
+/// the caller's thread, or split in two shares of about the same work, the
+/// second folded on a thread of its own (through a reader connection) as the
+/// batches arrive, and its changed rows encoded there before ``finish(writer:)``.
+final class ChunkFold: @unchecked Sendable {
     typealias Event = (event: RecordedEvent, data: JSONValue)
-    static let size = 4096
-    /// Fewer events than this are folded on one thread: a second is not worth starting.
+    static let batchSize = 4096
+    /// A chunk whose first batch holds fewer events is folded on one thread: a second is not worth starting.
     static let parallelAbove = 256
 
-    let events: [Event]
-    let retracted: Set<EventID>
+    private let views: [any PersistedFold]
+    private let retracted: Set<EventID>
+    private let pool: DatabasePool?
+    /// The views this thread folds; nil until the first batch shares them out.
+    private var mine: [any PersistedFold]?
+    private var second: SecondShare?
 
-    func fold(into views: [any PersistedFold], writer db: Database, pool: DatabasePool?) throws {
-        guard let pool, views.count > 1, events.count > Self.parallelAbove else { return try fold(into: views) }
-        // Two shares of about the same number of events: the busiest view alone, with luck.
+    init(views: [any PersistedFold], retracted: Set<EventID>, pool: DatabasePool?) {
+        self.views = views
+        self.retracted = retracted
+        self.pool = pool
+    }
+
+    /// Folds `batch` (the next events, in position order) into every view that takes them.
+    func fold(_ batch: [Event]) throws {
+        if mine == nil { share(by: batch) }
+        second?.submit(batch)
+        try Self.fold(batch, into: mine!, retracted: retracted)
+    }
+
+    /// Waits for the second share, which then reads through `db` again;
+    /// rethrows what it met.
+    func finish(writer db: Database) throws {
+        guard let second else { return }
+        self.second = nil
+        try second.finish()
+        for view in second.views { view.use(db) }
+    }
+
+    /// Stops the second share, if still folding (the chunk failed).
+    func stop() {
+        _ = try? second?.finish()
+    }
+
+    /// Shares the views out by how many of `batch`'s events each takes:
+    /// the busiest view alone, with luck.
+    private func share(by batch: [Event]) {
+        guard let pool, views.count > 1, batch.count > Self.parallelAbove else {
+            mine = views
+            return
+        }
         var shares: [(views: [any PersistedFold], events: Int)] = [([], 0), ([], 0)]
-        let weights = views.map { view in (view, events.reduce(0) { $0 + (view.position < $1.event.position && view.takes($1.event, retracted: retracted) ? 1 : 0) }) }
+        let weights = views.map { view in
+            (view, batch.reduce(0) { $0 + (view.position < $1.event.position && view.takes($1.event, retracted: retracted) ? 1 : 0) })
+        }
         for (view, weight) in weights.sorted(by: { $0.1 > $1.1 }) {
             let lighter = shares[0].events <= shares[1].events ? 0 : 1
             shares[lighter].views.append(view)
             shares[lighter].events += weight
         }
-        guard !shares[1].views.isEmpty, shares[1].events > 0 else { return try fold(into: views) }
-        let second = SecondShare(views: shares[1].views)
-        let done = DispatchGroup()
-        done.enter()
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
-            defer { done.leave() }
-            do {
-                try pool.read { reader in
-                    for view in second.views { view.use(reader) }
-                    try fold(into: second.views)
-                }
-            } catch {
-                second.error = error
-            }
+        mine = shares[0].views
+        guard !shares[1].views.isEmpty, shares[1].events > 0 else {
+            mine = views
+            return
         }
-        let first = Result { try fold(into: shares[0].views) }
-        done.wait()
-        for view in second.views { view.use(db) }
-        try first.get()
-        if let error = second.error { throw error }
+        second = SecondShare(views: shares[1].views, retracted: retracted, pool: pool)
     }
 
-    private func fold(into views: [any PersistedFold]) throws {
-        for (event, data) in events {
+    fileprivate static func fold(_ batch: [Event], into views: [any PersistedFold], retracted: Set<EventID>) throws {
+        for (event, data) in batch {
             for view in views where view.position < event.position && view.takes(event, retracted: retracted) {
                 try view.fold(event, data: data)
             }
         }
     }
 
-    /// The views the second thread folds, handed to it and back.
+    /// The views folded on the second thread, and the batches waiting for it.
     private final class SecondShare: @unchecked Sendable {
         let views: [any PersistedFold]
-        var error: (any Error)?
-        init(views: [any PersistedFold]) { self.views = views }
+        // Guarded by `condition`.
+        private let condition = NSCondition()
+        private var waiting: [[Event]] = []
+        private var closed = false
+        private var done = false
+        private var error: (any Error)?
+
+        init(views: [any PersistedFold], retracted: Set<EventID>, pool: DatabasePool) {
+            self.views = views
+            DispatchQueue.global(qos: .userInitiated).async { [self] in
+                var failure: (any Error)?
+                do {
+                    try pool.read { reader in
+                        for view in self.views { view.use(reader) }
+                        while let batch = next() {
+                            try ChunkFold.fold(batch, into: self.views, retracted: retracted)
+                        }
+                        for view in self.views { try view.encode() }
+                    }
+                } catch {
+                    failure = error
+                }
+                condition.lock()
+                self.error = failure
+                done = true
+                condition.broadcast()
+                condition.unlock()
+            }
+        }
+
+        func submit(_ batch: [Event]) {
+            condition.lock()
+            waiting.append(batch)
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// The next batch; nil once closed and all are folded (or after an error: then the rest is dropped).
+        private func next() -> [Event]? {
+            condition.lock()
+            defer { condition.unlock() }
+            while waiting.isEmpty && !closed { condition.wait() }
+            return waiting.isEmpty ? nil : waiting.removeFirst()
+        }
+
+        /// No more batches: waits until the ones submitted are folded.
+        func finish() throws {
+            condition.lock()
+            closed = true
+            condition.broadcast()
+            while !done { condition.wait() }
+            let error = self.error
+            condition.unlock()
+            if let error { throw error }
+        }
     }
 }
 
@@ -423,6 +551,8 @@ protocol PersistedFold: AnyObject {
     /// Reads missing rows through `db` from now on.
     func use(_ db: Database)
     func fold(_ event: RecordedEvent, data: JSONValue) throws
+    /// Encodes the changed rows, ready for ``flush()`` (which encodes them itself otherwise).
+    func encode() throws
     /// Writes the changed rows back, in the chunk's transaction.
     func flush() throws
     /// Drops the cached rows (they may be stale).
@@ -443,6 +573,8 @@ final class PersistedView<P: Projection>: PersistedFold {
     var position: Int64 = -1
     private(set) var retracted: Set<EventID> = []
     private var rows: ProjectionRows<P.Row>?
+    /// The changed rows, encoded (see ``encode()``).
+    private var encoded: [(key: String, value: [UInt8]?)]?
     private var db: Database?
     private static var maximumCached: Int { 100_000 }
 
@@ -468,6 +600,7 @@ final class PersistedView<P: Projection>: PersistedFold {
 
     func forget() {
         rows = nil
+        encoded = nil
         retracted = []
     }
 
@@ -480,24 +613,33 @@ final class PersistedView<P: Projection>: PersistedFold {
         return try RowCoder.decode(P.Row.self, from: statement.bytes(0))
     }
 
+    /// Encodes the changed rows (nil: delete the row), in the order they changed.
+    func encode() throws {
+        guard let rows else { return }
+        encoded = try rows.dirty.map { key in
+            (key, try (rows.cached(key) ?? nil).map { try RowCoder.encode($0) })
+        }
+    }
+
     /// Writes the changed rows; drops the cache when it has grown past its bound.
     func flush() throws {
         guard let rows, let db else { return }
+        if encoded == nil { try encode() }
         let upsert = try RawStatement(db, cached: """
             INSERT INTO view_rows (view, key, value) VALUES (?, ?, ?)
             ON CONFLICT (view, key) DO UPDATE SET value = excluded.value
             """)
         let delete = try RawStatement(db, cached: "DELETE FROM view_rows WHERE view = ? AND key = ?")
-        let touched = rows.dirty
-        for key in touched {
-            let row = rows.cached(key) ?? nil
-            let statement = row == nil ? delete : upsert
+        for (key, value) in encoded ?? [] {
+            let statement = value == nil ? delete : upsert
             statement.bind(1, P.name)
             statement.bind(2, key)
-            if let row { statement.bind(3, blob: try RowCoder.encode(row)) }
+            if let value { statement.bind(3, blob: value) }
             _ = try statement.step()
             statement.reset()
         }
+        encoded = nil
+        let touched = rows.dirty
         rows.markClean()
         // Past its bound, the cache keeps only what this chunk changed.
         if rows.cachedCount > Self.maximumCached { rows.evict(keeping: touched) }

@@ -160,7 +160,7 @@ extension EventLog {
             if n % 2 == 0 { events.append(try LeadFeedback(lead: lead, rating: Int64(n % 5 + 1)).event(actor: "sam@sales", occurredAt: later(40))) }
         }
         try log.append(events, policy: .payloadOnly)
-        #expect(try log.catchUp(ViewCatalogue.projections) > FoldBatch.parallelAbove, "enough new events to fold side by side")
+        #expect(try log.catchUp(ViewCatalogue.projections) > ChunkFold.parallelAbove, "enough new events to fold side by side")
         try AllViews.check(log, try log.everything())
     }
 
