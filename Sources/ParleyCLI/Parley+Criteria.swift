@@ -5,6 +5,7 @@ import ParleyStore
 extension Parley {
     struct Criteria: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "criteria",
             abstract: "Change the lead criteria (the MQL definition) and sign versions off.",
             discussion: """
                 Each change makes the next version; each team agrees to a version once.
@@ -19,7 +20,7 @@ extension Parley {
         )
 
         struct Change: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Record a new version of the lead criteria.")
+            static let configuration = CommandConfiguration(commandName: "change", abstract: "Record a new version of the lead criteria.")
             @Option(help: "The rules a lead must meet.") var rules: String
             @Option(help: "Why the change.") var rationale: String?
             @OptionGroup var options: RecordingOptions
@@ -35,7 +36,7 @@ extension Parley {
         }
 
         struct Agree: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "A team signs a criteria version off.")
+            static let configuration = CommandConfiguration(commandName: "agree", abstract: "A team signs a criteria version off.")
             @Argument(help: ArgumentHelp("The criteria version.", valueName: "version")) var version: Int64
             @Option(help: "The team agreeing (default: your own).") var team: String?
             @OptionGroup var options: RecordingOptions
@@ -81,6 +82,7 @@ extension Parley {
 
     struct Goal: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "goal",
             abstract: "Set shared goals for the teams.",
             discussion: """
                 Examples:

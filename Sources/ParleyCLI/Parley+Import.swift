@@ -7,6 +7,7 @@ import ParleyStore
 extension Parley {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Bring history in: JSON Lines, or a CRM's CSV export (`parley import csv`).",
             discussion: """
                 Examples:
@@ -154,6 +155,7 @@ final class RejectsFile {
 extension Parley {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write the log, or a view, out: JSON Lines or CSV for backups, spreadsheets and BI tools.",
             discussion: """
                 Examples:

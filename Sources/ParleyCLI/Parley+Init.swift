@@ -5,6 +5,7 @@ import ParleyStore
 extension Parley {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create the database, or migrate it to this version's schema.",
             discussion: """
                 Safe to run again: an up-to-date database is left as it is. A file that is

@@ -5,6 +5,7 @@ import ParleyStore
 extension Parley {
     struct Lead: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lead",
             abstract: "Hand leads over, give verdicts and feedback, record outcomes.",
             discussion: """
                 Marketing sends leads; sales accepts or rejects each once and rates its quality.
@@ -23,7 +24,7 @@ extension Parley {
         )
 
         struct Send: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Marketing hands a lead to sales.")
+            static let configuration = CommandConfiguration(commandName: "send", abstract: "Marketing hands a lead to sales.")
             @Argument(help: ArgumentHelp("The lead's id, e.g. L-1042.", valueName: "lead")) var lead: String
             @Option(help: "Where it came from: webinar, paid-search, referral, …") var source: String
             @Option(help: "The campaign.") var campaign: String?
@@ -63,7 +64,7 @@ extension Parley {
         }
 
         struct Accept: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Sales accepts a lead (SAL).")
+            static let configuration = CommandConfiguration(commandName: "accept", abstract: "Sales accepts a lead (SAL).")
             @Argument(help: ArgumentHelp("The lead's id.", valueName: "lead")) var lead: String
             @OptionGroup var options: RecordingOptions
 
@@ -73,7 +74,7 @@ extension Parley {
         }
 
         struct Reject: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Sales rejects a lead, and says why.")
+            static let configuration = CommandConfiguration(commandName: "reject", abstract: "Sales rejects a lead, and says why.")
             @Argument(help: ArgumentHelp("The lead's id.", valueName: "lead")) var lead: String
             @Option(help: "not-a-fit, bad-contact, no-budget, duplicate, not-ready or other.") var reason: String
             @Option(help: "More words.") var comment: String?
@@ -87,7 +88,7 @@ extension Parley {
         }
 
         struct Recycle: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "A lead goes back to marketing nurture.")
+            static let configuration = CommandConfiguration(commandName: "recycle", abstract: "A lead goes back to marketing nurture.")
             @Argument(help: ArgumentHelp("The lead's id.", valueName: "lead")) var lead: String
             @Option(help: "Why.") var reason: String?
             @OptionGroup var options: RecordingOptions
@@ -98,7 +99,7 @@ extension Parley {
         }
 
         struct Feedback: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Sales rates a lead's quality, 1 to 5.")
+            static let configuration = CommandConfiguration(commandName: "feedback", abstract: "Sales rates a lead's quality, 1 to 5.")
             @Argument(help: ArgumentHelp("The lead's id.", valueName: "lead")) var lead: String
             @Option(help: "1 (useless) to 5 (perfect).") var rating: Int64
             @Option(help: "More words.") var comment: String?
@@ -115,7 +116,7 @@ extension Parley {
         }
 
         struct Convert: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "A lead became a customer.")
+            static let configuration = CommandConfiguration(commandName: "convert", abstract: "A lead became a customer.")
             @Argument(help: ArgumentHelp("The lead's id.", valueName: "lead")) var lead: String
             @Option(help: "The deal's amount.") var amount: Double?
             @Option(help: "Its currency, e.g. EUR.") var currency: String?
@@ -133,7 +134,7 @@ extension Parley {
         }
 
         struct Lose: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "A lead was lost.")
+            static let configuration = CommandConfiguration(commandName: "lose", abstract: "A lead was lost.")
             @Argument(help: ArgumentHelp("The lead's id.", valueName: "lead")) var lead: String
             @Option(help: "Why.") var reason: String?
             @OptionGroup var options: RecordingOptions
@@ -144,7 +145,7 @@ extension Parley {
         }
 
         struct Reassign: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "A lead gets a new owner; the SLA clock restarts.")
+            static let configuration = CommandConfiguration(commandName: "reassign", abstract: "A lead gets a new owner; the SLA clock restarts.")
             @Argument(help: ArgumentHelp("The lead's id.", valueName: "lead")) var lead: String
             @Option(help: ArgumentHelp("The new owner.", valueName: "handle")) var to: String
             @Option(help: "Why.") var reason: String?

@@ -6,6 +6,7 @@ import ParleyStore
 extension Parley {
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "log",
             abstract: "List events in the order they were recorded.",
             discussion: """
                 Prints a table (position, when it happened, actor, type, stream, a summary of

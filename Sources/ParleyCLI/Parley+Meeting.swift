@@ -5,6 +5,7 @@ import ParleyStore
 extension Parley {
     struct Meeting: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "meeting",
             abstract: "Record joint meetings, their decisions and action items.",
             discussion: """
                 Parley gives the meeting an id (M-1, …) and each action item one (A-1, …).
@@ -18,7 +19,7 @@ extension Parley {
         )
 
         struct Hold: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Record a meeting held.")
+            static let configuration = CommandConfiguration(commandName: "hold", abstract: "Record a meeting held.")
             @Option(help: "What the meeting was.") var title: String
             @Option(name: .customLong("attendee"), help: ArgumentHelp("Someone who attended (repeatable).", valueName: "handle"))
             var attendees: [String] = []
@@ -67,6 +68,7 @@ extension Parley {
 
     struct Action: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "action",
             abstract: "Complete action items from meetings.",
             discussion: """
                 Examples:
@@ -76,7 +78,7 @@ extension Parley {
         )
 
         struct Complete: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Mark an action item done.")
+            static let configuration = CommandConfiguration(commandName: "complete", abstract: "Mark an action item done.")
             @Argument(help: ArgumentHelp("The action item, e.g. A-12.", valueName: "action")) var action: String
             @Option(help: "How it went.") var note: String?
             @OptionGroup var options: RecordingOptions
@@ -94,6 +96,7 @@ extension Parley {
 
     struct Content: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "content",
             abstract: "Sales asks marketing for content; marketing delivers it.",
             discussion: """
                 Parley gives each request an id (C-1, …).
@@ -106,7 +109,7 @@ extension Parley {
         )
 
         struct Request: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Ask for content.")
+            static let configuration = CommandConfiguration(commandName: "request", abstract: "Ask for content.")
             @Option(help: "What is needed.") var topic: String
             @Option(help: "The lead it is for.") var lead: String?
             @Option(help: ArgumentHelp("When it is needed (a date or time).", valueName: "date")) var neededBy: String?
@@ -123,7 +126,7 @@ extension Parley {
         }
 
         struct Deliver: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Deliver requested content.")
+            static let configuration = CommandConfiguration(commandName: "deliver", abstract: "Deliver requested content.")
             @Argument(help: ArgumentHelp("The request, e.g. C-5.", valueName: "request")) var request: String
             @Option(help: "What was delivered.") var title: String?
             @Option(help: "Where it is.") var link: String?
@@ -139,6 +142,7 @@ extension Parley {
 
     struct Resource: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "resource",
             abstract: "Share resources in the knowledge base, and record their use.",
             discussion: """
                 Parley gives each resource an id (R-1, …).
@@ -151,7 +155,7 @@ extension Parley {
         )
 
         struct Share: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Share a resource.")
+            static let configuration = CommandConfiguration(commandName: "share", abstract: "Share a resource.")
             @Option(help: "Its title.") var title: String
             @Option(help: "Where it is.") var link: String
             @Option(help: "The team that made it.") var team: String
@@ -169,7 +173,7 @@ extension Parley {
         }
 
         struct Use: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Record that a resource was used.")
+            static let configuration = CommandConfiguration(commandName: "use", abstract: "Record that a resource was used.")
             @Argument(help: ArgumentHelp("The resource, e.g. R-2.", valueName: "resource")) var resource: String
             @Option(help: "The lead it was used with.") var lead: String?
             @Option(help: "How.") var note: String?
@@ -183,6 +187,7 @@ extension Parley {
 
     struct Retract: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retract",
             abstract: "Correct a mistake: the event stays in the log but no longer counts.",
             discussion: """
                 Examples:

@@ -5,6 +5,7 @@ import ParleyStore
 extension Parley {
     struct Member: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "member",
             abstract: "Add members to the teams, move them, record that they left.",
             discussion: """
                 Every event is recorded by a member. The first member may add themselves; after
@@ -20,7 +21,7 @@ extension Parley {
         )
 
         struct Add: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "A member joins a team.")
+            static let configuration = CommandConfiguration(commandName: "add", abstract: "A member joins a team.")
             @Argument(help: ArgumentHelp("Their handle, name@team.", valueName: "handle")) var handle: String
             @Option(help: "Full name.") var name: String
             @Option(help: "marketing, sales or management.") var team: String
@@ -38,7 +39,7 @@ extension Parley {
         }
 
         struct Move: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "A member changes team.")
+            static let configuration = CommandConfiguration(commandName: "move", abstract: "A member changes team.")
             @Argument(help: ArgumentHelp("Their handle.", valueName: "handle")) var handle: String
             @Option(help: "The new team: marketing, sales or management.") var team: String
             @OptionGroup var options: RecordingOptions
@@ -51,7 +52,7 @@ extension Parley {
         }
 
         struct Leave: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "A member leaves.")
+            static let configuration = CommandConfiguration(commandName: "leave", abstract: "A member leaves.")
             @Argument(help: ArgumentHelp("Their handle.", valueName: "handle")) var handle: String
             @OptionGroup var options: RecordingOptions
 
@@ -65,6 +66,7 @@ extension Parley {
 
     struct Role: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "role",
             abstract: "Define a team's role: its responsibility, KPI and accountability.",
             discussion: """
                 Examples:
@@ -74,7 +76,7 @@ extension Parley {
         )
 
         struct Define: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Record what a team is responsible for.")
+            static let configuration = CommandConfiguration(commandName: "define", abstract: "Record what a team is responsible for.")
             @Option(help: "marketing, sales or management.") var team: String
             @Option(help: "What the team is responsible for.") var responsibility: String
             @Option(help: "How it is measured.") var kpi: String?

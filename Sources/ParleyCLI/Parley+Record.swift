@@ -6,6 +6,7 @@ import ParleyStore
 extension Parley {
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "record",
             abstract: "Append events from a file or stdin, as one all-or-nothing batch.",
             discussion: """
                 Input is one JSON event, or JSON Lines (one event a line). Each event:

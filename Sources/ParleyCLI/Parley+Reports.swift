@@ -11,6 +11,7 @@ extension ViewOptions {
 extension Parley {
     struct Issues: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "issues",
             abstract: "What is open between the teams, most severe and oldest first.",
             discussion: """
                 Unresolved tensions, and what the log itself can see: leads past the SLA
@@ -90,6 +91,7 @@ extension Parley {
 
     struct Meetings: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "meetings",
             abstract: "Joint meetings: attendees by team, decisions, action items.",
             discussion: """
                 Examples:
@@ -144,6 +146,7 @@ extension Parley {
 
     struct Actions: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "actions",
             abstract: "Action items from meetings: owner, due date, done or overdue.",
             discussion: """
                 Examples:
@@ -186,6 +189,7 @@ extension Parley {
 extension Parley.Criteria {
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "history",
             abstract: "Who changed the lead criteria, when, why, and did it help?",
             discussion: """
                 Each version: its rules, who changed it and when (when it happened and when the

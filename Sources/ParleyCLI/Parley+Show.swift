@@ -5,6 +5,7 @@ import ParleyStore
 extension Parley {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one event in full, with what the store added.",
             discussion: """
                 Examples:

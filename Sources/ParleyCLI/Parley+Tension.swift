@@ -5,6 +5,7 @@ import ParleyStore
 extension Parley {
     struct Tension: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tension",
             abstract: "Flag tension early, discuss it, escalate it, resolve it.",
             discussion: """
                 Anyone may flag a tension; Parley gives it an id (T-1, T-2, …). Only management
@@ -44,7 +45,7 @@ extension Parley {
         }
 
         struct Comment: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Comment on a tension.")
+            static let configuration = CommandConfiguration(commandName: "comment", abstract: "Comment on a tension.")
             @Argument(help: ArgumentHelp("The tension, e.g. T-3.", valueName: "tension")) var tension: String
             @Argument(help: ArgumentHelp("The comment.", valueName: "comment")) var comment: String
             @OptionGroup var options: RecordingOptions
@@ -55,7 +56,7 @@ extension Parley {
         }
 
         struct Escalate: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Take an open tension to management.")
+            static let configuration = CommandConfiguration(commandName: "escalate", abstract: "Take an open tension to management.")
             @Argument(help: ArgumentHelp("The tension.", valueName: "tension")) var tension: String
             @Option(help: ArgumentHelp("Who it goes to.", valueName: "handle")) var to: String?
             @Option(help: "Why.") var reason: String?
@@ -69,7 +70,7 @@ extension Parley {
         }
 
         struct Resolve: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Resolve a tension.")
+            static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Resolve a tension.")
             @Argument(help: ArgumentHelp("The tension.", valueName: "tension")) var tension: String
             @Option(help: "How it was resolved.") var resolution: String
             @Option(name: .customLong("action"), help: ArgumentHelp("An action agreed (repeatable).", valueName: "text"))
@@ -85,7 +86,7 @@ extension Parley {
         }
 
         struct Reopen: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Reopen a resolved tension.")
+            static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Reopen a resolved tension.")
             @Argument(help: ArgumentHelp("The tension.", valueName: "tension")) var tension: String
             @Option(help: "Why.") var reason: String?
             @OptionGroup var options: RecordingOptions

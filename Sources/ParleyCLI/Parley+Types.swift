@@ -5,6 +5,7 @@ import ParleyCore
 extension Parley {
     struct Types: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "types",
             abstract: "List the event catalogue: each type's fields and allowed values.",
             discussion: """
                 Examples:

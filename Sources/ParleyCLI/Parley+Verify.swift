@@ -5,6 +5,7 @@ import ParleyStore
 extension Parley {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check that no event was changed, removed or reordered.",
             discussion: """
                 Walks the SHA-256 hash chain from the first event to the last and runs

@@ -104,6 +104,7 @@ enum Figures {
 extension Parley {
     struct Members: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "members",
             abstract: "Who is on which team now, and who moved or left.",
             discussion: """
                 Examples:
@@ -141,6 +142,7 @@ extension Parley {
 
     struct Roles: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "roles",
             abstract: "The role matrix: each team's responsibility, KPI and accountability.",
             discussion: """
                 Examples:
@@ -172,6 +174,7 @@ extension Parley {
 
     struct Quality: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "quality",
             abstract: "Lead quality per source (or campaign, criteria version, rep, month).",
             discussion: """
                 For each group: leads sent, accepted, rejected (and why), recycled, the
@@ -267,6 +270,7 @@ extension Parley {
 
     struct Rebuild: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rebuild",
             abstract: "Rebuild views from the events, from scratch.",
             discussion: """
                 Views catch up by themselves when read; rebuild after changing a projection, or
