@@ -67,7 +67,6 @@ extension EventLog {
     private func catchUpChunk(_ views: [any PersistedFold], _ db: Database, limit: Int, folded: inout Int,
                               progress: (Int, Int) -> Void) throws -> Bool {
         let head = try Self.head(db)
-        var reset = false
         for view in views {
             var (version, position) = try Self.checkpoint(db, view.name)
             // A retraction the view has not taken out yet, or new fold code: start over.
@@ -77,7 +76,7 @@ extension EventLog {
                 position = 0
                 version = view.version
                 view.forget()
-                reset = true
+                view.isEmpty = true
             }
             // Another process may have caught the view up since our last chunk: our cache would be stale.
             if view.position != position { view.forget() }
@@ -89,9 +88,9 @@ extension EventLog {
         let retracted = try Self.retractedIDs(db, after: 0)
         for view in behind { try view.begin(db, retracted: retracted) }
         // Views may fold side by side, the second share on a reader connection: it
-        // sees what earlier chunks committed, which is all the view has written (but
-        // not rows deleted in this transaction: then one thread folds them all).
-        let fold = ChunkFold(views: behind, retracted: retracted, pool: reset ? nil : writer as? DatabasePool)
+        // sees what earlier chunks committed, which is all the view has written (a
+        // view started over in this transaction reads nothing until its first flush).
+        let fold = ChunkFold(views: behind, retracted: retracted, pool: writer as? DatabasePool)
         defer { fold.stop() }
 
         // Only the types the folds read; the rest of the log is skipped inside SQLite.
@@ -427,10 +426,12 @@ final class ChunkFold: @unchecked Sendable {
         try Self.fold(batch, into: mine!, retracted: retracted)
     }
 
-    /// Waits for the second share, which then reads through `db` again;
-    /// rethrows what it met.
+    /// Encodes the changed rows of this thread's share, waits for the
+    /// second share, which then reads through `db` again; rethrows what it met.
     func finish(writer db: Database) throws {
         guard let second else { return }
+        // This share's rows are encoded while the second share may still be folding.
+        for view in mine ?? [] { try view.encode() }
         self.second = nil
         try second.finish()
         for view in second.views { view.use(db) }
@@ -441,35 +442,43 @@ final class ChunkFold: @unchecked Sendable {
         _ = try? second?.finish()
     }
 
-    /// Shares the views out by how many of `batch`'s events each takes:
-    /// the busiest view alone, with luck.
+    /// Shares the views out by the work `batch` makes for each: the busiest
+    /// view on this thread, alone with luck.
     private func share(by batch: [Event]) {
         guard let pool, views.count > 1, batch.count > Self.parallelAbove else {
             mine = views
             return
         }
-        var shares: [(views: [any PersistedFold], events: Int)] = [([], 0), ([], 0)]
+        // The work: the events each view takes, times what one cost it so far (folds
+        // differ several times over; before any is measured, every event counts as one).
+        var shares: [(views: [any PersistedFold], work: Double)] = [([], 0), ([], 0)]
         let weights = views.map { view in
-            (view, batch.reduce(0) { $0 + (view.position < $1.event.position && view.takes($1.event, retracted: retracted) ? 1 : 0) })
+            let events = batch.reduce(0) { $0 + (view.position < $1.event.position && view.takes($1.event, retracted: retracted) ? 1 : 0) }
+            return (view, Double(events) * view.secondsPerEvent)
         }
         for (view, weight) in weights.sorted(by: { $0.1 > $1.1 }) {
-            let lighter = shares[0].events <= shares[1].events ? 0 : 1
+            let lighter = shares[0].work <= shares[1].work ? 0 : 1
             shares[lighter].views.append(view)
-            shares[lighter].events += weight
+            shares[lighter].work += weight
         }
         mine = shares[0].views
-        guard !shares[1].views.isEmpty, shares[1].events > 0 else {
+        guard !shares[0].views.isEmpty, !shares[1].views.isEmpty, shares[1].work > 0 else {
             mine = views
             return
         }
         second = SecondShare(views: shares[1].views, retracted: retracted, pool: pool)
     }
 
+    /// Folds `batch` into each view in turn (views are independent), timing each.
     fileprivate static func fold(_ batch: [Event], into views: [any PersistedFold], retracted: Set<EventID>) throws {
-        for (event, data) in batch {
-            for view in views where view.position < event.position && view.takes(event, retracted: retracted) {
+        for view in views {
+            let start = ContinuousClock.now
+            var folded = 0
+            for (event, data) in batch where view.position < event.position && view.takes(event, retracted: retracted) {
                 try view.fold(event, data: data)
+                folded += 1
             }
+            if folded > 0 { view.measured(ContinuousClock.now - start, events: folded) }
         }
     }
 
@@ -545,12 +554,19 @@ protocol PersistedFold: AnyObject {
     var position: Int64 { get set }
     /// The retractions the cached rows already leave out.
     var retracted: Set<EventID> { get }
+    /// Whether the view holds no rows but those cached (it started over
+    /// in this transaction): rows not cached are absent, unread.
+    var isEmpty: Bool { get set }
     func takes(_ event: RecordedEvent, retracted: Set<EventID>) -> Bool
     /// Makes the rows ready to fold in `db`'s transaction, leaving out `retracted`.
     func begin(_ db: Database, retracted: Set<EventID>) throws
     /// Reads missing rows through `db` from now on.
     func use(_ db: Database)
     func fold(_ event: RecordedEvent, data: JSONValue) throws
+    /// What folding one event has cost, as measured so far (1 before any is).
+    var secondsPerEvent: Double { get }
+    /// Counts `events` folded in `duration` into ``secondsPerEvent``.
+    func measured(_ duration: Duration, events: Int)
     /// Encodes the changed rows, ready for ``flush()`` (which encodes them itself otherwise).
     func encode() throws
     /// Writes the changed rows back, in the chunk's transaction.
@@ -573,6 +589,9 @@ final class PersistedView<P: Projection>: PersistedFold {
     var position: Int64 = -1
     private(set) var retracted: Set<EventID> = []
     private var rows: ProjectionRows<P.Row>?
+    var isEmpty = false
+    private var foldTime = Duration.zero
+    private var folded = 0
     /// The changed rows, encoded (see ``encode()``).
     private var encoded: [(key: String, value: [UInt8]?)]?
     private var db: Database?
@@ -598,6 +617,15 @@ final class PersistedView<P: Projection>: PersistedFold {
         try P.apply(event, data: data, to: rows!)
     }
 
+    var secondsPerEvent: Double {
+        folded == 0 ? 1 : (Double(foldTime.components.seconds) + Double(foldTime.components.attoseconds) / 1e18) / Double(folded)
+    }
+
+    func measured(_ duration: Duration, events: Int) {
+        foldTime += duration
+        folded += events
+    }
+
     func forget() {
         rows = nil
         encoded = nil
@@ -605,6 +633,7 @@ final class PersistedView<P: Projection>: PersistedFold {
     }
 
     private func load(_ key: String) throws -> P.Row? {
+        if isEmpty { return nil }
         let statement = try RawStatement(db!, cached: "SELECT value FROM view_rows WHERE view = ? AND key = ?")
         defer { statement.reset() }
         statement.bind(1, P.name)
@@ -623,6 +652,7 @@ final class PersistedView<P: Projection>: PersistedFold {
 
     /// Writes the changed rows; drops the cache when it has grown past its bound.
     func flush() throws {
+        isEmpty = false
         guard let rows, let db else { return }
         if encoded == nil { try encode() }
         let upsert = try RawStatement(db, cached: """

@@ -137,9 +137,12 @@ extension EventLog {
         }
     }
 
-    @Test func viewsFoldedSideBySideEqualViewsFoldedOneByOne() throws {
-        // Caught up once (from scratch: one thread), then 1,600 events later (no view starts
-        // over: the views fold on two threads, the second reading through its own connection).
+    @Test(arguments: [false, true])
+    func viewsFoldedSideBySideEqualViewsFoldedOneByOne(startingOver: Bool) throws {
+        // Caught up once, then 1,600 events later: the views fold on two threads, the second
+        // reading through its own connection. With a retraction among them, every view starts
+        // over in that transaction, while the second connection still sees the old rows: the
+        // view must not read them.
         let log = try EventLog.create(at: try temporaryFolder().appending(path: "s.db").path).0
         var history = RandomHistory(seed: 13)
         for _ in 0..<20 { try log.append(try history.batch(40, log: log), policy: .payloadOnly) }
@@ -158,6 +161,10 @@ extension EventLog {
                                               : LeadRejected(lead: lead, reason: "no-budget").event(actor: "sam@sales", occurredAt: later(30))))
             }
             if n % 2 == 0 { events.append(try LeadFeedback(lead: lead, rating: Int64(n % 5 + 1)).event(actor: "sam@sales", occurredAt: later(40))) }
+        }
+        if startingOver {
+            let target = try log.everything().first { $0.type == "lead.sent" }!
+            events.append(try EventRetracted(target: target.id.description, reason: "mistake").event(actor: "lee@mgmt", stream: target.stream))
         }
         try log.append(events, policy: .payloadOnly)
         #expect(try log.catchUp(ViewCatalogue.projections) > ChunkFold.parallelAbove, "enough new events to fold side by side")

@@ -31,11 +31,24 @@ public enum FollowUpProjection: Projection {
         case verdict, feedback
 
         /// The prefix of its rows: `due/verdict/`.
-        public var prefix: String { "due/\(rawValue)/" }
+        public var prefix: String {
+            switch self {
+            case .verdict: "due/verdict/"
+            case .feedback: "due/feedback/"
+            }
+        }
 
         /// The key of the deadline due at `due` for `lead`.
         public func key(_ due: Timestamp, _ lead: String, _ deadline: Deadline) -> String {
-            prefix + Self.group(deadline) + "/" + split(due) + "/" + lead
+            let prefix = prefix, group = Self.group(deadline), order = split(due)
+            var key = prefix
+            key.reserveCapacity(prefix.utf8.count + group.utf8.count + order.utf8.count + lead.utf8.count + 2)
+            key += group
+            key += "/"
+            key += order
+            key += "/"
+            key += lead
+            return key
         }
 
         /// The key of the count of a group's open deadlines: `due/verdict/<rep|source>`
@@ -50,8 +63,15 @@ public enum FollowUpProjection: Projection {
 
         /// The order part of the keys due at `time`: keys whose order part sorts below it are due before `time`.
         public func split(_ time: Timestamp) -> String {
-            let digits = String(max(0, time.microseconds))
-            return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
+            // 20 decimal digits hold any Int64, zero-padded so that text order is time order.
+            String(unsafeUninitializedCapacity: 20) { digits in
+                var rest = UInt64(max(0, time.microseconds))
+                for index in stride(from: 19, through: 0, by: -1) {
+                    digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                return 20
+            }
         }
 
         /// A deadline's group in its key: rep and source, with `%`, `/` and `|` escaped.
@@ -195,14 +215,14 @@ public enum FollowUpProjection: Projection {
         }
         // The deadline rows follow the lead: moved when its due time or rep changes, gone once met.
         guard before != after else { return }
-        let old = before.map(deadlines) ?? [:]
-        let new = after.map(deadlines) ?? [:]
-        for (key, filed) in old where new[key] == nil {
-            rows.set(key, nil)
+        let old = before.map(deadlines) ?? []
+        let new = after.map(deadlines) ?? []
+        for filed in old where !new.contains(where: { $0.key == filed.key }) {
+            rows.set(filed.key, nil)
             try count(filed.total, -1, rows)
         }
-        for (key, filed) in new where old[key] == nil {
-            rows.set(key, .deadline(filed.deadline))
+        for filed in new where !old.contains(where: { $0.key == filed.key }) {
+            rows.set(filed.key, .deadline(filed.deadline))
             try count(filed.total, 1, rows)
         }
     }
@@ -219,14 +239,14 @@ public enum FollowUpProjection: Projection {
 
     /// The deadline rows of a pending lead (a verdict still due, feedback
     /// still due), each with the key of its group's count.
-    static func deadlines(_ lead: Pending) -> [String: (deadline: Deadline, total: String)] {
-        var rows: [String: (deadline: Deadline, total: String)] = [:]
+    static func deadlines(_ lead: Pending) -> [(key: String, deadline: Deadline, total: String)] {
+        var rows: [(key: String, deadline: Deadline, total: String)] = []
         let deadline = Deadline(rep: lead.rep, source: lead.source)
         if lead.verdictAt == nil, let due = lead.verdictDue {
-            rows[DeadlineKind.verdict.key(due, lead.lead, deadline)] = (deadline, DeadlineKind.verdict.totalKey(deadline))
+            rows.append((DeadlineKind.verdict.key(due, lead.lead, deadline), deadline, DeadlineKind.verdict.totalKey(deadline)))
         }
         if lead.feedbackAt == nil, let due = lead.feedbackDue {
-            rows[DeadlineKind.feedback.key(due, lead.lead, deadline)] = (deadline, DeadlineKind.feedback.totalKey(deadline))
+            rows.append((DeadlineKind.feedback.key(due, lead.lead, deadline), deadline, DeadlineKind.feedback.totalKey(deadline)))
         }
         return rows
     }

@@ -282,12 +282,25 @@ public enum LeadQualityProjection: Projection {
         let (month, day) = lead.sentAt.monthAndDay
         var keys: [String] = []
         keys.reserveCapacity(10)
-        for (dimension, kept) in zip(Dimension.allCases, kept) {
+        for (index, dimension) in Dimension.allCases.enumerated() {
             let value = dimension == .month ? month : dimension.value(of: lead)
-            if kept.month { keys.append(monthPrefix + dimension.rawValue + "/" + month + "/" + value) }
-            if kept.day { keys.append(dayPrefix + dimension.rawValue + "/" + day + "/" + value) }
+            if kept[index].month { keys.append(key(groupPrefixes[index].month, month, value)) }
+            if kept[index].day { keys.append(key(groupPrefixes[index].day, day, value)) }
         }
         return keys
+    }
+
+    /// Each dimension's month and day group prefixes, in `Dimension.allCases` order.
+    private static let groupPrefixes = Dimension.allCases.map { (month: $0.monthKeys, day: $0.dayKeys) }
+
+    /// `<prefix><period>/<value>`, built in one allocation (ten a lead event).
+    private static func key(_ prefix: String, _ period: String, _ value: String) -> String {
+        var key = prefix
+        key.reserveCapacity(prefix.utf8.count + period.utf8.count + 1 + value.utf8.count)
+        key += period
+        key += "/"
+        key += value
+        return key
     }
 
     /// The lead after `event`, or nil when the event changes nothing.

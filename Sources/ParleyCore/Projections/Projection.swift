@@ -30,10 +30,11 @@ public protocol Projection {
 /// A concrete class, so that a fold is compiled for its own row type in
 /// Core instead of going through generic witnesses for every row touched.
 public final class ProjectionRows<Row> {
-    /// A cached row (nil: known to be absent) and whether it changed.
+    /// A cached row (nil: known to be absent), and the generation in which
+    /// it last changed: it is dirty when that is the current one.
     struct Entry {
         var row: Row?
-        var dirty: Bool
+        var changed = 0
     }
 
     private var entries: [String: Entry] = [:]
@@ -42,6 +43,8 @@ public final class ProjectionRows<Row> {
     public var leavesOut: Set<String> = []
     /// Keys whose rows changed since ``markClean()``, each once.
     public private(set) var dirty: [String] = []
+    /// Bumped by ``markClean()``, so that it need not visit the rows that changed.
+    private var generation = 1
     private let load: ((String) throws -> Row?)?
 
     /// Rows that start empty and live only in memory.
@@ -62,13 +65,13 @@ public final class ProjectionRows<Row> {
     public func row(_ key: String) throws -> Row? {
         if let entry = entries[key] { return entry.row }
         let row = try load?(key)
-        entries[key] = Entry(row: row, dirty: false)
+        entries[key] = Entry(row: row)
         return row
     }
 
     /// Sets (or, with nil, removes) the row at `key`.
     public func set(_ key: String, _ row: Row?) {
-        if entries[key] == nil { entries[key] = Entry(row: nil, dirty: false) }
+        if entries[key] == nil { entries[key] = Entry(row: nil) }
         change(key) { $0 = row }
     }
 
@@ -76,15 +79,15 @@ public final class ProjectionRows<Row> {
     /// remove the row) in place: one lookup, and no copy of the row when
     /// `body` takes it out before changing it.
     public func modify<T>(_ key: String, _ body: (inout Row?) throws -> T) throws -> T {
-        if entries[key] == nil { entries[key] = Entry(row: try load?(key), dirty: false) }
+        if entries[key] == nil { entries[key] = Entry(row: try load?(key)) }
         return try change(key, body)
     }
 
     /// Changes the cached entry at `key` in place, marking it changed.
     private func change<T>(_ key: String, _ body: (inout Row?) throws -> T) rethrows -> T {
         func inPlace(_ entry: inout Entry) throws -> T {
-            if !entry.dirty {
-                entry.dirty = true
+            if entry.changed != generation {
+                entry.changed = generation
                 dirty.append(key)
             }
             return try body(&entry.row)
@@ -105,7 +108,7 @@ public final class ProjectionRows<Row> {
 
     /// Forgets which rows changed (after writing them back).
     public func markClean() {
-        for key in dirty { entries[key]?.dirty = false }
+        generation += 1
         dirty.removeAll(keepingCapacity: true)
     }
 
