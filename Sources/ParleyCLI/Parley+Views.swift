@@ -85,17 +85,22 @@ enum Figures {
     static func json(_ value: Double?) -> JSONValue { value.map(JSONValue.double) ?? .null }
     static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> [String] {
         let all = [header] + rows
+        // Characters, not bytes, make a cell's width (counted once per cell).
         let counts = all.map { row in row.map(\.count) }
         let widths = header.indices.map { column in counts.map { $0[column] }.max() ?? 0 }
         return all.indices.map { line in
             var text = ""
+            text.reserveCapacity(all[line].reduce(2 * all[line].count) { $0 + $1.utf8.count } + widths.reduce(0, +))
             for column in all[line].indices {
-                let space = String(repeating: " ", count: widths[column] - counts[line][column])
+                let padding = widths[column] - counts[line][column]
                 if column > 0 { text += "  " }
-                text += rightAligned.contains(column) ? space + all[line][column] : all[line][column] + space
+                let space = padding > 0 ? String(repeating: " ", count: padding) : ""
+                if rightAligned.contains(column) { text += space }
+                text += all[line][column]
+                if !rightAligned.contains(column) { text += space }
             }
             // The last column's padding (and any row that ends in blanks) is not printed.
-            while text.last == " " { text.removeLast() }
+            while text.utf8.last == UInt8(ascii: " ") { text.removeLast() }
             return text
         }
     }

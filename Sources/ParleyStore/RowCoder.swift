@@ -272,12 +272,14 @@ private struct RowReader {
 
     static func value<T: Decodable>(_ type: T.Type, bytes: [UInt8], at offset: Int, codingPath: [any CodingKey]) throws -> T {
         let single = RowDecoder(bytes: bytes, offset: offset, codingPath: codingPath)
-        if type == Timestamp.self { return Timestamp(microseconds: try single.int()) as! T }
-        if type == String.self { return try single.string() as! T }
-        if type == Int64.self { return try single.int() as! T }
+        // Compared by type and handed back without a dynamic cast, as in encoding.
+        if type == Timestamp.self { return unsafeBitCast(Timestamp(microseconds: try single.int()), to: T.self) }
+        if type == String.self { return unsafeBitCast(try single.string(), to: T.self) }
+        if type == Int64.self { return unsafeBitCast(try single.int(), to: T.self) }
+        if type == Bool.self { return unsafeBitCast(try single.bool(), to: T.self) }
         // Lists of numbers and strings, read without a container per element.
-        if type == [Int64].self { return try single.list { try $0.int() } as! T }
-        if type == [String].self { return try single.list { try $0.string() } as! T }
+        if type == [Int64].self { return unsafeBitCast(try single.list { try $0.int() }, to: T.self) }
+        if type == [String].self { return unsafeBitCast(try single.list { try $0.string() }, to: T.self) }
         return try T(from: single)
     }
 }

@@ -210,7 +210,10 @@ public struct OpenIssue: Sendable, Equatable {
 
     /// The most severe and the oldest first.
     public static func sorted(_ issues: [OpenIssue]) -> [OpenIssue] {
-        issues.sorted { ((severityRank[$0.severity] ?? 3), $0.since, $0.ref) < ((severityRank[$1.severity] ?? 3), $1.since, $1.ref) }
+        // Each issue's rank looked up once, not at every comparison.
+        issues.map { (rank: severityRank[$0.severity] ?? 3, issue: $0) }
+            .sorted { ($0.rank, $0.issue.since, $0.issue.ref) < ($1.rank, $1.issue.since, $1.issue.ref) }
+            .map(\.issue)
     }
 
     /// Every open issue at `now`, the most severe and the oldest first.
