@@ -40,6 +40,22 @@ import Testing
         #expect(try RowCoder.encode(Timestamp(microseconds: 1)) == [3, 2])
     }
 
+    @Test func theBytesAreTheDocumentedForm() throws {
+        // Keyed: tag 7, count, then each key (length, UTF-8) and value; an absent optional is left out.
+        #expect(try RowCoder.encode(Sample.Inner(name: "n", when: nil)) == [7, 1, 4] + Array("name".utf8) + [5, 1, UInt8(ascii: "n")])
+        #expect(try RowCoder.encode([Int64(1), -1]) == [6, 2, 3, 2, 3, 1])
+    }
+
+    @Test func containersPastOneByteOfCountReadBackEqual() throws {
+        // Counts past 127 and 16,383 take more than one byte.
+        let names = Dictionary(uniqueKeysWithValues: (0..<200).map { ("k\($0)", Int64($0)) })
+        let inner = (0..<20_000).map { Sample.Inner(name: "n\($0)", when: $0 % 2 == 0 ? Timestamp(microseconds: Int64($0)) : nil) }
+        let trees = Sample.Tree.node((0..<300).map { .node([.leaf(Int64($0)), .node([])]) })
+        #expect(try RowCoder.decode([String: Int64].self, from: try RowCoder.encode(names)) == names)
+        #expect(try RowCoder.decode([Sample.Inner].self, from: try RowCoder.encode(inner)) == inner)
+        #expect(try RowCoder.decode(Sample.Tree.self, from: try RowCoder.encode(trees)) == trees)
+    }
+
     @Test func damagedBytesAreAnErrorNotACrash() throws {
         let bytes = try RowCoder.encode(Sample.Inner(name: "name", when: Timestamp(microseconds: 7)))
         for cut in 0..<bytes.count {
