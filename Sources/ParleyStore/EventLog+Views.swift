@@ -645,8 +645,8 @@ final class PersistedView<P: Projection>: PersistedFold {
     /// Encodes the changed rows (nil: delete the row), in the order they changed.
     func encode() throws {
         guard let rows else { return }
-        encoded = try rows.dirty.map { key in
-            (key, try (rows.cached(key) ?? nil).map { try RowCoder.encode($0) })
+        encoded = try rows.takeChanges().map { change in
+            (change.key, try change.row.map { try RowCoder.encode($0) })
         }
     }
 

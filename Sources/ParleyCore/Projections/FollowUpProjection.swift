@@ -221,8 +221,9 @@ public enum FollowUpProjection: Projection {
             rows.set(filed.key, nil)
             try count(filed.total, -1, rows)
         }
+        // A deadline's key holds its lead: none is there but those the lead's row says.
         for filed in new where !old.contains(where: { $0.key == filed.key }) {
-            rows.set(filed.key, .deadline(filed.deadline))
+            rows.insert(filed.key, .deadline(filed.deadline))
             try count(filed.total, 1, rows)
         }
     }

@@ -30,11 +30,13 @@ public protocol Projection {
 /// A concrete class, so that a fold is compiled for its own row type in
 /// Core instead of going through generic witnesses for every row touched.
 public final class ProjectionRows<Row> {
-    /// A cached row (nil: known to be absent), and the generation in which
-    /// it last changed: it is dirty when that is the current one.
+    /// A cached row (nil: known to be absent), the generation in which it
+    /// last changed (it is dirty when that is the current one), and whether
+    /// the store behind holds a row at its key (nil: not known).
     struct Entry {
         var row: Row?
         var changed = 0
+        var inStore: Bool?
     }
 
     private var entries: [String: Entry] = [:]
@@ -65,7 +67,7 @@ public final class ProjectionRows<Row> {
     public func row(_ key: String) throws -> Row? {
         if let entry = entries[key] { return entry.row }
         let row = try load?(key)
-        entries[key] = Entry(row: row)
+        entries[key] = Entry(row: row, inStore: load.map { _ in row != nil })
         return row
     }
 
@@ -75,11 +77,22 @@ public final class ProjectionRows<Row> {
         change(key) { $0 = row }
     }
 
+    /// Sets the row at `key`, where the fold knows there is none (its
+    /// key is new by construction): if the fold removes it before the
+    /// changes are written, nothing is written for it at all.
+    public func insert(_ key: String, _ row: Row) {
+        if entries[key] == nil { entries[key] = Entry(row: nil, inStore: load.map { _ in false }) }
+        change(key) { $0 = row }
+    }
+
     /// Changes the row at `key` (nil when there is none; set it to nil to
     /// remove the row) in place: one lookup, and no copy of the row when
     /// `body` takes it out before changing it.
     public func modify<T>(_ key: String, _ body: (inout Row?) throws -> T) throws -> T {
-        if entries[key] == nil { entries[key] = Entry(row: try load?(key)) }
+        if entries[key] == nil {
+            let row = try load?(key)
+            entries[key] = Entry(row: row, inStore: load.map { _ in row != nil })
+        }
         return try change(key, body)
     }
 
@@ -93,6 +106,23 @@ public final class ProjectionRows<Row> {
             return try body(&entry.row)
         }
         return try inPlace(&entries[key]!)
+    }
+
+    /// The rows changed since ``markClean()`` that the store must be told
+    /// of (nil: remove it), in the order they first changed: a row made and
+    /// removed again, never written, is left out. From then on the store
+    /// is taken to hold them as they are.
+    public func takeChanges() -> [(key: String, row: Row?)] {
+        var changes: [(key: String, row: Row?)] = []
+        changes.reserveCapacity(dirty.count)
+        for key in dirty {
+            guard let index = entries.index(forKey: key) else { continue }
+            let row = entries.values[index].row
+            if row == nil && entries.values[index].inStore == false { continue }
+            changes.append((key, row))
+            entries.values[index].inStore = row != nil
+        }
+        return changes
     }
 
     /// The cached row at `key`: absent when not cached, `.some(nil)` when known to be absent.

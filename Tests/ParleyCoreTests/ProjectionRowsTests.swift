@@ -1,0 +1,48 @@
+import Testing
+@testable import ParleyCore
+
+/// The cache a fold works in: which changes it hands to the store behind.
+@Suite struct ProjectionRowsTests {
+    /// Rows behind the cache: "stored" holds a row, anything else holds none.
+    private func rows() -> ProjectionRows<String> {
+        ProjectionRows { key in key == "stored" ? "old" : nil }
+    }
+
+    @Test func aRowMadeAndRemovedBeforeTheWriteIsNeverWritten() throws {
+        let rows = rows()
+        rows.insert("new", "made")
+        rows.set("new", nil)
+        #expect(rows.takeChanges().isEmpty)
+    }
+
+    @Test func aRemovalIsWrittenUnlessTheStoreIsKnownToHoldNothing() throws {
+        let rows = rows()
+        // Read first: the store holds it, so its removal must be written.
+        #expect(try rows.row("stored") == "old")
+        rows.set("stored", nil)
+        // Set blind: the store may hold one.
+        rows.set("blind", "x")
+        rows.set("blind", nil)
+        // Read first: the store holds none.
+        try rows.modify("absent") { $0 = "y" }
+        try rows.modify("absent") { $0 = nil }
+        let changes = rows.takeChanges()
+        #expect(changes.map(\.key) == ["stored", "blind"])
+        #expect(changes.allSatisfy { $0.row == nil })
+    }
+
+    @Test func afterAWriteTheStoreIsTakenToHoldWhatWasWritten() throws {
+        let rows = rows()
+        rows.insert("new", "made")
+        #expect(rows.takeChanges().map(\.key) == ["new"])
+        rows.markClean()
+        // Written once: its removal must now be written too.
+        rows.set("new", nil)
+        #expect(rows.takeChanges().map(\.key) == ["new"])
+        rows.markClean()
+        // Removed in the store: made and removed again, nothing to write.
+        rows.insert("new", "again")
+        rows.set("new", nil)
+        #expect(rows.takeChanges().isEmpty)
+    }
+}
