@@ -426,15 +426,16 @@ final class ChunkFold: @unchecked Sendable {
         try Self.fold(batch, into: mine!, retracted: retracted)
     }
 
-    /// Encodes the changed rows of this thread's share, waits for the
-    /// second share, which then reads through `db` again; rethrows what it met.
+    /// Waits for the second share (which has encoded its changed rows), which
+    /// then reads through `db` again, and rethrows what it met; then encodes
+    /// the changed rows of this thread's share, on two threads.
     func finish(writer db: Database) throws {
         guard let second else { return }
-        // This share's rows are encoded while the second share may still be folding.
-        for view in mine ?? [] { try view.encode() }
         self.second = nil
         try second.finish()
         for view in second.views { view.use(db) }
+        // Both threads are free now: this share's rows are encoded on both.
+        for view in mine ?? [] { try view.encode(split: true) }
     }
 
     /// Stops the second share, if still folding (the chunk failed).
@@ -502,7 +503,7 @@ final class ChunkFold: @unchecked Sendable {
                         while let batch = next() {
                             try ChunkFold.fold(batch, into: self.views, retracted: retracted)
                         }
-                        for view in self.views { try view.encode() }
+                        for view in self.views { try view.encode(split: false) }
                     }
                 } catch {
                     failure = error
@@ -567,8 +568,9 @@ protocol PersistedFold: AnyObject {
     var secondsPerEvent: Double { get }
     /// Counts `events` folded in `duration` into ``secondsPerEvent``.
     func measured(_ duration: Duration, events: Int)
-    /// Encodes the changed rows, ready for ``flush()`` (which encodes them itself otherwise).
-    func encode() throws
+    /// Encodes the changed rows, ready for ``flush()`` (which encodes them
+    /// itself otherwise); with `split`, half of them on a second thread.
+    func encode(split: Bool) throws
     /// Writes the changed rows back, in the chunk's transaction.
     func flush() throws
     /// Drops the cached rows (they may be stale).
@@ -643,18 +645,38 @@ final class PersistedView<P: Projection>: PersistedFold {
     }
 
     /// Encodes the changed rows (nil: delete the row), in the order they changed.
-    func encode() throws {
+    func encode(split: Bool) throws {
         guard let rows else { return }
-        encoded = try rows.takeChanges().map { change in
-            (change.key, try change.row.map { try RowCoder.encode($0) })
+        let changes = rows.takeChanges()
+        guard split, changes.count >= 1024 else {
+            encoded = try changes.map { change in (change.key, try change.row.map { try RowCoder.encode($0) }) }
+            return
         }
+        // Each thread encodes its half into its own part of the result.
+        var values = [[UInt8]?](repeating: nil, count: changes.count)
+        let failures = Failures()
+        values.withUnsafeMutableBufferPointer { values in
+            let out = UnsafeSendable(values)
+            let middle = changes.count / 2
+            DispatchQueue.concurrentPerform(iterations: 2) { half in
+                for index in half == 0 ? 0..<middle : middle..<changes.count {
+                    do {
+                        out.value[index] = try changes[index].row.map { try RowCoder.encode($0) }
+                    } catch {
+                        failures.note(error)
+                    }
+                }
+            }
+        }
+        if let failure = failures.first { throw failure }
+        encoded = zip(changes, values).map { ($0.key, $1) }
     }
 
     /// Writes the changed rows; drops the cache when it has grown past its bound.
     func flush() throws {
         isEmpty = false
         guard let rows, let db else { return }
-        if encoded == nil { try encode() }
+        if encoded == nil { try encode(split: false) }
         let upsert = try RawStatement(db, cached: """
             INSERT INTO view_rows (view, key, value) VALUES (?, ?, ?)
             ON CONFLICT (view, key) DO UPDATE SET value = excluded.value
@@ -674,4 +696,18 @@ final class PersistedView<P: Projection>: PersistedFold {
         // Past its bound, the cache keeps only what this chunk changed.
         if rows.cachedCount > Self.maximumCached { rows.evict(keeping: touched) }
     }
+}
+
+/// A value handed to threads that use disjoint parts of it.
+private struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// The first error any of several threads met.
+private final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [any Error] = []
+    var first: (any Error)? { lock.withLock { errors.first } }
+    func note(_ error: any Error) { lock.withLock { errors.append(error) } }
 }

@@ -139,10 +139,11 @@ extension EventLog {
 
     @Test(arguments: [false, true])
     func viewsFoldedSideBySideEqualViewsFoldedOneByOne(startingOver: Bool) throws {
-        // Caught up once, then 1,600 events later: the views fold on two threads, the second
-        // reading through its own connection. With a retraction among them, every view starts
-        // over in that transaction, while the second connection still sees the old rows: the
-        // view must not read them.
+        // Caught up once, then 2,700 events later: the views fold on two threads, the second
+        // reading through its own connection, and the first share's rows (over a thousand)
+        // are encoded on both. With a retraction among them, every view starts over in that
+        // transaction, while the second connection still sees the old rows: the view must
+        // not read them.
         let log = try EventLog.create(at: try temporaryFolder().appending(path: "s.db").path).0
         var history = RandomHistory(seed: 13)
         for _ in 0..<20 { try log.append(try history.batch(40, log: log), policy: .payloadOnly) }
@@ -151,7 +152,7 @@ extension EventLog {
         var time = Timestamp(rfc3339: "2026-06-01T08:00:00Z")!
         func later(_ hours: Int64) -> Timestamp { Timestamp(microseconds: time.microseconds + hours * 3_600_000_000) }
         var events: [ProposedEvent] = []
-        for n in 0..<600 {
+        for n in 0..<1_000 {
             time.microseconds += 3_600_000_000
             let lead = "P-\(n)"
             events.append(try LeadSent(lead: lead, source: ["webinar", "referral", "trade-show"][n % 3], campaign: "c\(n % 5)",
