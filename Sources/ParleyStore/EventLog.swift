@@ -136,14 +136,20 @@ public struct EventLog: Sendable {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StoreError(.failure, "cannot read \(path): permission denied or not a file")
         }
-        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        let header = [UInt8]((try? handle.read(upToCount: 100)) ?? Data())
         try? handle.close()
         if header.isEmpty {
             if allowEmpty { return }
             throw StoreError(.notParleyDatabase, "\(path) is an empty file, not a Parley database; run `parley init` to make it one")
         }
-        guard header == Data("SQLite format 3\0".utf8) else {
+        guard header.starts(with: Array("SQLite format 3\0".utf8)) else {
             throw StoreError(.notParleyDatabase, "\(path) is not a Parley database (not an SQLite file at all); check the --db path")
+        }
+        // The application id is in the header (bytes 68–71, big-endian): when it is Parley's,
+        // no connection need read it. (A header not yet checkpointed from the WAL may not
+        // show it yet: then SQLite is asked.)
+        if header.count == 100, header[68..<72].reduce(UInt32(0), { $0 << 8 | UInt32($1) }) == UInt32(bitPattern: Schema.applicationID) {
+            return
         }
         var config = Configuration()
         config.readonly = true
