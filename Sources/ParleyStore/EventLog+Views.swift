@@ -303,6 +303,7 @@ extension EventLog {
         while let (event, data) = try events.next() {
             try P.apply(event, data: data, to: rows)
         }
+        try P.settle(rows)
         return rows.rows
     }
 
@@ -392,7 +393,7 @@ private final class ChunkEvents {
     }
 
     private static func parsed(_ event: RecordedEvent) -> ChunkFold.Event {
-        (event, event.type == "event.retracted" ? .null : event.payload)
+        ChunkFold.Event(event, data: event.type == "event.retracted" ? .null : event.payload)
     }
 }
 
@@ -401,7 +402,18 @@ private final class ChunkEvents {
 /// second folded on a thread of its own (through a reader connection) as the
 /// batches arrive, and its changed rows encoded there before ``finish(writer:)``.
 final class ChunkFold: @unchecked Sendable {
-    typealias Event = (event: RecordedEvent, data: JSONValue)
+    /// An event and its payload, parsed once for every view. A class: each
+    /// view that looks at it costs a retain, not a copy of every field.
+    final class Event: Sendable {
+        let event: RecordedEvent
+        let data: JSONValue
+
+        init(_ event: RecordedEvent, data: JSONValue) {
+            self.event = event
+            self.data = data
+        }
+    }
+
     static let batchSize = 4096
     /// A chunk whose first batch holds fewer events is folded on one thread: a second is not worth starting.
     static let parallelAbove = 256
@@ -475,8 +487,8 @@ final class ChunkFold: @unchecked Sendable {
         for view in views {
             let start = ContinuousClock.now
             var folded = 0
-            for (event, data) in batch where view.position < event.position && view.takes(event, retracted: retracted) {
-                try view.fold(event, data: data)
+            for item in batch where view.position < item.event.position && view.takes(item.event, retracted: retracted) {
+                try view.fold(item.event, data: item.data)
                 folded += 1
             }
             if folded > 0 { view.measured(ContinuousClock.now - start, events: folded) }
@@ -647,6 +659,7 @@ final class PersistedView<P: Projection>: PersistedFold {
     /// Encodes the changed rows (nil: delete the row), in the order they changed.
     func encode(split: Bool) throws {
         guard let rows else { return }
+        try P.settle(rows)
         let changes = rows.takeChanges()
         guard split, changes.count >= 1024 else {
             encoded = try changes.map { change in (change.key, try change.row.map { try RowCoder.encode($0) }) }

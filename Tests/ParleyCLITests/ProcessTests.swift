@@ -139,11 +139,16 @@ func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, v
 
     @Test func aKilledCatchUpLeavesViewAndCheckpointTogether() throws {
         let w = try bigLog(25_000)
+        // How long a whole catch-up takes here: the kills land within it.
+        let clock = ContinuousClock()
+        let whole = try clock.measure { try w.ok("rebuild", "quality") }
+        let micros = Double(whole.components.seconds) * 1e6 + Double(whole.components.attoseconds) / 1e12
         var rng = SystemRandomNumberGenerator()
         var killed = 0
         for _ in 1...3 {
-            let started = try w.start(["quality", "--json"])
-            usleep(UInt32.random(in: 150_000...1_500_000, using: &rng))
+            // A rebuild starts the view over and catches it up; killed part way, it leaves a catch-up to resume.
+            let started = try w.start(["rebuild", "quality"])
+            usleep(UInt32(micros * Double.random(in: 0.2...0.8, using: &rng)))
             kill(started.0.processIdentifier, SIGKILL)
             if try Workspace.finish(started).signalled { killed += 1 }
             // What a killed catch-up left: rows for exactly the leads sent up to the checkpoint, never past it.

@@ -154,6 +154,27 @@ import Testing
         #expect(source[1].group.rejectedByReason == ["no-budget": 1])
     }
 
+    /// Revenue is summed in cents: amounts that binary doubles cannot hold
+    /// add up to the cent, whatever the order and the chunks they came in.
+    @Test func revenueAddsUpToTheCent() throws {
+        let log = try EventLog.inMemory()
+        try log.append([try MemberJoined(handle: "mia@marketing", name: "Mia", team: "marketing").event(actor: "mia@marketing", occurredAt: start),
+                        try MemberJoined(handle: "sam@sales", name: "Sam", team: "sales").event(actor: "mia@marketing", occurredAt: start)])
+        let amounts = [0.1, 0.2, 19.99, 1234.56, 0.07, 5.25]
+        for (n, amount) in amounts.enumerated() {
+            let lead = "M-\(n)"
+            try log.append([try LeadSent(lead: lead, source: "web").event(actor: "mia@marketing", occurredAt: at(hours: Int64(n))),
+                            try LeadConverted(lead: lead, amount: amount).event(actor: "sam@sales", occurredAt: at(hours: 40 + Int64(n)))])
+        }
+        // Caught up two events at a time, so that the sums are made over several chunks.
+        try log.catchUp([LeadQualityProjection.self], chunk: 2)
+        let line = try #require(LeadQualityProjection.report(try log.rows(LeadQualityProjection.self, prefix: "month/source/"), by: .source).first)
+        #expect(line.group.revenueCents == 10 + 20 + 1999 + 123_456 + 7 + 525)
+        #expect(line.group.revenue == 1260.17, "a sum of the doubles is \(amounts.reduce(0, +))")
+        #expect(line.group.cycleSeconds == 6 * 40 * 3600)
+        #expect(try log.replay(LeadQualityProjection.self, window: ReplayWindow()) == (try log.rows(LeadQualityProjection.self)))
+    }
+
     @Test func meetingsAndActions() throws {
         let log = try history()
         try log.catchUp(MeetingsProjection.self)

@@ -40,7 +40,12 @@ public enum FollowUpProjection: Projection {
 
         /// The key of the deadline due at `due` for `lead`.
         public func key(_ due: Timestamp, _ lead: String, _ deadline: Deadline) -> String {
-            let prefix = prefix, group = Self.group(deadline), order = split(due)
+            key(due, lead, group: Self.group(deadline))
+        }
+
+        /// The key of the deadline due at `due` for `lead` in `group` (``group(_:)``).
+        func key(_ due: Timestamp, _ lead: String, group: String) -> String {
+            let prefix = prefix, order = split(due)
             var key = prefix
             key.reserveCapacity(prefix.utf8.count + group.utf8.count + order.utf8.count + lead.utf8.count + 2)
             key += group
@@ -53,7 +58,9 @@ public enum FollowUpProjection: Projection {
 
         /// The key of the count of a group's open deadlines: `due/verdict/<rep|source>`
         /// (it sorts just before the group's deadlines).
-        public func totalKey(_ deadline: Deadline) -> String { prefix + Self.group(deadline) }
+        public func totalKey(_ deadline: Deadline) -> String { totalKey(group: Self.group(deadline)) }
+
+        func totalKey(group: String) -> String { prefix + group }
 
         /// The count a group's count row holds (see ``RowTally``).
         public static func total(_ row: Row) -> Int? {
@@ -215,16 +222,19 @@ public enum FollowUpProjection: Projection {
         }
         // The deadline rows follow the lead: moved when its due time or rep changes, gone once met.
         guard before != after else { return }
+        // Compared as values; keys are made only for the deadlines that change.
         let old = before.map(deadlines) ?? []
         let new = after.map(deadlines) ?? []
-        for filed in old where !new.contains(where: { $0.key == filed.key }) {
-            rows.set(filed.key, nil)
-            try count(filed.total, -1, rows)
+        for filed in old where !new.contains(filed) {
+            let group = DeadlineKind.group(filed.deadline)
+            rows.set(filed.kind.key(filed.due, id, group: group), nil)
+            try count(filed.kind.totalKey(group: group), -1, rows)
         }
         // A deadline's key holds its lead: none is there but those the lead's row says.
-        for filed in new where !old.contains(where: { $0.key == filed.key }) {
-            rows.insert(filed.key, .deadline(filed.deadline))
-            try count(filed.total, 1, rows)
+        for filed in new where !old.contains(filed) {
+            let group = DeadlineKind.group(filed.deadline)
+            rows.insert(filed.kind.key(filed.due, id, group: group), .deadline(filed.deadline))
+            try count(filed.kind.totalKey(group: group), 1, rows)
         }
     }
 
@@ -238,18 +248,21 @@ public enum FollowUpProjection: Projection {
         }
     }
 
-    /// The deadline rows of a pending lead (a verdict still due, feedback
-    /// still due), each with the key of its group's count.
-    static func deadlines(_ lead: Pending) -> [(key: String, deadline: Deadline, total: String)] {
-        var rows: [(key: String, deadline: Deadline, total: String)] = []
+    /// A deadline a pending lead waits on: its row is keyed
+    /// `kind.key(due, lead, deadline)`.
+    struct Filed: Equatable {
+        var kind: DeadlineKind
+        var due: Timestamp
+        var deadline: Deadline
+    }
+
+    /// The deadlines of a pending lead: a verdict still due, feedback still due.
+    static func deadlines(_ lead: Pending) -> [Filed] {
+        var filed: [Filed] = []
         let deadline = Deadline(rep: lead.rep, source: lead.source)
-        if lead.verdictAt == nil, let due = lead.verdictDue {
-            rows.append((DeadlineKind.verdict.key(due, lead.lead, deadline), deadline, DeadlineKind.verdict.totalKey(deadline)))
-        }
-        if lead.feedbackAt == nil, let due = lead.feedbackDue {
-            rows.append((DeadlineKind.feedback.key(due, lead.lead, deadline), deadline, DeadlineKind.feedback.totalKey(deadline)))
-        }
-        return rows
+        if lead.verdictAt == nil, let due = lead.verdictDue { filed.append(Filed(kind: .verdict, due: due, deadline: deadline)) }
+        if lead.feedbackAt == nil, let due = lead.feedbackDue { filed.append(Filed(kind: .feedback, due: due, deadline: deadline)) }
+        return filed
     }
 
     /// A deadline met, in time or late.

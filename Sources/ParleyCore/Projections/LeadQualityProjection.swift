@@ -6,14 +6,22 @@
 /// its leads' contributions. Every lead event replaces the lead's old
 /// contribution by its new one in each group it belongs to, so a reassigned
 /// or recycled lead moves between groups and the sums stay exact.
+///
+/// A lead's ten groups follow from one ``Cell`` (its day, source, campaign,
+/// criteria version and rep). The fold sums each event's change into the
+/// cell's entry in ``HeldSums`` and ``settle(_:)`` adds the sums to the group
+/// rows before they are read or written: ten group rows change per cell, not
+/// per event. Every sum is an integer (money in cents, times in seconds),
+/// so the order sums are added in never changes a digit.
 public enum LeadQualityProjection: Projection {
     public static let typePrefixes = ["lead."]
 
     public static let name = "quality"
     /// 2: verdict times in tenths of hours, not minutes. 3: keyed by number.
     /// 4: day groups. 5: a group's counts by key stored as two lists.
-    /// 6: month groups instead of all-time ones.
-    public static let version = 6
+    /// 6: month groups instead of all-time ones. 7: revenue in cents and
+    /// conversion times in seconds, as integers.
+    public static let version = 7
 
     /// The prefix of the month groups (`month/source/2026-01/webinar`): the
     /// sums of the leads sent that UTC month. A report adds up a group's months.
@@ -65,14 +73,35 @@ public enum LeadQualityProjection: Projection {
             return String(repeating: "0", count: max(0, 4 - digits.count)) + digits + (nextMonth < 10 ? "-0" : "-") + String(nextMonth)
         }
 
-        func value(of lead: Lead) -> String {
+        func value(of cell: Cell) -> String {
             switch self {
-            case .source: lead.source
-            case .campaign: lead.campaign ?? "(none)"
-            case .criteria: lead.criteriaVersion.map { "v\($0)" } ?? "(none)"
-            case .rep: lead.rep ?? "(unassigned)"
-            case .month: lead.sentAt.yearMonth
+            case .source: cell.source
+            case .campaign: cell.campaign ?? "(none)"
+            case .criteria: cell.criteriaVersion.map { "v\($0)" } ?? "(none)"
+            case .rep: cell.rep ?? "(unassigned)"
+            case .month: cell.day.yearMonth
             }
+        }
+    }
+
+    /// What decides a lead's groups: the UTC day it was sent, its source,
+    /// campaign, criteria version and rep.
+    public struct Cell: Hashable, Sendable {
+        /// The start of the UTC day.
+        public var day: Timestamp
+        public var source: String
+        public var campaign: String?
+        public var criteriaVersion: Int64?
+        public var rep: String?
+
+        init(_ lead: Lead) {
+            let micros = lead.sentAt.microseconds, perDay: Int64 = 86_400_000_000
+            // Rounded down, before 1970 too.
+            day = Timestamp(microseconds: (micros / perDay - (micros % perDay < 0 ? 1 : 0)) * perDay)
+            source = lead.source
+            campaign = lead.campaign
+            criteriaVersion = lead.criteriaVersion
+            rep = lead.rep
         }
     }
 
@@ -96,31 +125,8 @@ public enum LeadQualityProjection: Projection {
         public var amount: Double = 0
         public var lost = false
 
-        /// What this lead adds to the groups it belongs to.
-        var contribution: Group {
-            var group = Group()
-            group.sent = 1
-            switch verdict {
-            case "lead.accepted": group.accepted = 1
-            case "lead.rejected":
-                group.rejected = 1
-                group.rejectedByReason[rejectReason ?? "other"] = 1
-            default: break
-            }
-            if let verdictAt {
-                group.verdictTenths[max(0, (verdictAt.microseconds - sentAt.microseconds) / 360_000_000)] = 1
-            }
-            group.recycled = recycled ? 1 : 0
-            group.ratingSum = ratingSum
-            group.ratings = ratings
-            for objection in objections { group.objections[objection, default: 0] += 1 }
-            if converted {
-                group.converted = 1
-                group.revenue = amount
-                if let convertedAt { group.cycleHoursSum = Double(convertedAt.microseconds - sentAt.microseconds) / 3_600_000_000 }
-            }
-            return group
-        }
+        /// The groups it belongs to.
+        public var cell: Cell { Cell(self) }
     }
 
     /// The sums over a group's leads.
@@ -133,19 +139,25 @@ public enum LeadQualityProjection: Projection {
         public var rejectedByReason: [String: Int64] = [:]
         public var recycled: Int64 = 0
         public var converted: Int64 = 0
-        public var revenue: Double = 0
+        /// Converted amounts, in cents.
+        public var revenueCents: Int64 = 0
         public var ratingSum: Int64 = 0
         public var ratings: Int64 = 0
         /// Tenths of hours from sent to verdict → how many leads (the
         /// median is shown to a tenth of an hour; finer buckets only made
         /// the rows larger).
         public var verdictTenths: [Int64: Int64] = [:]
-        /// Hours from sent to conversion, summed over converted leads.
-        public var cycleHoursSum: Double = 0
+        /// Seconds from sent to conversion, summed over converted leads.
+        public var cycleSeconds: Int64 = 0
         public var objections: [String: Int64] = [:]
 
+        /// Converted amounts.
+        public var revenue: Double { Double(revenueCents) / 100 }
+        /// Hours from sent to conversion, summed over converted leads.
+        public var cycleHoursSum: Double { Double(cycleSeconds) / 3600 }
+
         private enum CodingKeys: String, CodingKey {
-            case sent, accepted, rejected, recycled, converted, revenue, ratingSum, ratings, cycleHoursSum
+            case sent, accepted, rejected, recycled, converted, revenueCents, ratingSum, ratings, cycleSeconds
             case reasons, reasonCounts, tenths, tenthCounts, objections, objectionCounts
         }
 
@@ -159,10 +171,10 @@ public enum LeadQualityProjection: Projection {
             rejected = try c.decode(Int64.self, forKey: .rejected)
             recycled = try c.decode(Int64.self, forKey: .recycled)
             converted = try c.decode(Int64.self, forKey: .converted)
-            revenue = try c.decode(Double.self, forKey: .revenue)
+            revenueCents = try c.decode(Int64.self, forKey: .revenueCents)
             ratingSum = try c.decode(Int64.self, forKey: .ratingSum)
             ratings = try c.decode(Int64.self, forKey: .ratings)
-            cycleHoursSum = try c.decode(Double.self, forKey: .cycleHoursSum)
+            cycleSeconds = try c.decode(Int64.self, forKey: .cycleSeconds)
             func counts<Key: Hashable & Decodable>(_ keys: CodingKeys, _ values: CodingKeys) throws -> [Key: Int64] {
                 let names = try c.decode([Key].self, forKey: keys)
                 let counts = try c.decode([Int64].self, forKey: values)
@@ -183,10 +195,10 @@ public enum LeadQualityProjection: Projection {
             try c.encode(rejected, forKey: .rejected)
             try c.encode(recycled, forKey: .recycled)
             try c.encode(converted, forKey: .converted)
-            try c.encode(revenue, forKey: .revenue)
+            try c.encode(revenueCents, forKey: .revenueCents)
             try c.encode(ratingSum, forKey: .ratingSum)
             try c.encode(ratings, forKey: .ratings)
-            try c.encode(cycleHoursSum, forKey: .cycleHoursSum)
+            try c.encode(cycleSeconds, forKey: .cycleSeconds)
             try c.encode(Array(rejectedByReason.keys), forKey: .reasons)
             try c.encode(Array(rejectedByReason.values), forKey: .reasonCounts)
             try c.encode(Array(verdictTenths.keys), forKey: .tenths)
@@ -201,20 +213,56 @@ public enum LeadQualityProjection: Projection {
             rejected += sign * other.rejected
             converted += sign * other.converted
             recycled += sign * other.recycled
-            revenue += Double(sign) * other.revenue
+            revenueCents += sign * other.revenueCents
             ratingSum += sign * other.ratingSum
             ratings += sign * other.ratings
-            cycleHoursSum += Double(sign) * other.cycleHoursSum
-            Self.merge(&rejectedByReason, other.rejectedByReason, sign)
-            Self.merge(&verdictTenths, other.verdictTenths, sign)
-            Self.merge(&objections, other.objections, sign)
+            cycleSeconds += sign * other.cycleSeconds
+            for (key, value) in other.rejectedByReason { Self.count(&rejectedByReason, key, sign * value) }
+            for (key, value) in other.verdictTenths { Self.count(&verdictTenths, key, sign * value) }
+            for (key, value) in other.objections { Self.count(&objections, key, sign * value) }
         }
 
-        private static func merge<Key>(_ counts: inout [Key: Int64], _ other: [Key: Int64], _ sign: Int64) {
-            for (key, value) in other {
-                let sum = counts[key, default: 0] + sign * value
-                counts[key] = sum == 0 ? nil : sum
+        /// Adds (`sign` 1) or takes away (-1) what `lead` contributes: the
+        /// one place that says what a lead counts for.
+        mutating func add(_ lead: Lead, sign: Int64) {
+            sent += sign
+            switch lead.verdict {
+            case "lead.accepted": accepted += sign
+            case "lead.rejected":
+                rejected += sign
+                Self.count(&rejectedByReason, lead.rejectReason ?? "other", sign)
+            default: break
             }
+            if let verdictAt = lead.verdictAt {
+                Self.count(&verdictTenths, max(0, (verdictAt.microseconds - lead.sentAt.microseconds) / 360_000_000), sign)
+            }
+            if lead.recycled { recycled += sign }
+            ratingSum += sign * lead.ratingSum
+            ratings += sign * lead.ratings
+            for objection in lead.objections { Self.count(&objections, objection, sign) }
+            if lead.converted {
+                converted += sign
+                revenueCents &+= sign * Self.cents(lead.amount)
+                if let convertedAt = lead.convertedAt { cycleSeconds += sign * ((convertedAt.microseconds - lead.sentAt.microseconds) / 1_000_000) }
+            }
+        }
+
+        /// An amount in cents. The log takes any finite amount; past ten
+        /// trillion it counts as ten trillion, so that sums cannot overflow.
+        static func cents(_ amount: Double) -> Int64 {
+            guard amount.isFinite else { return 0 }
+            return Int64((min(max(amount, -1e13), 1e13) * 100).rounded())
+        }
+
+        /// Whether every sum is zero: adding it changes nothing.
+        var isZero: Bool {
+            sent == 0 && accepted == 0 && rejected == 0 && recycled == 0 && converted == 0 && revenueCents == 0 && ratingSum == 0
+                && ratings == 0 && cycleSeconds == 0 && rejectedByReason.isEmpty && verdictTenths.isEmpty && objections.isEmpty
+        }
+
+        private static func count<Key>(_ counts: inout [Key: Int64], _ key: Key, _ change: Int64) {
+            let sum = counts[key, default: 0] + change
+            counts[key] = sum == 0 ? nil : sum
         }
     }
 
@@ -235,27 +283,63 @@ public enum LeadQualityProjection: Projection {
             return (before, after)
         }
         guard let (before, lead) = changed else { return }
-        let new = lead.contribution
-        // Each dimension's month and day groups, but those this fold leaves out.
-        let kept = rows.leavesOut.isEmpty ? Self.everyGroup : Dimension.allCases.map { (rows.keeps($0.monthKeys), rows.keeps($0.dayKeys)) }
-        let newKeys = groupKeys(of: lead, kept)
-        guard let before else {
-            for key in newKeys { try adjust(rows: rows, key: key) { $0.add(new, sign: 1) } }
-            return
-        }
-        // What the event changed, once; added to each group the lead stays in.
-        let old = before.contribution
-        var delta = new
-        delta.add(old, sign: -1)
+        let held = HeldSums.of(rows)
+        guard let before else { return held.add(lead, to: lead.cell) }
         // Only a new send and a reassignment move a lead between groups.
-        let moves = event.type == "lead.sent" || event.type == "lead.reassigned"
-        let oldKeys = moves ? groupKeys(of: before, kept) : newKeys
-        for (oldKey, newKey) in zip(oldKeys, newKeys) {
-            if oldKey == newKey {
-                try adjust(rows: rows, key: newKey) { $0.add(delta, sign: 1) }
-            } else {
-                try adjust(rows: rows, key: oldKey) { $0.add(old, sign: -1) }
-                try adjust(rows: rows, key: newKey) { $0.add(new, sign: 1) }
+        if event.type == "lead.sent" || event.type == "lead.reassigned" {
+            held.add(before, to: before.cell, sign: -1)
+            held.add(lead, to: lead.cell)
+        } else {
+            held.replace(before, by: lead, in: lead.cell)
+        }
+    }
+
+    /// The changes the fold has summed per cell and not yet added to the group rows.
+    final class HeldSums {
+        private var sums: [Cell: Group] = [:]
+
+        /// The sums held for `rows` (made on first use).
+        static func of(_ rows: ProjectionRows<Row>) -> HeldSums {
+            if let held = rows.held { return unsafeDowncast(held, to: HeldSums.self) }
+            let held = HeldSums()
+            rows.held = held
+            return held
+        }
+
+        func add(_ lead: Lead, to cell: Cell, sign: Int64 = 1) {
+            sums[cell, default: Group()].add(lead, sign: sign)
+        }
+
+        func replace(_ old: Lead, by new: Lead, in cell: Cell) {
+            func change(_ group: inout Group) {
+                group.add(old, sign: -1)
+                group.add(new, sign: 1)
+            }
+            change(&sums[cell, default: Group()])
+        }
+
+        /// The sums, emptied.
+        func take() -> [Cell: Group] {
+            defer { sums = [:] }
+            return sums
+        }
+    }
+
+    /// Adds the sums the fold has held back to the group rows: each cell's
+    /// to its lead's month and day group of every dimension the rows keep.
+    public static func settle(_ rows: ProjectionRows<Row>) throws {
+        guard rows.held != nil else { return }
+        let kept = rows.leavesOut.isEmpty ? Self.everyGroup : Dimension.allCases.map { (rows.keeps($0.monthKeys), rows.keeps($0.dayKeys)) }
+        for (cell, sum) in HeldSums.of(rows).take() where !sum.isZero {
+            for key in groupKeys(of: cell, kept) {
+                try rows.modify(key) { row in
+                    var group = Group()
+                    if case let .group(existing)? = row { group = existing }
+                    // Taken out of the row first, so that its counts change in place, not in a copy.
+                    row = nil
+                    group.add(sum, sign: 1)
+                    if group.sent != 0 { row = .group(group) }
+                }
             }
         }
     }
@@ -278,12 +362,12 @@ public enum LeadQualityProjection: Projection {
     /// The lead's group rows, in a fixed order: for each dimension, its
     /// month group (`month/source/2026-01/webinar`) and its day group
     /// (`day/source/2026-01-05/webinar`), each unless `kept` says not.
-    static func groupKeys(of lead: Lead, _ kept: [(month: Bool, day: Bool)]) -> [String] {
-        let (month, day) = lead.sentAt.monthAndDay
+    static func groupKeys(of cell: Cell, _ kept: [(month: Bool, day: Bool)]) -> [String] {
+        let (month, day) = cell.day.monthAndDay
         var keys: [String] = []
         keys.reserveCapacity(10)
         for (index, dimension) in Dimension.allCases.enumerated() {
-            let value = dimension == .month ? month : dimension.value(of: lead)
+            let value = dimension == .month ? month : dimension.value(of: cell)
             if kept[index].month { keys.append(key(groupPrefixes[index].month, month, value)) }
             if kept[index].day { keys.append(key(groupPrefixes[index].day, day, value)) }
         }
@@ -333,17 +417,6 @@ public enum LeadQualityProjection: Projection {
         default: return nil
         }
         return lead
-    }
-
-    private static func adjust(rows: ProjectionRows<Row>, key: String, _ change: (inout Group) -> Void) throws {
-        try rows.modify(key) { row in
-            var group = Group()
-            if case let .group(existing)? = row { group = existing }
-            // Taken out of the row first, so that its counts change in place, not in a copy.
-            row = nil
-            change(&group)
-            if group.sent != 0 { row = .group(group) }
-        }
     }
 }
 
@@ -433,7 +506,7 @@ extension LeadQualityProjection {
         for lead in leads.sorted(by: { $0.lead < $1.lead }) {
             if let since, lead.sentAt < since { continue }
             if let until, lead.sentAt >= until { continue }
-            groups[dimension.value(of: lead), default: Group()].add(lead.contribution, sign: 1)
+            groups[dimension.value(of: lead.cell), default: Group()].add(lead, sign: 1)
         }
         return groups.map { Line(key: $0.key, group: $0.value) }.sorted { ($1.group.sent, $0.key) < ($0.group.sent, $1.key) }
     }

@@ -21,6 +21,12 @@ public protocol Projection {
     /// taken out before the fold) into the rows. `data` is the event's
     /// payload, parsed and upcast once for every view that folds it.
     static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws
+
+    /// Writes into `rows` what the fold has held back in ``ProjectionRows/held``
+    /// (sums of many events' changes to the same rows, added in one go).
+    /// Called before the rows are read or written back; by default nothing
+    /// is held back.
+    static func settle(_ rows: ProjectionRows<Row>) throws
 }
 
 /// A projection's rows while it folds: a cache in front of wherever the
@@ -48,6 +54,9 @@ public final class ProjectionRows<Row> {
     /// Bumped by ``markClean()``, so that it need not visit the rows that changed.
     private var generation = 1
     private let load: ((String) throws -> Row?)?
+    /// What the fold holds back from the rows until ``Projection/settle(_:)``
+    /// (its own type; nil until it holds something).
+    public var held: AnyObject?
 
     /// Rows that start empty and live only in memory.
     public init() {
@@ -230,6 +239,8 @@ public struct ReplayWindow: Sendable, Equatable {
 extension Projection {
     public static var typePrefixes: [String] { [] }
 
+    public static func settle(_ rows: ProjectionRows<Row>) throws {}
+
     /// Whether the fold reads events of `type`.
     public static func reads(_ type: String) -> Bool {
         typePrefixes.isEmpty || typePrefixes.contains { type.hasPrefix($0) }
@@ -253,6 +264,7 @@ extension Projection {
         let retracted = Set(events.compactMap(\.retractedTarget))
         let rows = ProjectionRows<Row>()
         for event in events { try fold(event, retracted: retracted, into: rows) }
+        try settle(rows)
         return rows.rows
     }
 }
