@@ -1,5 +1,5 @@
 import Foundation
-import ParleyCore
+@testable import ParleyCore
 import Testing
 @testable import ParleyStore
 
@@ -44,6 +44,40 @@ import Testing
         // Keyed: tag 7, count, then each key (length, UTF-8) and value; an absent optional is left out.
         #expect(try RowCoder.encode(Sample.Inner(name: "n", when: nil)) == [7, 1, 4] + Array("name".utf8) + [5, 1, UInt8(ascii: "n")])
         #expect(try RowCoder.encode([Int64(1), -1]) == [6, 2, 3, 2, 3, 1])
+    }
+
+    /// The rows views write by the hundred thousand are lists of their
+    /// fields: every case, with optionals present and absent, reads back equal.
+    @Test func positionalRowsReadBackEqual() throws {
+        typealias Quality = LeadQualityProjection
+        var lead = Quality.Lead(lead: "L-1", source: "web", campaign: nil, criteriaVersion: 3, rep: nil, sentAt: Timestamp(microseconds: -5))
+        let bare = lead
+        lead.verdict = "lead.rejected"
+        lead.verdictAt = Timestamp(microseconds: 99)
+        lead.rejectReason = "no-budget"
+        lead.objections = ["price", "timing"]
+        lead.converted = true
+        lead.amount = 12.5
+        var group = Quality.Group()
+        group.add(lead, sign: 1)
+        group.add(bare, sign: 1)
+        let qualityRows: [Quality.Row] = [.lead(bare), .lead(lead), .group(group), .group(Quality.Group())]
+        for row in qualityRows { #expect(try RowCoder.decode(Quality.Row.self, from: try RowCoder.encode(row)) == row) }
+        // A list of two (case 0, then the lead as a list of its 17 fields), no field names.
+        #expect(Array(try RowCoder.encode(Quality.Row.lead(bare)).prefix(6)) == [6, 2, 3, 0, 6, 17])
+
+        typealias FollowUp = FollowUpProjection
+        var pending = FollowUp.Pending(lead: "L-2", rep: nil, source: "web", clockStart: Timestamp(microseconds: 1), sentAt: Timestamp(microseconds: 1),
+                                       followUpHours: nil, feedbackWithinDays: 7)
+        let waiting = pending
+        pending.rep = "sam@sales"
+        pending.verdictAt = Timestamp(microseconds: 2)
+        let sla = FollowUp.SLA(followUpHours: 24, feedbackWithinDays: nil, monthlyMqlTarget: 10, setBy: "lee@mgmt", setAt: Timestamp(microseconds: 0))
+        let followUpRows: [FollowUp.Row] = [.sla(sla), .pending(waiting), .pending(pending), .counts(FollowUp.Counts()),
+                                            .deadline(.init(rep: nil, source: "web")), .deadline(.init(rep: "sam@sales", source: "web")), .openDeadlines(-3)]
+        for row in followUpRows { #expect(try RowCoder.decode(FollowUp.Row.self, from: try RowCoder.encode(row)) == row) }
+        // An unknown case is an error, not a crash.
+        #expect(throws: (any Error).self) { try RowCoder.decode(FollowUp.Row.self, from: [6, 2, 3, 18, 0]) }
     }
 
     @Test func containersPastOneByteOfCountReadBackEqual() throws {

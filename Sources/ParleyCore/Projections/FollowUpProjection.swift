@@ -13,12 +13,31 @@ public enum FollowUpProjection: Projection {
 
     public static let name = "followup"
     /// 2: deadline rows. 3: grouped by rep and source. 4: a count per group.
-    public static let version = 4
+    /// 5: rows coded as lists.
+    public static let version = 5
 
     /// What a deadline row holds: whose lead it is and where it came from.
     public struct Deadline: Codable, Sendable, Hashable {
         public var rep: String?
         public var source: String
+
+        public init(rep: String?, source: String) {
+            self.rep = rep
+            self.source = source
+        }
+
+        // `[rep, source]` (see PositionalCoding): a view holds a row per open deadline.
+        public func encode(to encoder: any Encoder) throws {
+            var list = encoder.unkeyedContainer()
+            try list.encode(optional: rep)
+            try list.encode(source)
+        }
+
+        public init(from decoder: any Decoder) throws {
+            var list = try decoder.unkeyedContainer()
+            rep = try list.decode(optional: String.self)
+            source = try list.decode(String.self)
+        }
     }
 
     /// The two deadlines a lead waits on. Their rows are keyed
@@ -134,6 +153,44 @@ public enum FollowUpProjection: Projection {
         public var verdictAt: Timestamp?
         public var feedbackAt: Timestamp?
 
+        init(lead: String, rep: String?, source: String, clockStart: Timestamp, sentAt: Timestamp, followUpHours: Int64?,
+             feedbackWithinDays: Int64?) {
+            self.lead = lead
+            self.rep = rep
+            self.source = source
+            self.clockStart = clockStart
+            self.sentAt = sentAt
+            self.followUpHours = followUpHours
+            self.feedbackWithinDays = feedbackWithinDays
+        }
+
+        // A list of the fields in this order (see PositionalCoding): a view holds a row per pending lead.
+        public func encode(to encoder: any Encoder) throws {
+            var list = encoder.unkeyedContainer()
+            try list.encode(lead)
+            try list.encode(optional: rep)
+            try list.encode(source)
+            try list.encode(clockStart)
+            try list.encode(sentAt)
+            try list.encode(optional: followUpHours)
+            try list.encode(optional: feedbackWithinDays)
+            try list.encode(optional: verdictAt)
+            try list.encode(optional: feedbackAt)
+        }
+
+        public init(from decoder: any Decoder) throws {
+            var list = try decoder.unkeyedContainer()
+            lead = try list.decode(String.self)
+            rep = try list.decode(optional: String.self)
+            source = try list.decode(String.self)
+            clockStart = try list.decode(Timestamp.self)
+            sentAt = try list.decode(Timestamp.self)
+            followUpHours = try list.decode(optional: Int64.self)
+            feedbackWithinDays = try list.decode(optional: Int64.self)
+            verdictAt = try list.decode(optional: Timestamp.self)
+            feedbackAt = try list.decode(optional: Timestamp.self)
+        }
+
         /// When the verdict was due, if an SLA was in force.
         public var verdictDue: Timestamp? {
             followUpHours.map { Timestamp(microseconds: clockStart.microseconds + $0 * 3_600_000_000) }
@@ -163,6 +220,29 @@ public enum FollowUpProjection: Projection {
         case deadline(Deadline)
         /// How many deadlines a group has open (`due/<kind>/<rep|source>`).
         case openDeadlines(Int64)
+
+        // Coded as `[case number, value]` (see PositionalCoding).
+        public func encode(to encoder: any Encoder) throws {
+            switch self {
+            case let .sla(sla): try RowCase.encode(0, sla, to: encoder)
+            case let .pending(pending): try RowCase.encode(1, pending, to: encoder)
+            case let .counts(counts): try RowCase.encode(2, counts, to: encoder)
+            case let .deadline(deadline): try RowCase.encode(3, deadline, to: encoder)
+            case let .openDeadlines(count): try RowCase.encode(4, count, to: encoder)
+            }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            var (number, list) = try RowCase.decode(from: decoder)
+            switch number {
+            case 0: self = .sla(try list.decode(SLA.self))
+            case 1: self = .pending(try list.decode(Pending.self))
+            case 2: self = .counts(try list.decode(Counts.self))
+            case 3: self = .deadline(try list.decode(Deadline.self))
+            case 4: self = .openDeadlines(try list.decode(Int64.self))
+            default: throw RowCase.unknown(number, list)
+            }
+        }
     }
 
     public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {

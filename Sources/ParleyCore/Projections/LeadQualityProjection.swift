@@ -20,7 +20,7 @@ public enum LeadQualityProjection: Projection {
     /// 2: verdict times in tenths of hours, not minutes. 3: keyed by number.
     /// 4: day groups. 5: a group's counts by key stored as two lists.
     /// 6: month groups instead of all-time ones. 7: revenue in cents and
-    /// conversion times in seconds, as integers.
+    /// conversion times in seconds, as integers; rows coded as lists.
     public static let version = 7
 
     /// The prefix of the month groups (`month/source/2026-01/webinar`): the
@@ -125,6 +125,59 @@ public enum LeadQualityProjection: Projection {
         public var amount: Double = 0
         public var lost = false
 
+        /// Built from what a `lead.sent` says.
+        init(lead: String, source: String, campaign: String?, criteriaVersion: Int64?, rep: String?, sentAt: Timestamp) {
+            self.lead = lead
+            self.source = source
+            self.campaign = campaign
+            self.criteriaVersion = criteriaVersion
+            self.rep = rep
+            self.sentAt = sentAt
+        }
+
+        // A list of the fields in this order (see PositionalCoding): a view holds a row per lead.
+        public func encode(to encoder: any Encoder) throws {
+            var list = encoder.unkeyedContainer()
+            try list.encode(lead)
+            try list.encode(source)
+            try list.encode(optional: campaign)
+            try list.encode(optional: criteriaVersion)
+            try list.encode(optional: rep)
+            try list.encode(sentAt)
+            try list.encode(optional: verdict)
+            try list.encode(optional: verdictAt)
+            try list.encode(optional: rejectReason)
+            try list.encode(recycled)
+            try list.encode(ratingSum)
+            try list.encode(ratings)
+            try list.encode(objections)
+            try list.encode(converted)
+            try list.encode(optional: convertedAt)
+            try list.encode(amount)
+            try list.encode(lost)
+        }
+
+        public init(from decoder: any Decoder) throws {
+            var list = try decoder.unkeyedContainer()
+            lead = try list.decode(String.self)
+            source = try list.decode(String.self)
+            campaign = try list.decode(optional: String.self)
+            criteriaVersion = try list.decode(optional: Int64.self)
+            rep = try list.decode(optional: String.self)
+            sentAt = try list.decode(Timestamp.self)
+            verdict = try list.decode(optional: String.self)
+            verdictAt = try list.decode(optional: Timestamp.self)
+            rejectReason = try list.decode(optional: String.self)
+            recycled = try list.decode(Bool.self)
+            ratingSum = try list.decode(Int64.self)
+            ratings = try list.decode(Int64.self)
+            objections = try list.decode([String].self)
+            converted = try list.decode(Bool.self)
+            convertedAt = try list.decode(optional: Timestamp.self)
+            amount = try list.decode(Double.self)
+            lost = try list.decode(Bool.self)
+        }
+
         /// The groups it belongs to.
         public var cell: Cell { Cell(self) }
     }
@@ -156,55 +209,43 @@ public enum LeadQualityProjection: Projection {
         /// Hours from sent to conversion, summed over converted leads.
         public var cycleHoursSum: Double { Double(cycleSeconds) / 3600 }
 
-        private enum CodingKeys: String, CodingKey {
-            case sent, accepted, rejected, recycled, converted, revenueCents, ratingSum, ratings, cycleSeconds
-            case reasons, reasonCounts, tenths, tenthCounts, objections, objectionCounts
-        }
-
-        // A group's counts by key are stored as a list of keys and a list of
-        // counts: plain lists of numbers and strings read several times
-        // faster than keyed containers, and a --since report reads thousands.
+        // A list of the fields in this order (see PositionalCoding); a group's
+        // counts by key as a list of keys and a list of counts: plain lists of
+        // numbers and strings read several times faster than keyed containers,
+        // and a --since report reads thousands.
         public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            sent = try c.decode(Int64.self, forKey: .sent)
-            accepted = try c.decode(Int64.self, forKey: .accepted)
-            rejected = try c.decode(Int64.self, forKey: .rejected)
-            recycled = try c.decode(Int64.self, forKey: .recycled)
-            converted = try c.decode(Int64.self, forKey: .converted)
-            revenueCents = try c.decode(Int64.self, forKey: .revenueCents)
-            ratingSum = try c.decode(Int64.self, forKey: .ratingSum)
-            ratings = try c.decode(Int64.self, forKey: .ratings)
-            cycleSeconds = try c.decode(Int64.self, forKey: .cycleSeconds)
-            func counts<Key: Hashable & Decodable>(_ keys: CodingKeys, _ values: CodingKeys) throws -> [Key: Int64] {
-                let names = try c.decode([Key].self, forKey: keys)
-                let counts = try c.decode([Int64].self, forKey: values)
+            var list = try decoder.unkeyedContainer()
+            sent = try list.decode(Int64.self)
+            accepted = try list.decode(Int64.self)
+            rejected = try list.decode(Int64.self)
+            recycled = try list.decode(Int64.self)
+            converted = try list.decode(Int64.self)
+            revenueCents = try list.decode(Int64.self)
+            ratingSum = try list.decode(Int64.self)
+            ratings = try list.decode(Int64.self)
+            cycleSeconds = try list.decode(Int64.self)
+            func counts<Key: Hashable & Decodable>(_ list: inout any UnkeyedDecodingContainer) throws -> [Key: Int64] {
+                let names = try list.decode([Key].self)
+                let counts = try list.decode([Int64].self)
                 guard names.count == counts.count else {
-                    throw DecodingError.dataCorruptedError(forKey: values, in: c, debugDescription: "\(names.count) keys for \(counts.count) counts")
+                    throw DecodingError.dataCorrupted(.init(codingPath: list.codingPath, debugDescription: "\(names.count) keys for \(counts.count) counts"))
                 }
                 return Dictionary(zip(names, counts)) { a, b in a + b }
             }
-            rejectedByReason = try counts(.reasons, .reasonCounts)
-            verdictTenths = try counts(.tenths, .tenthCounts)
-            objections = try counts(.objections, .objectionCounts)
+            rejectedByReason = try counts(&list)
+            verdictTenths = try counts(&list)
+            objections = try counts(&list)
         }
 
         public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(sent, forKey: .sent)
-            try c.encode(accepted, forKey: .accepted)
-            try c.encode(rejected, forKey: .rejected)
-            try c.encode(recycled, forKey: .recycled)
-            try c.encode(converted, forKey: .converted)
-            try c.encode(revenueCents, forKey: .revenueCents)
-            try c.encode(ratingSum, forKey: .ratingSum)
-            try c.encode(ratings, forKey: .ratings)
-            try c.encode(cycleSeconds, forKey: .cycleSeconds)
-            try c.encode(Array(rejectedByReason.keys), forKey: .reasons)
-            try c.encode(Array(rejectedByReason.values), forKey: .reasonCounts)
-            try c.encode(Array(verdictTenths.keys), forKey: .tenths)
-            try c.encode(Array(verdictTenths.values), forKey: .tenthCounts)
-            try c.encode(Array(objections.keys), forKey: .objections)
-            try c.encode(Array(objections.values), forKey: .objectionCounts)
+            var list = encoder.unkeyedContainer()
+            for sum in [sent, accepted, rejected, recycled, converted, revenueCents, ratingSum, ratings, cycleSeconds] { try list.encode(sum) }
+            try list.encode(Array(rejectedByReason.keys))
+            try list.encode(Array(rejectedByReason.values))
+            try list.encode(Array(verdictTenths.keys))
+            try list.encode(Array(verdictTenths.values))
+            try list.encode(Array(objections.keys))
+            try list.encode(Array(objections.values))
         }
 
         mutating func add(_ other: Group, sign: Int64) {
@@ -270,6 +311,23 @@ public enum LeadQualityProjection: Projection {
     public indirect enum Row: Codable, Sendable, Equatable {
         case lead(Lead)
         case group(Group)
+
+        // Coded as `[case number, value]` (see PositionalCoding).
+        public func encode(to encoder: any Encoder) throws {
+            switch self {
+            case let .lead(lead): try RowCase.encode(0, lead, to: encoder)
+            case let .group(group): try RowCase.encode(1, group, to: encoder)
+            }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            var (number, list) = try RowCase.decode(from: decoder)
+            switch number {
+            case 0: self = .lead(try list.decode(Lead.self))
+            case 1: self = .group(try list.decode(Group.self))
+            default: throw RowCase.unknown(number, list)
+            }
+        }
     }
 
     public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
