@@ -628,7 +628,7 @@ final class PersistedView<P: Projection>: PersistedFold {
         // One loop per view type, so that each event costs no dynamic call and no copy.
         let rows = rows!
         var folded = 0
-        for item in batch where position < item.event.position && P.takes(item.event, retracted: retracted) {
+        for item in batch where position < item.event.position && P.takes(type: item.event.type, id: item.event.id, retracted: retracted) {
             try P.apply(item.event, data: item.data, to: rows)
             folded += 1
         }

@@ -82,39 +82,37 @@ public final class ProjectionRows<Row> {
 
     /// Sets (or, with nil, removes) the row at `key`.
     public func set(_ key: String, _ row: Row?) {
-        if entries[key] == nil { entries[key] = Entry(row: nil) }
-        change(key) { $0 = row }
+        change(key, else: Entry(row: nil)) { $0 = row }
     }
 
     /// Sets the row at `key`, where the fold knows there is none (its
     /// key is new by construction): if the fold removes it before the
     /// changes are written, nothing is written for it at all.
     public func insert(_ key: String, _ row: Row) {
-        if entries[key] == nil { entries[key] = Entry(row: nil, inStore: load.map { _ in false }) }
-        change(key) { $0 = row }
+        change(key, else: Entry(row: nil, inStore: load.map { _ in false })) { $0 = row }
     }
 
     /// Changes the row at `key` (nil when there is none; set it to nil to
-    /// remove the row) in place: one lookup, and no copy of the row when
-    /// `body` takes it out before changing it.
+    /// remove the row) in place: one lookup when cached, and no copy of the
+    /// row when `body` takes it out before changing it.
     public func modify<T>(_ key: String, _ body: (inout Row?) throws -> T) throws -> T {
-        if entries[key] == nil {
-            let row = try load?(key)
-            entries[key] = Entry(row: row, inStore: load.map { _ in row != nil })
-        }
-        return try change(key, body)
+        if let index = entries.index(forKey: key) { return try change(key, &entries.values[index], body) }
+        let row = try load?(key)
+        return try change(key, else: Entry(row: row, inStore: load.map { _ in row != nil }), body)
     }
 
-    /// Changes the cached entry at `key` in place, marking it changed.
-    private func change<T>(_ key: String, _ body: (inout Row?) throws -> T) rethrows -> T {
-        func inPlace(_ entry: inout Entry) throws -> T {
-            if entry.changed != generation {
-                entry.changed = generation
-                dirty.append(key)
-            }
-            return try body(&entry.row)
+    /// Changes the entry at `key` in place (made from `missing` when there
+    /// is none), marking it changed: one lookup of the key.
+    private func change<T>(_ key: String, else missing: @autoclosure () -> Entry, _ body: (inout Row?) throws -> T) rethrows -> T {
+        try change(key, &entries[key, default: missing()], body)
+    }
+
+    private func change<T>(_ key: String, _ entry: inout Entry, _ body: (inout Row?) throws -> T) rethrows -> T {
+        if entry.changed != generation {
+            entry.changed = generation
+            dirty.append(key)
         }
-        return try inPlace(&entries[key]!)
+        return try body(&entry.row)
     }
 
     /// The rows changed since ``markClean()`` that the store must be told
@@ -155,7 +153,8 @@ public final class ProjectionRows<Row> {
     /// been written back): what was just used is likely to be used again.
     public func evict(keeping keys: [String]) {
         var kept: [String: Entry] = [:]
-        kept.reserveCapacity(keys.count)
+        // Room for as many as before: the cache fills up again, and need not grow step by step.
+        kept.reserveCapacity(entries.count)
         for key in keys { kept[key] = entries[key] }
         entries = kept
     }
@@ -249,7 +248,13 @@ extension Projection {
     /// Whether the fold takes `event` in: not a retraction, not retracted
     /// (`retracted` holds the ids of retracted events), of a type it reads.
     public static func takes(_ event: RecordedEvent, retracted: Set<EventID>) -> Bool {
-        event.type != "event.retracted" && reads(event.type) && !retracted.contains(event.id)
+        takes(type: event.type, id: event.id, retracted: retracted)
+    }
+
+    /// ``takes(_:retracted:)`` from the event's type and id alone (a loop
+    /// over many events and views need not copy each event to ask).
+    public static func takes(type: String, id: EventID, retracted: Set<EventID>) -> Bool {
+        type != "event.retracted" && reads(type) && !retracted.contains(id)
     }
 
     /// Folds one event of the log into `rows`, unless it is a retraction or
