@@ -9,7 +9,8 @@ import Foundation
 /// producer meets is delivered in its place, after every value before it.
 public final class Prefetcher<Element>: @unchecked Sendable {
     private static var chunkSize: Int { 512 }
-    private static var maximumQueuedChunks: Int { 8 }
+    /// How many chunks may wait for the consumer.
+    private let maximumQueuedChunks: Int
 
     // Guarded by `condition`.
     private let condition = NSCondition()
@@ -25,7 +26,10 @@ public final class Prefetcher<Element>: @unchecked Sendable {
     /// Starts `produce` on a new thread. It hands each value to the function
     /// it is given, which returns false once the consumer has gone (stop then).
     /// `produce` runs on that thread alone: what it captures is its own from then on.
-    public init(name: String, _ produce: @escaping (_ yield: (Element) -> Bool) throws -> Void) {
+    ///
+    /// - Parameter ahead: how many values it may make before the consumer takes them (4,096 by default).
+    public init(name: String, ahead: Int = 4096, _ produce: @escaping (_ yield: (Element) -> Bool) throws -> Void) {
+        maximumQueuedChunks = max(1, ahead / Self.chunkSize)
         let box = ProducerBox(produce)
         let thread = Thread { [self] in run(box) }
         thread.name = name
@@ -103,7 +107,7 @@ public final class Prefetcher<Element>: @unchecked Sendable {
     private func hand(_ chunk: [Element]) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while queue.count >= Self.maximumQueuedChunks && !cancelled {
+        while queue.count >= maximumQueuedChunks && !cancelled {
             condition.wait()
         }
         guard !cancelled else { return false }

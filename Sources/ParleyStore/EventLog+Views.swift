@@ -9,6 +9,11 @@ extension EventLog {
     static let catchUpChunk = 100_000
     /// How long a chunk may hold the write lock: writers wait at most about that long.
     static let catchUpChunkTime = Duration.milliseconds(400)
+    /// The most events one read of the log hands a catch-up on a WAL pool (it
+    /// runs on over several chunks; then the next chunk starts another): a
+    /// reader holds back the WAL's checkpoints, so a long catch-up reads in
+    /// a few long reads, not one.
+    static let catchUpStream = 250_000
 
     /// Brings the persisted view of `projection` up to the end of the log
     /// (see ``catchUp(_:progress:)-([any Projection.Type], _)``).
@@ -31,9 +36,11 @@ extension EventLog {
         try catchUp(projections, chunk: Self.catchUpChunk, progress: progress)
     }
 
-    /// ``catchUp(_:progress:)-([any Projection.Type], _)`` with at most `chunk` events a transaction (tests use small ones).
+    /// ``catchUp(_:progress:)-([any Projection.Type], _)`` with at most `chunk` events a transaction, and `stream` a read
+    /// of the log (tests use small ones).
     @discardableResult
-    func catchUp(_ projections: [any Projection.Type], chunk: Int, progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
+    func catchUp(_ projections: [any Projection.Type], chunk: Int, stream: Int = catchUpStream,
+                 progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
         let views = projections.map { $0.persistedView() }
         var folded = 0
         do {
@@ -45,11 +52,14 @@ extension EventLog {
                 }
             }
             if caughtUp { return 0 }
+            // The events, read ahead on a thread of their own, may run on from one chunk into the next.
+            var events: ChunkEvents?
+            defer { events?.close() }
             var finished = false
             while !finished {
                 try writer.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
-                        finished = try catchUpChunk(views, db, limit: chunk, folded: &folded, progress: progress)
+                        finished = try catchUpChunk(views, db, limit: chunk, stream: stream, events: &events, folded: &folded, progress: progress)
                         return .commit
                     }
                 }
@@ -62,9 +72,12 @@ extension EventLog {
         }
     }
 
-    /// Folds the next chunk of events into the views, in the caller's
-    /// transaction; true when every view has reached the end of the log.
-    private func catchUpChunk(_ views: [any PersistedFold], _ db: Database, limit: Int, folded: inout Int,
+    /// Folds the next chunk of events (at most `limit`) into the views, in
+    /// the caller's transaction; true when every view has reached the end of
+    /// the log. `events` are the ones the last chunk left unread, if they
+    /// are the ones this chunk reads; it leaves there the ones it does not.
+    private func catchUpChunk(_ views: [any PersistedFold], _ db: Database, limit: Int, stream streamLimit: Int, events stream: inout ChunkEvents?,
+                              folded: inout Int,
                               progress: (Int, Int) -> Void) throws -> Bool {
         let head = try Self.head(db)
         for view in views {
@@ -95,34 +108,36 @@ extension EventLog {
 
         // Only the types the folds read; the rest of the log is skipped inside SQLite.
         let prefixes = behind.contains { $0.typePrefixes.isEmpty } ? [] : Set(behind.flatMap(\.typePrefixes)).sorted()
-        let events = try ChunkEvents(db, pool: writer as? DatabasePool, after: start, prefixes: prefixes, limit: limit)
-        defer { events.close() }
+        if let unread = stream, unread.last != start || unread.prefixes != prefixes {
+            unread.close()
+            stream = nil
+        }
+        let pool = writer as? DatabasePool
+        let events = try stream ?? ChunkEvents(db, pool: pool, after: start, head: head, prefixes: prefixes, limit: pool == nil ? limit : streamLimit)
+        stream = nil
         let deadline = ContinuousClock.now + Self.catchUpChunkTime
-        var last = start
         var read = 0
-        var exhausted = false
         var ended = false
-        while !ended {
+        while !ended && read < limit {
             var batch: [ChunkFold.Event] = []
             batch.reserveCapacity(ChunkFold.batchSize)
-            while batch.count < ChunkFold.batchSize {
+            while batch.count < min(ChunkFold.batchSize, limit - read) {
                 guard let event = try events.next() else {
-                    // Fewer rows than the limit: nothing the folds read is left.
-                    exhausted = read < limit
                     ended = true
                     break
                 }
                 read += 1
                 batch.append(event)
-                last = event.event.position
             }
             try fold.fold(batch)
             folded += batch.count
             if ContinuousClock.now > deadline { break }
         }
+        // What is left is read on while this chunk is written, for the next one.
+        if !ended && events.spansChunks { stream = events } else { events.close() }
         try fold.finish(writer: db)
-        // Up to the head, when nothing the folds read is left.
-        if exhausted { last = head }
+        // Up to the head the events were read to, when nothing the folds read is left before it.
+        let last = ended && events.reachedEnd ? events.head : events.last
         for view in behind {
             try view.flush()
             view.position = max(view.position, last)
@@ -342,22 +357,46 @@ extension EventLog {
     }
 }
 
-/// The events a catch-up chunk folds, parsed, in position order: read on
-/// a thread of their own through a reader connection when the log is a WAL
-/// pool (the events up to the head were committed before the chunk took the
-/// write lock, so a reader sees them all), so that reading and parsing
-/// overlap with the folds; read in line through the writer otherwise.
+/// The events a catch-up folds, parsed, in position order, of the types
+/// it reads and up to the head of the log when it started reading them.
+///
+/// When the log is a WAL pool they are read on a thread of their own
+/// through a reader connection (the events up to the head were committed
+/// before the chunk took the write lock, so a reader sees them all), well
+/// ahead of the folds: reading and parsing overlap with the folds, and with
+/// the writing of the chunk's rows, as the stream runs on into the next
+/// chunk. Otherwise they are read in line through the writer, a chunk's
+/// worth at a time.
 private final class ChunkEvents {
+    /// How many parsed events may wait for the folds (about 30 MB at most).
+    static let readAhead = 32_768
+
+    /// The types read (prefixes; empty: all).
+    let prefixes: [String]
+    /// The head of the log when the stream started.
+    let head: Int64
+    /// The position of the last event handed out (or where the stream started).
+    private(set) var last: Int64
+    /// Whether the stream may be read on in the next chunk's transaction.
+    var spansChunks: Bool { prefetcher != nil }
+    private let limit: Int
+    private var read = 0
     private let statement: RawStatement?
     private let prefetcher: Prefetcher<ChunkFold.Event>?
 
-    init(_ db: Database, pool: DatabasePool?, after start: Int64, prefixes: [String], limit: Int) throws {
+    /// At most `limit` events of `prefixes` after `start`, up to `head`.
+    init(_ db: Database, pool: DatabasePool?, after start: Int64, head: Int64, prefixes: [String], limit: Int) throws {
+        self.prefixes = prefixes
+        self.head = head
+        last = start
+        self.limit = limit
         let (clause, bounds) = EventLog.typeClause(prefixes)
-        let sql = "SELECT \(EventLog.columns) FROM events WHERE position > ?\(clause) ORDER BY position LIMIT ?"
+        let sql = "SELECT \(EventLog.columns) FROM events WHERE position > ? AND position <= ?\(clause) ORDER BY position LIMIT ?"
         func bind(_ statement: RawStatement) {
             statement.bind(1, start)
-            for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 2), bound) }
-            statement.bind(Int32(bounds.count + 2), Int64(limit))
+            statement.bind(2, head)
+            for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 3), bound) }
+            statement.bind(Int32(bounds.count + 3), Int64(limit))
         }
         guard let pool else {
             let statement = try RawStatement(db, cached: sql)
@@ -367,7 +406,7 @@ private final class ChunkEvents {
             return
         }
         statement = nil
-        prefetcher = Prefetcher(name: "parley-catch-up") { yield in
+        prefetcher = Prefetcher(name: "parley-catch-up", ahead: Self.readAhead) { yield in
             try pool.read { reader in
                 let statement = try RawStatement(reader, cached: sql)
                 defer { statement.reset() }
@@ -381,12 +420,26 @@ private final class ChunkEvents {
 
     /// The next event and its payload; nil after the last.
     func next() throws -> ChunkFold.Event? {
-        if let prefetcher { return try prefetcher.next() }
-        guard let statement, try statement.step() else { return nil }
-        return try Self.parsed(statement.event())
+        let event: ChunkFold.Event?
+        if let prefetcher {
+            event = try prefetcher.next()
+        } else if let statement, try statement.step() {
+            event = Self.parsed(try statement.event())
+        } else {
+            event = nil
+        }
+        if let event {
+            read += 1
+            last = event.event.position
+        }
+        return event
     }
 
-    /// Stops reading (the chunk may end before its events do).
+    /// After ``next()`` gave nil: whether that was because no event the folds
+    /// read is left up to ``head`` (not because the stream read its limit).
+    var reachedEnd: Bool { read < limit }
+
+    /// Stops reading (the catch-up may end before its events do).
     func close() {
         statement?.reset()
         prefetcher?.cancel()

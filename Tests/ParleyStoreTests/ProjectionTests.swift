@@ -306,8 +306,9 @@ enum AllViews {
     /// different checkpoints.
     static func catchUp(_ log: EventLog, batch: Int) throws {
         if batch % 2 == 0 {
-            // Sometimes in chunks of a few events, so that a pass commits many times.
-            try log.catchUp(ViewCatalogue.projections, chunk: batch % 4 == 0 ? 7 : 100_000)
+            // Sometimes in chunks of a few events, so that a pass commits many times, and its
+            // reads of the log run on over several chunks (of 7) or end within one (at 11).
+            try log.catchUp(ViewCatalogue.projections, chunk: batch % 4 == 0 ? 7 : 100_000, stream: batch % 8 == 0 ? 11 : 250_000)
             return
         }
         if batch % 3 == 0 { try log.catchUp([LeadQualityProjection.self, MembersProjection.self]) }
