@@ -484,8 +484,32 @@ final class ChunkFold: @unchecked Sendable {
         self.pool = pool
     }
 
-    /// Folds `batch` (the next events, in position order) into every view that takes them.
-    func fold(_ batch: [Event]) throws {
+    /// Events in position order, each with its type's number in the batch:
+    /// a view asks whether it reads a type once a batch, not once an event.
+    struct Batch {
+        let events: [Event]
+        /// The types of the events, each once.
+        let types: [String]
+        /// For each event, the index of its type in ``types``.
+        let typeIndex: [Int]
+
+        init(_ events: [Event]) {
+            var numbers: [String: Int] = [:]
+            var types: [String] = []
+            typeIndex = events.map { item in
+                if let number = numbers[item.event.type] { return number }
+                types.append(item.event.type)
+                numbers[item.event.type] = types.count - 1
+                return types.count - 1
+            }
+            self.events = events
+            self.types = types
+        }
+    }
+
+    /// Folds `events` (the next ones, in position order) into every view that takes them.
+    func fold(_ events: [Event]) throws {
+        let batch = Batch(events)
         if mine == nil { share(by: batch) }
         second?.submit(batch)
         try Self.fold(batch, into: mine!, retracted: retracted)
@@ -510,8 +534,8 @@ final class ChunkFold: @unchecked Sendable {
 
     /// Shares the views out by the work `batch` makes for each: the busiest
     /// view on this thread, alone with luck.
-    private func share(by batch: [Event]) {
-        guard let pool, views.count > 1, batch.count > Self.parallelAbove else {
+    private func share(by batch: Batch) {
+        guard let pool, views.count > 1, batch.events.count > Self.parallelAbove else {
             mine = views
             return
         }
@@ -519,7 +543,7 @@ final class ChunkFold: @unchecked Sendable {
         // differ several times over; before any is measured, every event counts as one).
         var shares: [(views: [any PersistedFold], work: Double)] = [([], 0), ([], 0)]
         let weights = views.map { view in
-            let events = batch.reduce(0) { $0 + (view.position < $1.event.position && view.takes($1.event, retracted: retracted) ? 1 : 0) }
+            let events = batch.events.reduce(0) { $0 + (view.position < $1.event.position && view.takes($1.event, retracted: retracted) ? 1 : 0) }
             return (view, Double(events) * view.secondsPerEvent)
         }
         for (view, weight) in weights.sorted(by: { $0.1 > $1.1 }) {
@@ -536,7 +560,7 @@ final class ChunkFold: @unchecked Sendable {
     }
 
     /// Folds `batch` into each view in turn (views are independent), timing each.
-    fileprivate static func fold(_ batch: [Event], into views: [any PersistedFold], retracted: Set<EventID>) throws {
+    fileprivate static func fold(_ batch: Batch, into views: [any PersistedFold], retracted: Set<EventID>) throws {
         for view in views {
             let start = ContinuousClock.now
             let folded = try view.fold(batch, retracted: retracted)
@@ -549,7 +573,7 @@ final class ChunkFold: @unchecked Sendable {
         let views: [any PersistedFold]
         // Guarded by `condition`.
         private let condition = NSCondition()
-        private var waiting: [[Event]] = []
+        private var waiting: [Batch] = []
         private var closed = false
         private var done = false
         private var error: (any Error)?
@@ -577,7 +601,7 @@ final class ChunkFold: @unchecked Sendable {
             }
         }
 
-        func submit(_ batch: [Event]) {
+        func submit(_ batch: Batch) {
             condition.lock()
             waiting.append(batch)
             condition.broadcast()
@@ -585,7 +609,7 @@ final class ChunkFold: @unchecked Sendable {
         }
 
         /// The next batch; nil once closed and all are folded (or after an error: then the rest is dropped).
-        private func next() -> [Event]? {
+        private func next() -> Batch? {
             condition.lock()
             defer { condition.unlock() }
             while waiting.isEmpty && !closed { condition.wait() }
@@ -625,7 +649,7 @@ protocol PersistedFold: AnyObject {
     /// Reads missing rows through `db` from now on.
     func use(_ db: Database)
     /// Folds the events of `batch` it takes and has not folded yet; returns how many.
-    func fold(_ batch: [ChunkFold.Event], retracted: Set<EventID>) throws -> Int
+    func fold(_ batch: ChunkFold.Batch, retracted: Set<EventID>) throws -> Int
     /// What folding one event has cost, as measured so far (1 before any is).
     var secondsPerEvent: Double { get }
     /// Counts `events` folded in `duration` into ``secondsPerEvent``.
@@ -677,11 +701,13 @@ final class PersistedView<P: Projection>: PersistedFold {
         self.db = db
     }
 
-    func fold(_ batch: [ChunkFold.Event], retracted: Set<EventID>) throws -> Int {
+    func fold(_ batch: ChunkFold.Batch, retracted: Set<EventID>) throws -> Int {
         // One loop per view type, so that each event costs no dynamic call and no copy.
         let rows = rows!
+        let takes = batch.types.map { P.takes(type: $0) }
         var folded = 0
-        for item in batch where position < item.event.position && P.takes(type: item.event.type, id: item.event.id, retracted: retracted) {
+        for (index, item) in batch.events.enumerated() where takes[batch.typeIndex[index]] && position < item.event.position {
+            if !retracted.isEmpty && retracted.contains(item.event.id) { continue }
             try P.apply(item.event, data: item.data, to: rows)
             folded += 1
         }

@@ -387,23 +387,49 @@ public enum LeadQualityProjection: Projection {
     /// to its lead's month and day group of every dimension the rows keep.
     public static func settle(_ rows: ProjectionRows<Row>) throws {
         guard rows.held != nil else { return }
-        let kept = rows.leavesOut.isEmpty ? Self.everyGroup : Dimension.allCases.map { (rows.keeps($0.monthKeys), rows.keeps($0.dayKeys)) }
+        let kept: [(month: Bool, day: Bool)] = rows.leavesOut.isEmpty
+            ? Self.everyGroup : Dimension.allCases.map { (rows.keeps($0.monthKeys), rows.keeps($0.dayKeys)) }
+        // First each dimension's sums per value and day: many cells share a group.
+        var days: [DayGroup: Group] = [:]
         for (cell, sum) in HeldSums.of(rows).take() where !sum.isZero {
-            for key in groupKeys(of: cell, kept) {
-                try rows.modify(key) { row in
-                    var group = Group()
-                    if case let .group(existing)? = row { group = existing }
-                    // Taken out of the row first, so that its counts change in place, not in a copy.
-                    row = nil
-                    group.add(sum, sign: 1)
-                    if group.sent != 0 { row = .group(group) }
-                }
+            for (index, dimension) in Dimension.allCases.enumerated() where kept[index].month || kept[index].day {
+                // The month dimension's value is the month itself, named below.
+                let value = dimension == .month ? "" : dimension.value(of: cell)
+                days[DayGroup(dimension: index, value: value, day: cell.day), default: Group()].add(sum, sign: 1)
             }
+        }
+        // Then the day rows, and the sums per month.
+        var months: [String: Group] = [:]
+        for (group, sum) in days {
+            let (month, day) = group.day.monthAndDay
+            let value = Dimension.allCases[group.dimension] == .month ? month : group.value
+            if kept[group.dimension].day { try add(sum, to: key(groupPrefixes[group.dimension].day, day, value), in: rows) }
+            if kept[group.dimension].month { months[key(groupPrefixes[group.dimension].month, month, value), default: Group()].add(sum, sign: 1) }
+        }
+        for (key, sum) in months { try add(sum, to: key, in: rows) }
+    }
+
+    /// A dimension's (by index in `Dimension.allCases`) group of one value on one day.
+    private struct DayGroup: Hashable {
+        var dimension: Int
+        var value: String
+        var day: Timestamp
+    }
+
+    /// Adds `sum` to the group row at `key` (the row goes when it counts no lead).
+    private static func add(_ sum: Group, to key: String, in rows: ProjectionRows<Row>) throws {
+        try rows.modify(key) { row in
+            var group = Group()
+            if case let .group(existing)? = row { group = existing }
+            // Taken out of the row first, so that its counts change in place, not in a copy.
+            row = nil
+            group.add(sum, sign: 1)
+            if group.sent != 0 { row = .group(group) }
         }
     }
 
     /// Every group kept: (month, day) for each dimension.
-    private static let everyGroup = Dimension.allCases.map { _ in (true, true) }
+    private static let everyGroup = Dimension.allCases.map { _ in (month: true, day: true) }
 
     /// The rows a fold may leave out when only `dimension`'s report is
     /// read (with `days`, for a `--since`/`--until` report): every other
@@ -415,21 +441,6 @@ public enum LeadQualityProjection: Projection {
             if other == dimension && !days { out.insert(other.dayKeys) }
         }
         return out
-    }
-
-    /// The lead's group rows, in a fixed order: for each dimension, its
-    /// month group (`month/source/2026-01/webinar`) and its day group
-    /// (`day/source/2026-01-05/webinar`), each unless `kept` says not.
-    static func groupKeys(of cell: Cell, _ kept: [(month: Bool, day: Bool)]) -> [String] {
-        let (month, day) = cell.day.monthAndDay
-        var keys: [String] = []
-        keys.reserveCapacity(10)
-        for (index, dimension) in Dimension.allCases.enumerated() {
-            let value = dimension == .month ? month : dimension.value(of: cell)
-            if kept[index].month { keys.append(key(groupPrefixes[index].month, month, value)) }
-            if kept[index].day { keys.append(key(groupPrefixes[index].day, day, value)) }
-        }
-        return keys
     }
 
     /// Each dimension's month and day group prefixes, in `Dimension.allCases` order.

@@ -254,7 +254,12 @@ extension Projection {
     /// ``takes(_:retracted:)`` from the event's type and id alone (a loop
     /// over many events and views need not copy each event to ask).
     public static func takes(type: String, id: EventID, retracted: Set<EventID>) -> Bool {
-        type != "event.retracted" && reads(type) && !retracted.contains(id)
+        takes(type: type) && !retracted.contains(id)
+    }
+
+    /// Whether the fold takes events of `type`, unless retracted: a retraction never.
+    public static func takes(type: String) -> Bool {
+        type != "event.retracted" && reads(type)
     }
 
     /// Folds one event of the log into `rows`, unless it is a retraction or
