@@ -453,7 +453,7 @@ private final class ChunkEvents {
 /// Folds a catch-up chunk's events into the views, batch by batch: all on
 /// the caller's thread, or split in two shares of about the same work, the
 /// second folded on a thread of its own (through a reader connection) as the
-/// batches arrive, and its changed rows encoded there before ``finish(writer:)``.
+/// batches arrive; then every view's changed rows are encoded on both threads.
 final class ChunkFold: @unchecked Sendable {
     /// An event and its payload, parsed once for every view. A class: each
     /// view that looks at it costs a retain, not a copy of every field.
@@ -515,16 +515,17 @@ final class ChunkFold: @unchecked Sendable {
         try Self.fold(batch, into: mine!, retracted: retracted)
     }
 
-    /// Waits for the second share (which has encoded its changed rows), which
+    /// Waits for the second share (which has taken its changed rows), which
     /// then reads through `db` again, and rethrows what it met; then encodes
-    /// the changed rows of this thread's share, on two threads.
+    /// every view's changed rows, on two threads.
     func finish(writer db: Database) throws {
-        guard let second else { return }
-        self.second = nil
-        try second.finish()
-        for view in second.views { view.use(db) }
-        // Both threads are free now: this share's rows are encoded on both.
-        for view in mine ?? [] { try view.encode(split: true) }
+        if let second {
+            self.second = nil
+            try second.finish()
+            for view in second.views { view.use(db) }
+        }
+        // Both threads are free now: the rows are encoded on both, whichever share folded them.
+        for view in views { try view.encode(split: true) }
     }
 
     /// Stops the second share, if still folding (the chunk failed).
@@ -588,7 +589,7 @@ final class ChunkFold: @unchecked Sendable {
                         while let batch = next() {
                             try ChunkFold.fold(batch, into: self.views, retracted: retracted)
                         }
-                        for view in self.views { try view.encode(split: false) }
+                        for view in self.views { try view.takeChanges() }
                     }
                 } catch {
                     failure = error
@@ -654,6 +655,9 @@ protocol PersistedFold: AnyObject {
     var secondsPerEvent: Double { get }
     /// Counts `events` folded in `duration` into ``secondsPerEvent``.
     func measured(_ duration: Duration, events: Int)
+    /// Adds in what the fold held back and takes the changed rows, ready
+    /// for ``encode(split:)`` (on the thread that folds: it may read rows).
+    func takeChanges() throws
     /// Encodes the changed rows, ready for ``flush()`` (which encodes them
     /// itself otherwise); with `split`, half of them on a second thread.
     func encode(split: Bool) throws
@@ -680,7 +684,9 @@ final class PersistedView<P: Projection>: PersistedFold {
     var isEmpty = false
     private var foldTime = Duration.zero
     private var folded = 0
-    /// The changed rows, encoded (see ``encode()``).
+    /// The changed rows, taken (see ``takeChanges()``) and not yet encoded.
+    private var changes: [(key: String, row: P.Row?)]?
+    /// The changed rows, encoded (see ``encode(split:)``).
     private var encoded: [(key: String, value: [UInt8]?)]?
     private var db: Database?
     private static var maximumCached: Int { 100_000 }
@@ -725,6 +731,7 @@ final class PersistedView<P: Projection>: PersistedFold {
 
     func forget() {
         rows = nil
+        changes = nil
         encoded = nil
         retracted = []
     }
@@ -739,11 +746,17 @@ final class PersistedView<P: Projection>: PersistedFold {
         return try RowCoder.decode(P.Row.self, from: statement.bytes(0))
     }
 
+    func takeChanges() throws {
+        guard let rows, changes == nil else { return }
+        try P.settle(rows)
+        changes = rows.takeChanges()
+    }
+
     /// Encodes the changed rows (nil: delete the row), in the order they changed.
     func encode(split: Bool) throws {
-        guard let rows else { return }
-        try P.settle(rows)
-        let changes = rows.takeChanges()
+        try takeChanges()
+        guard let changes else { return }
+        self.changes = nil
         guard split, changes.count >= 1024 else {
             encoded = try changes.map { change in (change.key, try change.row.map { try RowCoder.encode($0) }) }
             return
