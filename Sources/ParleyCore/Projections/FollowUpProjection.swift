@@ -20,24 +20,6 @@ public enum FollowUpProjection: Projection {
     public struct Deadline: Codable, Sendable, Hashable {
         public var rep: String?
         public var source: String
-
-        public init(rep: String?, source: String) {
-            self.rep = rep
-            self.source = source
-        }
-
-        // `[rep, source]` (see PositionalCoding): a view holds a row per open deadline.
-        public func encode(to encoder: any Encoder) throws {
-            var list = encoder.unkeyedContainer()
-            try list.encode(optional: rep)
-            try list.encode(source)
-        }
-
-        public init(from decoder: any Decoder) throws {
-            var list = try decoder.unkeyedContainer()
-            rep = try list.decode(optional: String.self)
-            source = try list.decode(String.self)
-        }
     }
 
     /// The two deadlines a lead waits on. Their rows are keyed
@@ -152,44 +134,6 @@ public enum FollowUpProjection: Projection {
         public var feedbackWithinDays: Int64?
         public var verdictAt: Timestamp?
         public var feedbackAt: Timestamp?
-
-        init(lead: String, rep: String?, source: String, clockStart: Timestamp, sentAt: Timestamp, followUpHours: Int64?,
-             feedbackWithinDays: Int64?) {
-            self.lead = lead
-            self.rep = rep
-            self.source = source
-            self.clockStart = clockStart
-            self.sentAt = sentAt
-            self.followUpHours = followUpHours
-            self.feedbackWithinDays = feedbackWithinDays
-        }
-
-        // A list of the fields in this order (see PositionalCoding): a view holds a row per pending lead.
-        public func encode(to encoder: any Encoder) throws {
-            var list = encoder.unkeyedContainer()
-            try list.encode(lead)
-            try list.encode(optional: rep)
-            try list.encode(source)
-            try list.encode(clockStart)
-            try list.encode(sentAt)
-            try list.encode(optional: followUpHours)
-            try list.encode(optional: feedbackWithinDays)
-            try list.encode(optional: verdictAt)
-            try list.encode(optional: feedbackAt)
-        }
-
-        public init(from decoder: any Decoder) throws {
-            var list = try decoder.unkeyedContainer()
-            lead = try list.decode(String.self)
-            rep = try list.decode(optional: String.self)
-            source = try list.decode(String.self)
-            clockStart = try list.decode(Timestamp.self)
-            sentAt = try list.decode(Timestamp.self)
-            followUpHours = try list.decode(optional: Int64.self)
-            feedbackWithinDays = try list.decode(optional: Int64.self)
-            verdictAt = try list.decode(optional: Timestamp.self)
-            feedbackAt = try list.decode(optional: Timestamp.self)
-        }
 
         /// When the verdict was due, if an SLA was in force.
         public var verdictDue: Timestamp? {
@@ -419,5 +363,49 @@ extension FollowUpProjection {
         }
         for tally in feedback { change(tally) { line, tally in line.feedbackMissing += Int64(tally.below) } }
         return (history, byRep.values.sorted { $0.key < $1.key }, bySource.values.sorted { $0.key < $1.key })
+    }
+}
+
+extension FollowUpProjection.Pending {
+    // A list of the fields in this order (see PositionalCoding): a view holds a row per pending lead.
+    public func encode(to encoder: any Encoder) throws {
+        var list = encoder.unkeyedContainer()
+        try list.encode(lead)
+        try list.encode(optional: rep)
+        try list.encode(source)
+        try list.encode(clockStart)
+        try list.encode(sentAt)
+        try list.encode(optional: followUpHours)
+        try list.encode(optional: feedbackWithinDays)
+        try list.encode(optional: verdictAt)
+        try list.encode(optional: feedbackAt)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var list = try decoder.unkeyedContainer()
+        lead = try list.decode(String.self)
+        rep = try list.decode(optional: String.self)
+        source = try list.decode(String.self)
+        clockStart = try list.decode(Timestamp.self)
+        sentAt = try list.decode(Timestamp.self)
+        followUpHours = try list.decode(optional: Int64.self)
+        feedbackWithinDays = try list.decode(optional: Int64.self)
+        verdictAt = try list.decode(optional: Timestamp.self)
+        feedbackAt = try list.decode(optional: Timestamp.self)
+    }
+}
+
+extension FollowUpProjection.Deadline {
+    // `[rep, source]` (see PositionalCoding): a view holds a row per open deadline.
+    public func encode(to encoder: any Encoder) throws {
+        var list = encoder.unkeyedContainer()
+        try list.encode(optional: rep)
+        try list.encode(source)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var list = try decoder.unkeyedContainer()
+        rep = try list.decode(optional: String.self)
+        source = try list.decode(String.self)
     }
 }

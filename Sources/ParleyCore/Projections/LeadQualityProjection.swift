@@ -125,59 +125,6 @@ public enum LeadQualityProjection: Projection {
         public var amount: Double = 0
         public var lost = false
 
-        /// Built from what a `lead.sent` says.
-        init(lead: String, source: String, campaign: String?, criteriaVersion: Int64?, rep: String?, sentAt: Timestamp) {
-            self.lead = lead
-            self.source = source
-            self.campaign = campaign
-            self.criteriaVersion = criteriaVersion
-            self.rep = rep
-            self.sentAt = sentAt
-        }
-
-        // A list of the fields in this order (see PositionalCoding): a view holds a row per lead.
-        public func encode(to encoder: any Encoder) throws {
-            var list = encoder.unkeyedContainer()
-            try list.encode(lead)
-            try list.encode(source)
-            try list.encode(optional: campaign)
-            try list.encode(optional: criteriaVersion)
-            try list.encode(optional: rep)
-            try list.encode(sentAt)
-            try list.encode(optional: verdict)
-            try list.encode(optional: verdictAt)
-            try list.encode(optional: rejectReason)
-            try list.encode(recycled)
-            try list.encode(ratingSum)
-            try list.encode(ratings)
-            try list.encode(objections)
-            try list.encode(converted)
-            try list.encode(optional: convertedAt)
-            try list.encode(amount)
-            try list.encode(lost)
-        }
-
-        public init(from decoder: any Decoder) throws {
-            var list = try decoder.unkeyedContainer()
-            lead = try list.decode(String.self)
-            source = try list.decode(String.self)
-            campaign = try list.decode(optional: String.self)
-            criteriaVersion = try list.decode(optional: Int64.self)
-            rep = try list.decode(optional: String.self)
-            sentAt = try list.decode(Timestamp.self)
-            verdict = try list.decode(optional: String.self)
-            verdictAt = try list.decode(optional: Timestamp.self)
-            rejectReason = try list.decode(optional: String.self)
-            recycled = try list.decode(Bool.self)
-            ratingSum = try list.decode(Int64.self)
-            ratings = try list.decode(Int64.self)
-            objections = try list.decode([String].self)
-            converted = try list.decode(Bool.self)
-            convertedAt = try list.decode(optional: Timestamp.self)
-            amount = try list.decode(Double.self)
-            lost = try list.decode(Bool.self)
-        }
-
         /// The groups it belongs to.
         public var cell: Cell { Cell(self) }
     }
@@ -578,5 +525,50 @@ extension LeadQualityProjection {
             groups[dimension.value(of: lead.cell), default: Group()].add(lead, sign: 1)
         }
         return groups.map { Line(key: $0.key, group: $0.value) }.sorted { ($1.group.sent, $0.key) < ($0.group.sent, $1.key) }
+    }
+}
+
+extension LeadQualityProjection.Lead {
+    // A list of the fields in this order (see PositionalCoding): a view holds a row per lead.
+    public func encode(to encoder: any Encoder) throws {
+        var list = encoder.unkeyedContainer()
+        try list.encode(lead)
+        try list.encode(source)
+        try list.encode(optional: campaign)
+        try list.encode(optional: criteriaVersion)
+        try list.encode(optional: rep)
+        try list.encode(sentAt)
+        try list.encode(optional: verdict)
+        try list.encode(optional: verdictAt)
+        try list.encode(optional: rejectReason)
+        try list.encode(recycled)
+        try list.encode(ratingSum)
+        try list.encode(ratings)
+        try list.encode(objections)
+        try list.encode(converted)
+        try list.encode(optional: convertedAt)
+        try list.encode(amount)
+        try list.encode(lost)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var list = try decoder.unkeyedContainer()
+        lead = try list.decode(String.self)
+        source = try list.decode(String.self)
+        campaign = try list.decode(optional: String.self)
+        criteriaVersion = try list.decode(optional: Int64.self)
+        rep = try list.decode(optional: String.self)
+        sentAt = try list.decode(Timestamp.self)
+        verdict = try list.decode(optional: String.self)
+        verdictAt = try list.decode(optional: Timestamp.self)
+        rejectReason = try list.decode(optional: String.self)
+        recycled = try list.decode(Bool.self)
+        ratingSum = try list.decode(Int64.self)
+        ratings = try list.decode(Int64.self)
+        objections = try list.decode([String].self)
+        converted = try list.decode(Bool.self)
+        convertedAt = try list.decode(optional: Timestamp.self)
+        amount = try list.decode(Double.self)
+        lost = try list.decode(Bool.self)
     }
 }
