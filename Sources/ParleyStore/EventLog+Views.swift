@@ -368,7 +368,7 @@ extension EventLog {
 /// chunk. Otherwise they are read in line through the writer, a chunk's
 /// worth at a time.
 private final class ChunkEvents {
-    /// How many parsed events may wait for the folds (about 30 MB at most).
+    /// How many parsed events may wait for the folds (some tens of MB at most).
     static let readAhead = 32_768
 
     /// The types read (prefixes; empty: all).

@@ -9,10 +9,10 @@
 ///
 /// A lead's ten groups follow from one ``Cell`` (its day, source, campaign,
 /// criteria version and rep). The fold sums each event's change into the
-/// cell's entry in ``HeldSums`` and ``settle(_:)`` adds the sums to the group
-/// rows before they are read or written: ten group rows change per cell, not
-/// per event. Every sum is an integer (money in cents, times in seconds),
-/// so the order sums are added in never changes a digit.
+/// cell's entry in `HeldSums`, and ``settle(_:)`` adds the cells' sums up per
+/// group before the rows are read or written: a group row changes once per
+/// chunk, not once per event. Every sum is an integer (money in cents, times
+/// in seconds), so the order sums are added in never changes a digit.
 public enum LeadQualityProjection: Projection {
     public static let typePrefixes = ["lead."]
 
