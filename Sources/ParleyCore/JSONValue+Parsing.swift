@@ -20,21 +20,27 @@ extension JSONValue {
     /// - Throws: ``JSONSyntaxError``.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in
-            var parser = JSONParser(bytes: buffer)
-            parser.skipWhitespace()
-            let value = try parser.parseValue(depth: 0)
-            parser.skipWhitespace()
-            guard parser.index == buffer.count else {
-                throw JSONSyntaxError(offset: parser.index, reason: "unexpected text after the JSON value", isTruncated: false)
-            }
-            return value
-        }
+        return try array.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in try parse(buffer: buffer) }
     }
 
-    /// Parses one JSON value from a string.
+    /// Parses one JSON value from a string (its UTF-8, read in place).
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
-        try parse(Array(text.utf8))
+        var text = text
+        let parsed = text.withUTF8 { buffer -> Result<JSONValue, JSONSyntaxError> in
+            do throws(JSONSyntaxError) { return .success(try parse(buffer: buffer)) } catch { return .failure(error) }
+        }
+        return try parsed.get()
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes: buffer)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == buffer.count else {
+            throw JSONSyntaxError(offset: parser.index, reason: "unexpected text after the JSON value", isTruncated: false)
+        }
+        return value
     }
 }
 
@@ -96,6 +102,8 @@ struct JSONParser {
         guard depth <= JSONValue.maximumDepth else { throw fail("nested deeper than \(JSONValue.maximumDepth) levels") }
         index += 1  // {
         var members: [(key: String, value: JSONValue)] = []
+        // Payloads hold a handful of fields: one allocation, not one per doubling.
+        members.reserveCapacity(8)
         skipWhitespace()
         guard index < bytes.count else { throw truncated() }
         if bytes[index] == UInt8(ascii: "}") {

@@ -800,10 +800,8 @@ final class PersistedView<P: Projection>: PersistedFold {
             statement.reset()
         }
         encoded = nil
-        let touched = rows.dirty
-        rows.markClean()
         // Past its bound, the cache keeps only what this chunk changed.
-        if rows.cachedCount > Self.maximumCached { rows.evict(keeping: touched) }
+        rows.markClean(keepingAtMost: Self.maximumCached)
     }
 }
 

@@ -45,4 +45,20 @@ import Testing
         rows.set("new", nil)
         #expect(rows.takeChanges().isEmpty)
     }
+
+    @Test func pastItsBoundTheCacheKeepsOnlyWhatTheLastWriteChanged() throws {
+        let rows = rows()
+        for n in 0..<5 { rows.insert("old-\(n)", "x") }
+        rows.markClean(keepingAtMost: 10)
+        #expect(rows.cachedCount == 5, "under the bound, everything stays")
+        try rows.modify("old-0") { $0 = "y" }
+        rows.insert("new", "z")
+        _ = rows.takeChanges()
+        rows.markClean(keepingAtMost: 3)
+        #expect(rows.cachedCount == 2)
+        #expect(rows.cached("old-0") == .some("y") && rows.cached("new") == .some("z"))
+        #expect(rows.cached("old-1") == nil, "unchanged in the last write: forgotten")
+        // What stays is clean: nothing more to write.
+        #expect(rows.takeChanges().isEmpty)
+    }
 }

@@ -143,20 +143,19 @@ public final class ProjectionRows<Row> {
     /// Every row present, for a replay's result.
     public var rows: [String: Row] { entries.compactMapValues { $0.row } }
 
-    /// Forgets which rows changed (after writing them back).
-    public func markClean() {
+    /// Forgets which rows changed (after writing them back). With more than
+    /// `bound` rows cached, it forgets every cached row but those that had
+    /// changed: what was just used is likely to be used again.
+    public func markClean(keepingAtMost bound: Int = .max) {
+        if entries.count > bound {
+            var kept: [String: Entry] = [:]
+            // Room for as many as before: the cache fills up again, and need not grow step by step.
+            kept.reserveCapacity(entries.count)
+            for (key, entry) in entries where entry.changed == generation { kept[key] = entry }
+            entries = kept
+        }
         generation += 1
         dirty.removeAll(keepingCapacity: true)
-    }
-
-    /// Forgets every cached row but those at `keys` (the rows must have
-    /// been written back): what was just used is likely to be used again.
-    public func evict(keeping keys: [String]) {
-        var kept: [String: Entry] = [:]
-        // Room for as many as before: the cache fills up again, and need not grow step by step.
-        kept.reserveCapacity(entries.count)
-        for key in keys { kept[key] = entries[key] }
-        entries = kept
     }
 }
 
