@@ -85,8 +85,8 @@ enum Figures {
     static func json(_ value: Double?) -> JSONValue { value.map(JSONValue.double) ?? .null }
     static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> [String] {
         let all = [header] + rows
-        // Characters, not bytes, make a cell's width (counted once per cell).
-        let counts = all.map { row in row.map(\.count) }
+        // Characters, not bytes, make a cell's width (counted once per cell; in ASCII they are the bytes).
+        let counts = all.map { row in row.map { $0.utf8.allSatisfy { $0 < 0x80 } ? $0.utf8.count : $0.count } }
         let widths = header.indices.map { column in counts.map { $0[column] }.max() ?? 0 }
         return all.indices.map { line in
             var text = ""

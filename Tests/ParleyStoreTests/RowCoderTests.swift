@@ -78,6 +78,19 @@ import Testing
         for row in followUpRows { #expect(try RowCoder.decode(FollowUp.Row.self, from: try RowCoder.encode(row)) == row) }
         // An unknown case is an error, not a crash.
         #expect(throws: (any Error).self) { try RowCoder.decode(FollowUp.Row.self, from: [6, 2, 3, 18, 0]) }
+
+        typealias Issues = IssuesProjection
+        let tension = Issues.Tension(tension: "T-1", title: "Slow", severity: "high", category: "sla", teams: ["sales", "marketing"],
+                                     flaggedBy: "mia@marketing", flaggedAt: Timestamp(microseconds: 5), lastActivity: Timestamp(microseconds: 9),
+                                     escalated: true, resolved: false)
+        let issuesRows: [Issues.Row] = [
+            .tension(tension),
+            .action(.init(action: "A-1", meeting: "M-1", owner: "sam@sales", text: "call", due: nil, heldAt: Timestamp(microseconds: 1), completedAt: nil)),
+            .content(.init(request: "C-1", topic: "ROI", requestedBy: "sam@sales", requestedAt: Timestamp(microseconds: 2), neededBy: "2026-03-04")),
+            .criteria(.init(version: 2, changedBy: "mia@marketing", changedAt: Timestamp(microseconds: 3), agreed: ["marketing"])),
+            .team("sales"),
+        ]
+        for row in issuesRows { #expect(try RowCoder.decode(Issues.Row.self, from: try RowCoder.encode(row)) == row) }
     }
 
     @Test func containersPastOneByteOfCountReadBackEqual() throws {

@@ -10,8 +10,8 @@ public enum IssuesProjection: Projection {
     public static let typePrefixes = ["tension.", "meeting.", "action.", "content.", "criteria.", "member."]
 
     public static let name = "issues"
-    /// 2: resolved tensions under their own prefix.
-    public static let version = 2
+    /// 2: resolved tensions under their own prefix. 3: tensions and rows coded as lists.
+    public static let version = 3
 
     /// The prefixes of the rows that can be open issues.
     public static let openPrefixes = ["tension/", "action/", "content/", "criteria/"]
@@ -69,6 +69,29 @@ public enum IssuesProjection: Projection {
         case criteria(Criteria)
         /// A member's current team (`team/<handle>`), so a criteria change counts as its team's agreement.
         case team(String)
+
+        // Coded as `[case number, value]` (see PositionalCoding): `issues` reads every open one.
+        public func encode(to encoder: any Encoder) throws {
+            switch self {
+            case let .tension(tension): try RowCase.encode(0, tension, to: encoder)
+            case let .action(action): try RowCase.encode(1, action, to: encoder)
+            case let .content(content): try RowCase.encode(2, content, to: encoder)
+            case let .criteria(criteria): try RowCase.encode(3, criteria, to: encoder)
+            case let .team(team): try RowCase.encode(4, team, to: encoder)
+            }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            var (number, list) = try RowCase.decode(from: decoder)
+            switch number {
+            case 0: self = .tension(try list.decode(Tension.self))
+            case 1: self = .action(try list.decode(Action.self))
+            case 2: self = .content(try list.decode(Content.self))
+            case 3: self = .criteria(try list.decode(Criteria.self))
+            case 4: self = .team(try list.decode(String.self))
+            default: throw RowCase.unknown(number, list)
+            }
+        }
     }
 
     public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
@@ -252,5 +275,36 @@ public struct OpenIssue: Sendable, Equatable {
             if let issue = missingFeedback(lead, now: now) { open.append(issue) }
         }
         return sorted(open)
+    }
+}
+
+extension IssuesProjection.Tension {
+    // A list of the fields in this order (see PositionalCoding): `issues` reads every open tension.
+    public func encode(to encoder: any Encoder) throws {
+        var list = encoder.unkeyedContainer()
+        try list.encode(tension)
+        try list.encode(title)
+        try list.encode(severity)
+        try list.encode(category)
+        try list.encode(teams)
+        try list.encode(flaggedBy)
+        try list.encode(flaggedAt)
+        try list.encode(lastActivity)
+        try list.encode(escalated)
+        try list.encode(resolved)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var list = try decoder.unkeyedContainer()
+        tension = try list.decode(String.self)
+        title = try list.decode(String.self)
+        severity = try list.decode(String.self)
+        category = try list.decode(String.self)
+        teams = try list.decode([String].self)
+        flaggedBy = try list.decode(String.self)
+        flaggedAt = try list.decode(Timestamp.self)
+        lastActivity = try list.decode(Timestamp.self)
+        escalated = try list.decode(Bool.self)
+        resolved = try list.decode(Bool.self)
     }
 }
