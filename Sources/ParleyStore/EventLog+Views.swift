@@ -138,8 +138,8 @@ extension EventLog {
         try fold.finish(writer: db)
         // Up to the head the events were read to, when nothing the folds read is left before it.
         let last = ended && events.reachedEnd ? events.head : events.last
+        try ChunkWrite.write(behind)
         for view in behind {
-            try view.flush()
             view.position = max(view.position, last)
             try Self.saveCheckpoint(db, view.name, view.version, view.position)
         }
@@ -453,7 +453,7 @@ private final class ChunkEvents {
 /// Folds a catch-up chunk's events into the views, batch by batch: all on
 /// the caller's thread, or split in two shares of about the same work, the
 /// second folded on a thread of its own (through a reader connection) as the
-/// batches arrive; then every view's changed rows are encoded on both threads.
+/// batches arrive. ``ChunkWrite`` then writes what they changed.
 final class ChunkFold: @unchecked Sendable {
     /// An event and its payload, parsed once for every view. A class: each
     /// view that looks at it costs a retain, not a copy of every field.
@@ -516,16 +516,12 @@ final class ChunkFold: @unchecked Sendable {
     }
 
     /// Waits for the second share (which has taken its changed rows), which
-    /// then reads through `db` again, and rethrows what it met; then encodes
-    /// every view's changed rows, on two threads.
+    /// then reads through `db` again, and rethrows what it met.
     func finish(writer db: Database) throws {
-        if let second {
-            self.second = nil
-            try second.finish()
-            for view in second.views { view.use(db) }
-        }
-        // Both threads are free now: the rows are encoded on both, whichever share folded them.
-        for view in views { try view.encode(split: true) }
+        guard let second else { return }
+        self.second = nil
+        try second.finish()
+        for view in second.views { view.use(db) }
     }
 
     /// Stops the second share, if still folding (the chunk failed).
@@ -656,13 +652,16 @@ protocol PersistedFold: AnyObject {
     /// Counts `events` folded in `duration` into ``secondsPerEvent``.
     func measured(_ duration: Duration, events: Int)
     /// Adds in what the fold held back and takes the changed rows, ready
-    /// for ``encode(split:)`` (on the thread that folds: it may read rows).
+    /// for ``encode(_:)`` (on the thread that folds: it may read rows).
     func takeChanges() throws
-    /// Encodes the changed rows, ready for ``flush()`` (which encodes them
-    /// itself otherwise); with `split`, half of them on a second thread.
-    func encode(split: Bool) throws
-    /// Writes the changed rows back, in the chunk's transaction.
-    func flush() throws
+    /// How many changed rows were taken.
+    var changeCount: Int { get }
+    /// Encodes the taken rows in `range` (threads may encode disjoint ranges at once).
+    func encode(_ range: Range<Int>) throws
+    /// Writes the taken rows in `range`, once encoded, in the chunk's transaction.
+    func write(_ range: Range<Int>) throws
+    /// Done writing the chunk's rows: forgets which changed, and trims the cache.
+    func written()
     /// Drops the cached rows (they may be stale).
     func forget()
 }
@@ -684,10 +683,10 @@ final class PersistedView<P: Projection>: PersistedFold {
     var isEmpty = false
     private var foldTime = Duration.zero
     private var folded = 0
-    /// The changed rows, taken (see ``takeChanges()``) and not yet encoded.
+    /// The changed rows, taken (see ``takeChanges()``) to be written.
     private var changes: [(key: String, row: P.Row?)]?
-    /// The changed rows, encoded (see ``encode(split:)``).
-    private var encoded: [(key: String, value: [UInt8]?)]?
+    /// Their values, encoded (nil: delete the row), each by whichever thread took its range.
+    private var encoded: EncodedValues?
     private var db: Database?
     private static var maximumCached: Int { 100_000 }
 
@@ -749,72 +748,162 @@ final class PersistedView<P: Projection>: PersistedFold {
     func takeChanges() throws {
         guard let rows, changes == nil else { return }
         try P.settle(rows)
-        changes = rows.takeChanges()
+        let taken = rows.takeChanges()
+        changes = taken
+        encoded = EncodedValues(count: taken.count)
     }
 
-    /// Encodes the changed rows (nil: delete the row), in the order they changed.
-    func encode(split: Bool) throws {
-        try takeChanges()
-        guard let changes else { return }
-        self.changes = nil
-        guard split, changes.count >= 1024 else {
-            encoded = try changes.map { change in (change.key, try change.row.map { try RowCoder.encode($0) }) }
-            return
-        }
-        // Each thread encodes its half into its own part of the result.
-        var values = [[UInt8]?](repeating: nil, count: changes.count)
-        let failures = Failures()
-        values.withUnsafeMutableBufferPointer { values in
-            let out = UnsafeSendable(values)
-            let middle = changes.count / 2
-            DispatchQueue.concurrentPerform(iterations: 2) { half in
-                for index in half == 0 ? 0..<middle : middle..<changes.count {
-                    do {
-                        out.value[index] = try changes[index].row.map { try RowCoder.encode($0) }
-                    } catch {
-                        failures.note(error)
-                    }
-                }
-            }
-        }
-        if let failure = failures.first { throw failure }
-        encoded = zip(changes, values).map { ($0.key, $1) }
+    var changeCount: Int { changes?.count ?? 0 }
+
+    func encode(_ range: Range<Int>) throws {
+        guard let changes, let encoded else { return }
+        for index in range { encoded.values[index] = try changes[index].row.map { try RowCoder.encode($0) } }
     }
 
-    /// Writes the changed rows; drops the cache when it has grown past its bound.
-    func flush() throws {
-        isEmpty = false
-        guard let rows, let db else { return }
-        if encoded == nil { try encode(split: false) }
+    func write(_ range: Range<Int>) throws {
+        guard let changes, let encoded, let db else { return }
         let upsert = try RawStatement(db, cached: """
             INSERT INTO view_rows (view, key, value) VALUES (?, ?, ?)
             ON CONFLICT (view, key) DO UPDATE SET value = excluded.value
             """)
         let delete = try RawStatement(db, cached: "DELETE FROM view_rows WHERE view = ? AND key = ?")
-        for (key, value) in encoded ?? [] {
+        for index in range {
+            let value = encoded.values[index]
             let statement = value == nil ? delete : upsert
             statement.bind(1, P.name)
-            statement.bind(2, key)
+            statement.bind(2, changes[index].key)
             if let value { statement.bind(3, blob: value) }
             _ = try statement.step()
             statement.reset()
         }
+    }
+
+    func written() {
+        // Written: from now on, rows not cached are read from the store.
+        isEmpty = false
+        changes = nil
         encoded = nil
         // Past its bound, the cache keeps only what this chunk changed.
-        rows.markClean(keepingAtMost: Self.maximumCached)
+        rows?.markClean(keepingAtMost: Self.maximumCached)
     }
 }
 
-/// A value handed to threads that use disjoint parts of it.
-private struct UnsafeSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+/// Room for a view's encoded rows that two threads fill, each its own ranges.
+private final class EncodedValues: @unchecked Sendable {
+    let values: UnsafeMutableBufferPointer<[UInt8]?>
+
+    init(count: Int) {
+        values = .allocate(capacity: count)
+        values.initialize(repeating: nil)
+    }
+
+    deinit {
+        values.deinitialize()
+        values.deallocate()
+    }
 }
 
-/// The first error any of several threads met.
-private final class Failures: @unchecked Sendable {
-    private let lock = NSLock()
-    private var errors: [any Error] = []
-    var first: (any Error)? { lock.withLock { errors.first } }
-    func note(_ error: any Error) { lock.withLock { errors.append(error) } }
+/// Writes the views' changed rows at the end of a chunk, in its transaction.
+/// The rows are cut into blocks, encoded in order by whichever of two
+/// threads is free, and written in order by the caller's thread as each
+/// block is ready: encoding goes on while SQLite writes.
+enum ChunkWrite {
+    static let blockSize = 2048
+
+    static func write(_ views: [any PersistedFold]) throws {
+        for view in views { try view.takeChanges() }
+        var blocks: [(view: any PersistedFold, range: Range<Int>)] = []
+        for view in views {
+            for start in stride(from: 0, to: view.changeCount, by: blockSize) {
+                blocks.append((view, start..<min(start + blockSize, view.changeCount)))
+            }
+        }
+        if blocks.count > 1 {
+            let work = Blocks(blocks)
+            DispatchQueue.global(qos: .userInitiated).async { work.encodeWhileAny() }
+            // However this ends, the other thread has stopped touching the rows first.
+            defer { work.stop() }
+            for index in blocks.indices {
+                try work.waitUntilEncoded(index)
+                try blocks[index].view.write(blocks[index].range)
+            }
+        } else {
+            for block in blocks {
+                try block.view.encode(block.range)
+                try block.view.write(block.range)
+            }
+        }
+        for view in views { view.written() }
+    }
+
+    /// Which blocks are taken for encoding and which are done, shared by the two threads.
+    private final class Blocks: @unchecked Sendable {
+        private let blocks: [(view: any PersistedFold, range: Range<Int>)]
+        // Guarded by `condition`.
+        private let condition = NSCondition()
+        private var next = 0
+        private var done: [Bool]
+        private var failure: (any Error)?
+        private var helping = true
+
+        init(_ blocks: [(view: any PersistedFold, range: Range<Int>)]) {
+            self.blocks = blocks
+            done = Array(repeating: false, count: blocks.count)
+        }
+
+        /// Takes the next block no thread has taken, if any.
+        private func take() -> Int? {
+            condition.lock()
+            defer { condition.unlock() }
+            guard next < blocks.count, failure == nil else { return nil }
+            next += 1
+            return next - 1
+        }
+
+        private func encode(_ index: Int) {
+            var failed: (any Error)?
+            do { try blocks[index].view.encode(blocks[index].range) } catch { failed = error }
+            condition.lock()
+            done[index] = true
+            if failure == nil { failure = failed }
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// The second thread: encodes blocks until none is left to take.
+        func encodeWhileAny() {
+            while let index = take() { encode(index) }
+            condition.lock()
+            helping = false
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// Returns once block `index` is encoded; meanwhile encodes blocks no thread has taken.
+        func waitUntilEncoded(_ index: Int) throws {
+            while true {
+                condition.lock()
+                if let failure {
+                    condition.unlock()
+                    throw failure
+                }
+                if done[index] {
+                    condition.unlock()
+                    return
+                }
+                let free = next < blocks.count
+                if !free { condition.wait() }
+                condition.unlock()
+                if free, let taken = take() { encode(taken) }
+            }
+        }
+
+        /// Stops handing out blocks and waits until the second thread is done.
+        func stop() {
+            condition.lock()
+            next = blocks.count
+            while helping { condition.wait() }
+            condition.unlock()
+        }
+    }
 }
