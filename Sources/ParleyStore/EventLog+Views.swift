@@ -115,6 +115,9 @@ extension EventLog {
         let pool = writer as? DatabasePool
         let events = try stream ?? ChunkEvents(db, pool: pool, after: start, head: head, prefixes: prefixes, limit: pool == nil ? limit : streamLimit)
         stream = nil
+        // Stopped when the chunk ends, whether it fails or not, unless the next chunk reads on.
+        var readOn = false
+        defer { if !readOn { events.close() } }
         let deadline = ContinuousClock.now + Self.catchUpChunkTime
         var read = 0
         var ended = false
@@ -134,7 +137,10 @@ extension EventLog {
             if ContinuousClock.now > deadline { break }
         }
         // What is left is read on while this chunk is written, for the next one.
-        if !ended && events.spansChunks { stream = events } else { events.close() }
+        if !ended && events.spansChunks {
+            stream = events
+            readOn = true
+        }
         try fold.finish(writer: db)
         // Up to the head the events were read to, when nothing the folds read is left before it.
         let last = ended && events.reachedEnd ? events.head : events.last
