@@ -85,7 +85,8 @@ extension EventLog {
             // A retraction the view has not taken out yet, or new fold code: start over.
             let retractions = try Self.retractedIDs(db, after: position).subtracting(view.retracted)
             if version != view.version || (position > 0 && !retractions.isEmpty) {
-                try db.execute(sql: "DELETE FROM view_rows WHERE view = ?", arguments: [view.name])
+                // Without WHERE: SQLite frees the table's pages without visiting its rows.
+                try db.execute(sql: "DELETE FROM \(view.table)")
                 position = 0
                 version = view.version
                 view.forget()
@@ -170,7 +171,7 @@ extension EventLog {
             try writer.write { db in
                 for projection in projections {
                     try db.execute(sql: "DELETE FROM view_checkpoints WHERE view = ?", arguments: [projection.name])
-                    try db.execute(sql: "DELETE FROM view_rows WHERE view = ?", arguments: [projection.name])
+                    try db.execute(sql: "DELETE FROM \(projection.table)")
                 }
             }
         } catch {
@@ -188,10 +189,9 @@ extension EventLog {
     /// The persisted row of `projection` at `key`, if any.
     public func row<P: Projection>(_ projection: P.Type, key: String) throws -> P.Row? {
         try read { db in
-            let statement = try RawStatement(db, cached: "SELECT value FROM view_rows WHERE view = ? AND key = ?")
+            let statement = try RawStatement(db, cached: "SELECT value FROM \(P.table) WHERE key = ?")
             defer { statement.reset() }
-            statement.bind(1, P.name)
-            statement.bind(2, key)
+            statement.bind(1, key)
             guard try statement.step() else { return nil }
             return try RowCoder.decode(P.Row.self, from: statement.bytes(0))
         }
@@ -201,11 +201,10 @@ extension EventLog {
     public func rows<P: Projection>(_ projection: P.Type, from: String, to: String) throws -> [String: P.Row] {
         try read { db in
             var rows: [String: P.Row] = [:]
-            let statement = try RawStatement(db, cached: "SELECT key, value FROM view_rows WHERE view = ? AND key >= ? AND key < ?")
+            let statement = try RawStatement(db, cached: "SELECT key, value FROM \(P.table) WHERE key >= ? AND key < ?")
             defer { statement.reset() }
-            statement.bind(1, P.name)
-            statement.bind(2, from)
-            statement.bind(3, to)
+            statement.bind(1, from)
+            statement.bind(2, to)
             while try statement.step() {
                 rows[statement.string(0)] = try RowCoder.decode(P.Row.self, from: statement.bytes(1))
             }
@@ -223,22 +222,20 @@ extension EventLog {
     public func tally<P: Projection>(_ projection: P.Type, prefix: String, split: String,
                                      total: (P.Row) -> Int? = { _ in nil }) throws -> [RowTally<P.Row>] {
         try read { db in
-            let first = try RawStatement(db, cached: "SELECT key, value FROM view_rows WHERE view = ? AND key >= ? AND key < ? ORDER BY key LIMIT 1")
-            let range = try RawStatement(db, cached: "SELECT count(*), min(key) FROM view_rows WHERE view = ? AND key >= ? AND key < ?")
+            let first = try RawStatement(db, cached: "SELECT key, value FROM \(P.table) WHERE key >= ? AND key < ? ORDER BY key LIMIT 1")
+            let range = try RawStatement(db, cached: "SELECT count(*), min(key) FROM \(P.table) WHERE key >= ? AND key < ?")
             let end = prefix + "\u{10FFFF}"
             func firstRow(_ from: String, _ to: String) throws -> (key: String, value: P.Row)? {
                 defer { first.reset() }
-                first.bind(1, P.name)
-                first.bind(2, from)
-                first.bind(3, to)
+                first.bind(1, from)
+                first.bind(2, to)
                 guard try first.step() else { return nil }
                 return (first.string(0), try RowCoder.decode(P.Row.self, from: first.bytes(1)))
             }
             func count(_ from: String, _ to: String) throws -> (Int, String?) {
                 defer { range.reset() }
-                range.bind(1, P.name)
-                range.bind(2, from)
-                range.bind(3, to)
+                range.bind(1, from)
+                range.bind(2, to)
                 guard try range.step() else { return (0, nil) }
                 return (Int(range.int64(0)), range.isNull(1) ? nil : range.string(1))
             }
@@ -637,6 +634,8 @@ final class ChunkFold: @unchecked Sendable {
 /// views of different row types.
 protocol PersistedFold: AnyObject {
     var name: String { get }
+    /// The table of its rows (see ``Projection/table``).
+    var table: String { get }
     var version: Int { get }
     var typePrefixes: [String] { get }
     /// The last position folded (-1 before the checkpoint is read).
@@ -674,13 +673,19 @@ protocol PersistedFold: AnyObject {
 
 extension Projection {
     static func persistedView() -> any PersistedFold { PersistedView<Self>() }
+
+    /// The table that holds the persisted view's rows, `view_<name>`, one
+    /// per view (`Schema/005_view_tables.sql`): a key and the row as
+    /// ``RowCoder`` writes it.
+    static var table: String { "view_" + name }
 }
 
 /// A view's rows in SQLite: a ``ProjectionRows`` cache that reads missing
-/// rows from `view_rows` and writes the changed ones back at the end of each
+/// rows from its table and writes the changed ones back at the end of each
 /// chunk, in the chunk's transaction.
 final class PersistedView<P: Projection>: PersistedFold {
     var name: String { P.name }
+    var table: String { P.table }
     var version: Int { P.version }
     var typePrefixes: [String] { P.typePrefixes }
     var position: Int64 = -1
@@ -743,10 +748,9 @@ final class PersistedView<P: Projection>: PersistedFold {
 
     private func load(_ key: String) throws -> P.Row? {
         if isEmpty { return nil }
-        let statement = try RawStatement(db!, cached: "SELECT value FROM view_rows WHERE view = ? AND key = ?")
+        let statement = try RawStatement(db!, cached: "SELECT value FROM \(P.table) WHERE key = ?")
         defer { statement.reset() }
-        statement.bind(1, P.name)
-        statement.bind(2, key)
+        statement.bind(1, key)
         guard try statement.step() else { return nil }
         return try RowCoder.decode(P.Row.self, from: statement.bytes(0))
     }
@@ -769,16 +773,14 @@ final class PersistedView<P: Projection>: PersistedFold {
     func write(_ range: Range<Int>) throws {
         guard let changes, let encoded, let db else { return }
         let upsert = try RawStatement(db, cached: """
-            INSERT INTO view_rows (view, key, value) VALUES (?, ?, ?)
-            ON CONFLICT (view, key) DO UPDATE SET value = excluded.value
+            INSERT INTO \(P.table) (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value
             """)
-        let delete = try RawStatement(db, cached: "DELETE FROM view_rows WHERE view = ? AND key = ?")
+        let delete = try RawStatement(db, cached: "DELETE FROM \(P.table) WHERE key = ?")
         for index in range {
             let value = encoded.values[index]
             let statement = value == nil ? delete : upsert
-            statement.bind(1, P.name)
-            statement.bind(2, changes[index].key)
-            if let value { statement.bind(3, blob: value) }
+            statement.bind(1, changes[index].key)
+            if let value { statement.bind(2, blob: value) }
             _ = try statement.step()
             statement.reset()
         }

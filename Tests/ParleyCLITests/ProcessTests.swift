@@ -155,7 +155,7 @@ func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, v
             let queue = try DatabaseQueue(path: w.db)
             let (position, leadRows, leadsSent) = try queue.read { db in
                 let position = try Int64.fetchOne(db, sql: "SELECT position FROM view_checkpoints WHERE view = 'quality'") ?? 0
-                let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM view_rows WHERE view = 'quality' AND key LIKE 'lead/%'") ?? 0
+                let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM view_quality WHERE key LIKE 'lead/%'") ?? 0
                 let sent = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE type = 'lead.sent' AND position <= ?", arguments: [position]) ?? 0
                 return (position, rows, sent)
             }

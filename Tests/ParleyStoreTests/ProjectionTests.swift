@@ -270,7 +270,7 @@ extension EventLog {
         // As if an older Parley had built the view, and built it wrong.
         try log.tamper("""
             UPDATE view_checkpoints SET version = 0 WHERE view = 'quality';
-            UPDATE view_rows SET value = '{"group":{"_0":{"sent":999}}}' WHERE view = 'quality' AND key LIKE 'source/%';
+            UPDATE view_quality SET value = x'00' WHERE key LIKE 'source/%';
             """)
         let leadEvents = try log.everything().filter { $0.type.hasPrefix("lead.") }.count
         #expect(try log.catchUp(LeadQualityProjection.self) == leadEvents, "rebuilt from every lead event")
@@ -290,6 +290,31 @@ extension EventLog {
         let line = LeadQualityProjection.report(try log.rows(LeadQualityProjection.self), by: .source).first
         #expect(line?.group.rejected == 0)
         #expect(line?.group.sent == 1)
+    }
+
+    @Test func eachViewKeepsItsRowsInATableOfItsOwn() throws {
+        let log = try randomLog(seed: 11, batches: 6, catchUpEachBatch: true)
+        // A table's rows, decoded (equal rows may differ in bytes: a dictionary's order is not fixed).
+        func table<P: Projection>(_ projection: P.Type) throws -> [String: P.Row] {
+            try log.read { db in
+                let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM \(P.table)")
+                return try Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, try RowCoder.decode(P.Row.self, from: [UInt8]($0[1] as Data))) })
+            }
+        }
+        func holdsItsRows<P: Projection>(_ projection: P.Type) throws -> Bool { try table(P.self) == log.rows(P.self) }
+        #expect(try !table(LeadQualityProjection.self).isEmpty && !table(FollowUpProjection.self).isEmpty)
+        let followUp = try table(FollowUpProjection.self)
+        for projection in ViewCatalogue.projections {
+            #expect(try holdsItsRows(projection), "view_\(projection.name) holds the rows of \(projection.name)")
+        }
+        // Rebuilding one view empties and refills its table alone.
+        let quality = try table(LeadQualityProjection.self)
+        try log.tamper("UPDATE view_quality SET value = x'00'; UPDATE view_checkpoints SET position = 0 WHERE view = 'followup'")
+        #expect(throws: (any Error).self) { try table(LeadQualityProjection.self) }
+        try log.rebuild(LeadQualityProjection.self)
+        #expect(try table(LeadQualityProjection.self) == quality)
+        #expect(try table(FollowUpProjection.self) == followUp)
+        #expect(try log.checkpoint(of: FollowUpProjection.self).position == 0, "followup was not caught up by the rebuild of quality")
     }
 
     @Test func aCaughtUpViewDoesNotWrite() throws {
