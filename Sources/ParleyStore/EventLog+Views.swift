@@ -676,8 +676,8 @@ extension Projection {
 
     /// The table that holds the persisted view's rows, `view_<name>`, one
     /// per view (`Schema/005_view_tables.sql`): a key and the row as
-    /// ``RowCoder`` writes it.
-    static var table: String { "view_" + name }
+    /// ``RowCoder`` writes it. Quoted for SQL, whatever the name holds.
+    static var table: String { "\"view_" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 }
 
 /// A view's rows in SQLite: a ``ProjectionRows`` cache that reads missing
@@ -700,6 +700,10 @@ final class PersistedView<P: Projection>: PersistedFold {
     private var encoded: EncodedValues?
     private var db: Database?
     private static var maximumCached: Int { 100_000 }
+    /// Its statements, made once (a cache miss costs no string work).
+    private let selectSQL = "SELECT value FROM \(P.table) WHERE key = ?"
+    private let upsertSQL = "INSERT INTO \(P.table) (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+    private let deleteSQL = "DELETE FROM \(P.table) WHERE key = ?"
 
     func takes(_ event: RecordedEvent, retracted: Set<EventID>) -> Bool {
         P.takes(event, retracted: retracted)
@@ -748,7 +752,7 @@ final class PersistedView<P: Projection>: PersistedFold {
 
     private func load(_ key: String) throws -> P.Row? {
         if isEmpty { return nil }
-        let statement = try RawStatement(db!, cached: "SELECT value FROM \(P.table) WHERE key = ?")
+        let statement = try RawStatement(db!, cached: selectSQL)
         defer { statement.reset() }
         statement.bind(1, key)
         guard try statement.step() else { return nil }
@@ -772,10 +776,8 @@ final class PersistedView<P: Projection>: PersistedFold {
 
     func write(_ range: Range<Int>) throws {
         guard let changes, let encoded, let db else { return }
-        let upsert = try RawStatement(db, cached: """
-            INSERT INTO \(P.table) (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value
-            """)
-        let delete = try RawStatement(db, cached: "DELETE FROM \(P.table) WHERE key = ?")
+        let upsert = try RawStatement(db, cached: upsertSQL)
+        let delete = try RawStatement(db, cached: deleteSQL)
         for index in range {
             let value = encoded.values[index]
             let statement = value == nil ? delete : upsert

@@ -305,6 +305,7 @@ extension EventLog {
         #expect(try !table(LeadQualityProjection.self).isEmpty && !table(FollowUpProjection.self).isEmpty)
         let followUp = try table(FollowUpProjection.self)
         for projection in ViewCatalogue.projections {
+            #expect(projection.table == "\"view_\(projection.name)\"")
             #expect(try holdsItsRows(projection), "view_\(projection.name) holds the rows of \(projection.name)")
         }
         // Rebuilding one view empties and refills its table alone.
