@@ -133,8 +133,8 @@ extension EventLog {
                 read += 1
                 batch.append(event)
             }
-            try fold.fold(batch)
             folded += batch.count
+            try fold.fold(consume batch)
             if ContinuousClock.now > deadline { break }
         }
         // What is left is read on while this chunk is written, for the next one.
@@ -142,10 +142,9 @@ extension EventLog {
             stream = events
             readOn = true
         }
-        try fold.finish(writer: db)
+        try fold.write(writer: db)
         // Up to the head the events were read to, when nothing the folds read is left before it.
         let last = ended && events.reachedEnd ? events.head : events.last
-        try ChunkWrite.write(behind)
         for view in behind {
             view.position = max(view.position, last)
             try Self.saveCheckpoint(db, view.name, view.version, view.position)
@@ -511,16 +510,28 @@ final class ChunkFold: @unchecked Sendable {
     }
 
     /// Folds `events` (the next ones, in position order) into every view that takes them.
-    func fold(_ events: [Event]) throws {
+    func fold(_ events: consuming [Event]) throws {
         let batch = Batch(events)
         if mine == nil { share(by: batch) }
         second?.submit(batch)
         try Self.fold(batch, into: mine!, retracted: retracted)
+        // The events are freed on another thread (or by the second share, when it is done with them).
+        Reclaimer.free(consume batch)
+    }
+
+    /// Writes what the chunk changed in every view (``ChunkWrite``): this
+    /// thread's share first, while the second share may still be folding,
+    /// then the second share's once it is done.
+    func write(writer db: Database) throws {
+        guard let second else { return try ChunkWrite.write(views) }
+        try ChunkWrite.write(mine ?? [])
+        try finish(writer: db)
+        try ChunkWrite.write(second.views)
     }
 
     /// Waits for the second share (which has taken its changed rows), which
     /// then reads through `db` again, and rethrows what it met.
-    func finish(writer db: Database) throws {
+    private func finish(writer db: Database) throws {
         guard let second else { return }
         self.second = nil
         try second.finish()
@@ -791,8 +802,9 @@ final class PersistedView<P: Projection>: PersistedFold {
     func written() {
         // Written: from now on, rows not cached are read from the store.
         isEmpty = false
-        changes = nil
-        encoded = nil
+        // Freed on another thread: this one writes the next chunk.
+        Reclaimer.free(changes.take())
+        Reclaimer.free(encoded.take())
         // Past its bound, the cache keeps only what this chunk changed.
         rows?.markClean(keepingAtMost: Self.maximumCached)
     }

@@ -152,7 +152,9 @@ public final class ProjectionRows<Row> {
             // Room for as many as before: the cache fills up again, and need not grow step by step.
             kept.reserveCapacity(entries.count)
             for (key, entry) in entries where entry.changed == generation { kept[key] = entry }
-            entries = kept
+            swap(&entries, &kept)
+            // The rows forgotten are freed on another thread: this one folds on.
+            Reclaimer.free(consume kept)
         }
         generation += 1
         dirty.removeAll(keepingCapacity: true)
