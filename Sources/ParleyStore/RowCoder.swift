@@ -9,19 +9,23 @@ import ParleyCore
 /// themselves at a million events: numbers and times were formatted as text
 /// and parsed back on every chunk. Here integers are zig-zag varints, times
 /// (``Timestamp``) their microseconds, strings length-prefixed UTF-8, and a
-/// keyed container the list of its keys and values.
-///
-/// A value is one tag byte followed by its content:
-/// `0` null, `1` false, `2` true, `3` integer (zig-zag varint), `4` double
-/// (8 bytes, little-endian IEEE 754), `5` string (varint length, UTF-8),
-/// `6` list (varint count, values), `7` keyed (varint count, then a string
-/// without its tag and a value for each key).
+/// keyed container the list of its keys and values: the bytes are those
+/// ``RowWriter`` (in ParleyCore) defines. Rows that write themselves
+/// (``RowWritable``) skip the encoder.
 enum RowCoder {
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(128)
-        try RowNode.make(value, codingPath: []).write(into: &out)
-        return out
+        if let row = value as? any RowWritable {
+            var writer = RowWriter()
+            if row.write(to: &writer) { return writer.bytes }
+        }
+        return try encodeThroughCodable(value)
+    }
+
+    /// The bytes of `value` through its `Codable` form, even when it writes itself.
+    static func encodeThroughCodable<T: Encodable>(_ value: T) throws -> [UInt8] {
+        var writer = RowWriter()
+        try RowNode.make(value, codingPath: []).write(into: &writer)
+        return writer.bytes
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
@@ -71,47 +75,22 @@ private enum RowNode {
         return encoder.node ?? .null
     }
 
-    func write(into out: inout [UInt8]) {
+    func write(into out: inout RowWriter) {
         switch self {
-        case .null: out.append(0)
-        case let .bool(value): out.append(value ? 2 : 1)
-        case let .int(value):
-            out.append(3)
-            Self.varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)), into: &out)
-        case let .double(value):
-            out.append(4)
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { out.append(contentsOf: $0) }
-        case let .string(value):
-            out.append(5)
-            Self.text(value, into: &out)
+        case .null: out.null()
+        case let .bool(value): out.bool(value)
+        case let .int(value): out.int(value)
+        case let .double(value): out.double(value)
+        case let .string(value): out.string(value)
         case let .list(box):
-            out.append(6)
-            Self.varint(UInt64(box.items.count), into: &out)
+            out.list(count: box.items.count)
             for item in box.items { item.write(into: &out) }
         case let .keyed(box):
-            out.append(7)
-            Self.varint(UInt64(box.entries.count), into: &out)
+            out.keyed(count: box.entries.count)
             for (key, value) in box.entries {
-                Self.text(key, into: &out)
+                out.key(key)
                 value.write(into: &out)
             }
-        }
-    }
-
-    static func varint(_ value: UInt64, into out: inout [UInt8]) {
-        var rest = value
-        while rest >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        out.append(UInt8(rest))
-    }
-
-    static func text(_ value: String, into out: inout [UInt8]) {
-        var value = value
-        value.withUTF8 { utf8 in
-            varint(UInt64(utf8.count), into: &out)
-            out.append(contentsOf: utf8)
         }
     }
 }

@@ -62,7 +62,10 @@ import Testing
         group.add(lead, sign: 1)
         group.add(bare, sign: 1)
         let qualityRows: [Quality.Row] = [.lead(bare), .lead(lead), .group(group), .group(Quality.Group())]
-        for row in qualityRows { #expect(try RowCoder.decode(Quality.Row.self, from: try RowCoder.encode(row)) == row) }
+        for row in qualityRows {
+            #expect(try RowCoder.decode(Quality.Row.self, from: try RowCoder.encode(row)) == row)
+            try expectWritesItsCodableBytes(row, directly: true)
+        }
         // A list of two (case 0, then the lead as a list of its 17 fields), no field names.
         #expect(Array(try RowCoder.encode(Quality.Row.lead(bare)).prefix(6)) == [6, 2, 3, 0, 6, 17])
 
@@ -75,7 +78,15 @@ import Testing
         let sla = FollowUp.SLA(followUpHours: 24, feedbackWithinDays: nil, monthlyMqlTarget: 10, setBy: "lee@mgmt", setAt: Timestamp(microseconds: 0))
         let followUpRows: [FollowUp.Row] = [.sla(sla), .pending(waiting), .pending(pending), .counts(FollowUp.Counts()),
                                             .deadline(.init(rep: nil, source: "web")), .deadline(.init(rep: "sam@sales", source: "web")), .openDeadlines(-3)]
-        for row in followUpRows { #expect(try RowCoder.decode(FollowUp.Row.self, from: try RowCoder.encode(row)) == row) }
+        for row in followUpRows {
+            #expect(try RowCoder.decode(FollowUp.Row.self, from: try RowCoder.encode(row)) == row)
+            let keyed: Bool
+            switch row {
+            case .sla, .counts: keyed = true
+            default: keyed = false
+            }
+            try expectWritesItsCodableBytes(row, directly: !keyed)
+        }
         // An unknown case is an error, not a crash.
         #expect(throws: (any Error).self) { try RowCoder.decode(FollowUp.Row.self, from: [6, 2, 3, 18, 0]) }
 
@@ -91,6 +102,18 @@ import Testing
             .team("sales"),
         ]
         for row in issuesRows { #expect(try RowCoder.decode(Issues.Row.self, from: try RowCoder.encode(row)) == row) }
+    }
+
+    /// A row that writes itself (RowWritable) writes the bytes of its Codable
+    /// form; `directly`: it has a direct form for this case (else it declines,
+    /// and the store codes it through Codable).
+    func expectWritesItsCodableBytes(_ row: some RowWritable & Encodable, directly: Bool,
+                                     sourceLocation: SourceLocation = #_sourceLocation) throws {
+        var writer = RowWriter()
+        #expect(row.write(to: &writer) == directly, sourceLocation: sourceLocation)
+        let codable = try RowCoder.encodeThroughCodable(row)
+        if directly { #expect(writer.bytes == codable, "\(row)", sourceLocation: sourceLocation) }
+        #expect(try RowCoder.encode(row) == codable, sourceLocation: sourceLocation)
     }
 
     @Test func containersPastOneByteOfCountReadBackEqual() throws {
