@@ -245,20 +245,57 @@ public enum FollowUpProjection: Projection {
             }
         }
         // The deadline rows follow the lead: moved when its due time or rep changes, gone once met.
+        // They are filed when the fold settles, from the lead's deadlines before its first change
+        // since then: a lead sent and answered in one chunk never has a deadline row at all.
         guard before != after else { return }
-        // Compared as values; keys are made only for the deadlines that change.
-        let old = before.map(deadlines) ?? []
-        let new = after.map(deadlines) ?? []
-        for filed in old where !new.contains(filed) {
-            let group = DeadlineKind.group(filed.deadline)
-            rows.set(filed.kind.key(filed.due, id, group: group), nil)
-            try count(filed.kind.totalKey(group: group), -1, rows)
+        HeldDeadlines.of(rows).changing(id, before)
+    }
+
+    /// Files the deadlines of the leads changed since the last settle: for
+    /// each, the rows of the deadlines it no longer waits on go, the rows of
+    /// those it now waits on come, and the groups' counts follow.
+    public static func settle(_ rows: ProjectionRows<Row>) throws {
+        guard rows.held != nil else { return }
+        for (id, old) in HeldDeadlines.of(rows).take() {
+            var new: [Filed] = []
+            if case let .pending(lead)? = try rows.row("lead/" + id) { new = deadlines(lead) }
+            for filed in old where !new.contains(filed) {
+                let group = DeadlineKind.group(filed.deadline)
+                rows.set(filed.kind.key(filed.due, id, group: group), nil)
+                try count(filed.kind.totalKey(group: group), -1, rows)
+            }
+            // A deadline's key holds its lead: none is there but those the lead's row said.
+            for filed in new where !old.contains(filed) {
+                let group = DeadlineKind.group(filed.deadline)
+                rows.insert(filed.kind.key(filed.due, id, group: group), .deadline(filed.deadline))
+                try count(filed.kind.totalKey(group: group), 1, rows)
+            }
         }
-        // A deadline's key holds its lead: none is there but those the lead's row says.
-        for filed in new where !old.contains(filed) {
-            let group = DeadlineKind.group(filed.deadline)
-            rows.insert(filed.kind.key(filed.due, id, group: group), .deadline(filed.deadline))
-            try count(filed.kind.totalKey(group: group), 1, rows)
+    }
+
+    /// The deadlines the leads the fold changed since the last settle had
+    /// before their first change (what their rows in the store say).
+    final class HeldDeadlines {
+        private var before: [String: [Filed]] = [:]
+
+        /// The deadlines held for `rows` (made on first use).
+        static func of(_ rows: ProjectionRows<Row>) -> HeldDeadlines {
+            if let held = rows.held { return unsafeDowncast(held, to: HeldDeadlines.self) }
+            let held = HeldDeadlines()
+            rows.held = held
+            return held
+        }
+
+        /// Notes that the lead `id`, which was `lead` (nil: not pending), changes.
+        func changing(_ id: String, _ lead: Pending?) {
+            guard before.index(forKey: id) == nil else { return }
+            before[id] = lead.map(deadlines) ?? []
+        }
+
+        /// The leads changed and their deadlines before, emptied.
+        func take() -> [String: [Filed]] {
+            defer { before = [:] }
+            return before
         }
     }
 
