@@ -23,7 +23,8 @@ public protocol Projection {
     static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws
 
     /// Writes into `rows` what the fold has held back in ``ProjectionRows/held``
-    /// (sums of many events' changes to the same rows, added in one go).
+    /// (sums of many events' changes to the same rows, added in one go; rows
+    /// that follow from others, filed once from where those ended up).
     /// Called before the rows are read or written back; by default nothing
     /// is held back.
     static func settle(_ rows: ProjectionRows<Row>) throws
