@@ -42,9 +42,12 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
     /// Makes an id from its 16 bytes; nil if there are not exactly 16.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 16 else { return nil }
-        let b = Array(bytes)
-        uuid = UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-                           b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+        // Read in place when the bytes are contiguous (an array, a column
+        // SQLite hands out): reading the log makes no array per event.
+        func make(_ b: UnsafeBufferPointer<UInt8>) -> UUID {
+            UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+        }
+        uuid = bytes.withContiguousStorageIfAvailable(make) ?? Array(bytes).withUnsafeBufferPointer(make)
     }
 
     /// The 16 bytes, in network order.

@@ -19,6 +19,11 @@ extension JSONValue {
     ///
     /// - Throws: ``JSONSyntaxError``.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        // Read in place when the bytes are contiguous (a column SQLite hands out), else copied once.
+        let parsed = bytes.withContiguousStorageIfAvailable { buffer -> Result<JSONValue, JSONSyntaxError> in
+            do throws(JSONSyntaxError) { return .success(try parse(buffer: buffer)) } catch { return .failure(error) }
+        }
+        if let parsed { return try parsed.get() }
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in try parse(buffer: buffer) }
     }

@@ -34,6 +34,8 @@ extension EventLog {
     }
 
     static let columns = "position, id, stream, version, type, actor, occurred_at, recorded_at, schema, data, meta, hash"
+    /// What a catch-up's folds read of each event (``columns`` without `meta` and `hash`; see ``RawStatement/foldEvent()``).
+    static let foldColumns = "position, id, stream, version, type, actor, occurred_at, recorded_at, schema, data"
 
     /// Reads the events `filter` selects in position order, handing each to
     /// `body` as it is read (a log of millions streams in flat memory).

@@ -393,7 +393,7 @@ private final class ChunkEvents {
         last = start
         self.limit = limit
         let (clause, bounds) = EventLog.typeClause(prefixes)
-        let sql = "SELECT \(EventLog.columns) FROM events WHERE position > ? AND position <= ?\(clause) ORDER BY position LIMIT ?"
+        let sql = "SELECT \(EventLog.foldColumns) FROM events WHERE position > ? AND position <= ?\(clause) ORDER BY position LIMIT ?"
         func bind(_ statement: RawStatement) {
             statement.bind(1, start)
             statement.bind(2, head)
@@ -414,7 +414,7 @@ private final class ChunkEvents {
                 defer { statement.reset() }
                 bind(statement)
                 while try statement.step() {
-                    guard yield(try Self.parsed(statement.event())) else { return }
+                    guard yield(try Self.parsed(statement.foldEvent())) else { return }
                 }
             }
         }
@@ -426,7 +426,7 @@ private final class ChunkEvents {
         if let prefetcher {
             event = try prefetcher.next()
         } else if let statement, try statement.step() {
-            event = Self.parsed(try statement.event())
+            event = Self.parsed(try statement.foldEvent())
         } else {
             event = nil
         }
@@ -447,8 +447,8 @@ private final class ChunkEvents {
         prefetcher?.cancel()
     }
 
-    private static func parsed(_ event: RecordedEvent) -> ChunkFold.Event {
-        ChunkFold.Event(event, data: event.type == "event.retracted" ? .null : event.payload)
+    private static func parsed(_ read: (event: RecordedEvent, data: JSONValue)) -> ChunkFold.Event {
+        ChunkFold.Event(read.event, data: read.event.type == "event.retracted" ? .null : read.data)
     }
 }
 
@@ -459,6 +459,8 @@ private final class ChunkEvents {
 final class ChunkFold: @unchecked Sendable {
     /// An event and its payload, parsed once for every view. A class: each
     /// view that looks at it costs a retain, not a copy of every field.
+    /// The event is read without its payload text, `meta` and `hash`
+    /// (``RawStatement/foldEvent()``): folds read `data`.
     final class Event: Sendable {
         let event: RecordedEvent
         let data: JSONValue

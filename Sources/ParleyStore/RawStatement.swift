@@ -78,12 +78,27 @@ struct RawStatement {
 
     /// The event in the current row of a `SELECT EventLog.columns …`.
     func event() throws -> RecordedEvent {
-        guard let id = EventID(bytes: bytes(1)) else {
+        try event(data: string(9), meta: isNull(10) ? nil : string(10), hash: bytes(11))
+    }
+
+    /// The event in the current row of a `SELECT EventLog.foldColumns …`
+    /// (or of ``EventLog/columns``, which start alike) for a catch-up's
+    /// folds, and its payload, parsed in place from the column and upcast
+    /// as ``RecordedEvent/payload`` does. The folds read the payload from
+    /// there, never the event's `data` text, `meta` or `hash`: the event
+    /// carries none of them (empty), which spares copying each.
+    func foldEvent() throws -> (event: RecordedEvent, data: JSONValue) {
+        let event = try event(data: "", meta: nil, hash: [])
+        return (event, withBytes(9) { RecordedEvent.payload(utf8: $0, type: event.type, schema: event.schema) })
+    }
+
+    private func event(data: String, meta: String?, hash: [UInt8]) throws -> RecordedEvent {
+        guard let id = withBytes(1, { EventID(bytes: $0) }) else {
             throw StoreError(.corrupt, "the event at position \(int64(0)) has a malformed id; run `parley verify`")
         }
         return RecordedEvent(
             position: int64(0), id: id, stream: string(2), version: int64(3), type: string(4), actor: string(5),
             occurredAt: Timestamp(microseconds: int64(6)), recordedAt: Timestamp(microseconds: int64(7)),
-            schema: Int(int64(8)), data: string(9), meta: isNull(10) ? nil : string(10), hash: bytes(11))
+            schema: Int(int64(8)), data: data, meta: meta, hash: hash)
     }
 }

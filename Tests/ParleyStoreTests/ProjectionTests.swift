@@ -292,6 +292,19 @@ extension EventLog {
         #expect(line?.group.sent == 1)
     }
 
+    @Test func aPersistedViewReadsAnOldSchemaPayloadUpcast() throws {
+        let log = try EventLog.inMemory()
+        try log.append([try LeadSent(lead: "L-1", source: "webinar").event(actor: "mia@marketing"),
+                        try LeadFeedback(lead: "L-1", rating: 2, objections: ["price"]).event(actor: "sam@sales")], policy: .payloadOnly)
+        // As an older Parley stored it: schema 1 had one `objection`, not a list.
+        try log.tamper("DROP TRIGGER events_refuse_update")
+        try log.tamper(#"UPDATE events SET schema = 1, data = '{"lead":"L-1","objection":"timing","rating":2}' WHERE position = 2"#)
+        try log.catchUp(LeadQualityProjection.self)
+        let line = LeadQualityProjection.report(try log.rows(LeadQualityProjection.self), by: .source).first
+        #expect(line?.group.objections == ["timing": 1])
+        #expect(line?.group.ratings == 1)
+    }
+
     @Test func eachViewKeepsItsRowsInATableOfItsOwn() throws {
         let log = try randomLog(seed: 11, batches: 6, catchUpEachBatch: true)
         // A table's rows, decoded (equal rows may differ in bytes: a dictionary's order is not fixed).

@@ -167,7 +167,13 @@ extension RecordedEvent {
     /// (an empty object if the stored text does not parse, which `verify`
     /// would report).
     public var payload: JSONValue {
-        guard let value = try? JSONValue.parse(data) else { return .object([]) }
+        Self.payload(utf8: data.utf8, type: type, schema: schema)
+    }
+
+    /// ``payload`` from the text's UTF-8 (read in place when contiguous),
+    /// for a reader that holds the text but has not made a String of it.
+    public static func payload(utf8: some Collection<UInt8>, type: String, schema: Int) -> JSONValue {
+        guard let value = try? JSONValue.parse(utf8) else { return .object([]) }
         return (try? Upcasters.upcast(type: type, schema: schema, data: value)) ?? value
     }
 }
