@@ -46,6 +46,31 @@ import Testing
         #expect(rows.takeChanges().isEmpty)
     }
 
+    @Test func aRowTheFoldKnowsIsNewIsNotReadFromTheStore() throws {
+        var read: [String] = []
+        let rows = ProjectionRows<String> { key in
+            read.append(key)
+            return key == "stored" ? "old" : nil
+        }
+        // New: not read, starts absent, and is written.
+        try rows.modify("fresh", new: true) { row in
+            #expect(row == nil)
+            row = "made"
+        }
+        // New, made and removed before the write: nothing to write (the store holds none).
+        try rows.modify("gone", new: true) { $0 = "x" }
+        try rows.modify("gone") { $0 = nil }
+        // Not new: read from the store as before.
+        try rows.modify("stored", new: false) { row in
+            #expect(row == "old")
+            row = "changed"
+        }
+        // Cached: the cache answers, new or not.
+        try rows.modify("stored", new: true) { row in #expect(row == "changed") }
+        #expect(read == ["stored"])
+        #expect(rows.takeChanges().map(\.key) == ["fresh", "stored"])
+    }
+
     @Test func pastItsBoundTheCacheKeepsOnlyWhatTheLastWriteChanged() throws {
         let rows = rows()
         for n in 0..<5 { rows.insert("old-\(n)", "x") }

@@ -200,7 +200,9 @@ public enum FollowUpProjection: Projection {
         guard event.type.hasPrefix("lead."), let id = data["lead"]?.stringValue else { return }
         var current: SLA?
         if case let .sla(sla)? = try rows.row("sla/current") { current = sla }
-        let (before, after, counted) = try rows.modify("lead/\(id)") { row -> (Pending?, Pending?, CountedFollowUp?) in
+        let leadKey = "lead/\(id)"
+        // The first event of the lead's own stream: the row is new (see ProjectionRows.modify(_:new:_:)).
+        let (before, after, counted) = try rows.modify(leadKey, new: event.version == 1 && event.stream == leadKey) { row -> (Pending?, Pending?, CountedFollowUp?) in
             guard case let .pending(before)? = row else {
                 guard event.type == "lead.sent" else { return (nil, nil, nil) }
                 let sent = Pending(lead: id, rep: data["assigned_to"]?.stringValue, source: data["source"]?.stringValue ?? "unknown",

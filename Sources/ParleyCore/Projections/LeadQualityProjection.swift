@@ -279,8 +279,10 @@ public enum LeadQualityProjection: Projection {
 
     public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
         guard event.type.hasPrefix("lead."), let id = data["lead"]?.stringValue else { return }
-        // The lead's row, changed in place; nil when the event changes nothing.
-        let changed = try rows.modify("lead/\(id)") { row -> (before: Lead?, after: Lead)? in
+        // The lead's row, changed in place; nil when the event changes nothing. New when
+        // the event is the first of the lead's stream (see ProjectionRows.modify(_:new:_:)).
+        let key = "lead/\(id)"
+        let changed = try rows.modify(key, new: event.version == 1 && event.stream == key) { row -> (before: Lead?, after: Lead)? in
             var before: Lead?
             if case let .lead(lead)? = row { before = lead }
             guard let after = next(before, id: id, event, data) else { return nil }

@@ -97,8 +97,18 @@ public final class ProjectionRows<Row> {
     /// remove the row) in place: one lookup when cached, and no copy of the
     /// row when `body` takes it out before changing it.
     public func modify<T>(_ key: String, _ body: (inout Row?) throws -> T) throws -> T {
+        try modify(key, new: false, body)
+    }
+
+    /// ``modify(_:_:)``, where with `isNew` the fold knows that no row was
+    /// ever stored at `key`: one not cached is then absent, and the store
+    /// is not asked. (The key names the event's own stream, and the event
+    /// is the stream's first: nothing before it could have made the row.
+    /// Most events that make a row are such; a rebuild asks for hundreds
+    /// of thousands of rows that are not there.)
+    public func modify<T>(_ key: String, new isNew: Bool, _ body: (inout Row?) throws -> T) throws -> T {
         if let index = entries.index(forKey: key) { return try change(key, &entries.values[index], body) }
-        let row = try load?(key)
+        let row = isNew ? nil : try load?(key)
         return try change(key, else: Entry(row: row, inStore: load.map { _ in row != nil }), body)
     }
 
