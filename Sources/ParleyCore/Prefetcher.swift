@@ -48,6 +48,26 @@ public final class Prefetcher<Element>: @unchecked Sendable {
             defer { currentIndex += 1 }
             return current[currentIndex]
         }
+        guard let chunk = try nextChunk() else { return nil }
+        current = chunk
+        currentIndex = 1
+        return chunk[0]
+    }
+
+    /// The next values in order, as many as are ready (never none); nil at
+    /// the end. A caller that takes many values this way makes one call per
+    /// chunk, not one per value: from another module, where this generic
+    /// class is not specialized, that spares a generic copy of each value.
+    ///
+    /// - Throws: the error the producer met, after every value before it.
+    public func nextChunk() throws -> [Element]? {
+        if currentIndex < current.count {
+            defer {
+                current = []
+                currentIndex = 0
+            }
+            return currentIndex == 0 ? current : Array(current[currentIndex...])
+        }
         condition.lock()
         while queue.isEmpty && !finished {
             condition.wait()
@@ -58,11 +78,10 @@ public final class Prefetcher<Element>: @unchecked Sendable {
             if let failure { throw failure }
             return nil
         }
-        current = queue.removeFirst()
-        currentIndex = 0
+        let chunk = queue.removeFirst()
         condition.signal()
         condition.unlock()
-        return try next()
+        return chunk
     }
 
     /// Stops the producing thread (it ends at its next chunk).

@@ -300,25 +300,26 @@ extension EventLog {
         rows.leavesOut = leavingOut
         let (clause, bounds) = Self.typeClause(P.typePrefixes)
         // Events are read and parsed on a second thread while this one folds them.
-        let events = Prefetcher<(RecordedEvent, JSONValue)>(name: "parley-replay") { yield in
+        let events = Prefetcher<(event: RecordedEvent, data: JSONValue)>(name: "parley-replay") { yield in
             try self.read { db in
                 // The window and the types are applied by SQLite: events outside them are never decoded.
                 let statement = try RawStatement(db, cached: """
-                    SELECT \(Self.columns) FROM events WHERE occurred_at <= ? AND recorded_at <= ?\(clause) ORDER BY position
+                    SELECT \(Self.foldColumns) FROM events WHERE occurred_at <= ? AND recorded_at <= ?\(clause) ORDER BY position
                     """)
                 defer { statement.reset() }
                 statement.bind(1, window.asOf?.microseconds ?? .max)
                 statement.bind(2, window.knownAt?.microseconds ?? .max)
                 for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 3), bound) }
                 while try statement.step() {
-                    let event = try statement.event()
-                    guard P.takes(event, retracted: retracted) else { continue }
-                    guard yield((event, event.payload)) else { return }
+                    let read = try statement.foldEvent()
+                    guard P.takes(read.event, retracted: retracted) else { continue }
+                    guard yield(read) else { return }
                 }
             }
         }
-        while let (event, data) = try events.next() {
-            try P.apply(event, data: data, to: rows)
+        // A chunk at a time (see Prefetcher.nextChunk()).
+        while let chunk = try events.nextChunk() {
+            for (event, data) in chunk { try P.apply(event, data: data, to: rows) }
         }
         try P.settle(rows)
         return rows.rows
@@ -385,6 +386,9 @@ private final class ChunkEvents {
     private var read = 0
     private let statement: RawStatement?
     private let prefetcher: Prefetcher<ChunkFold.Event>?
+    /// Events the prefetcher has handed over, and the next of them to hand out.
+    private var ready: [ChunkFold.Event] = []
+    private var readyIndex = 0
 
     /// At most `limit` events of `prefixes` after `start`, up to `head`.
     init(_ db: Database, pool: DatabasePool?, after start: Int64, head: Int64, prefixes: [String], limit: Int) throws {
@@ -424,7 +428,13 @@ private final class ChunkEvents {
     func next() throws -> ChunkFold.Event? {
         let event: ChunkFold.Event?
         if let prefetcher {
-            event = try prefetcher.next()
+            // Taken from the reading thread a chunk at a time (see Prefetcher.nextChunk()).
+            if readyIndex == ready.count {
+                ready = try prefetcher.nextChunk() ?? []
+                readyIndex = 0
+            }
+            event = readyIndex < ready.count ? ready[readyIndex] : nil
+            readyIndex += 1
         } else if let statement, try statement.step() {
             event = Self.parsed(try statement.foldEvent())
         } else {
