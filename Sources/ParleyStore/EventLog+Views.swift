@@ -9,10 +9,10 @@ extension EventLog {
     static let catchUpChunk = 100_000
     /// How long a chunk may hold the write lock: writers wait at most about that long.
     static let catchUpChunkTime = Duration.milliseconds(400)
-    /// The most events one read of the log hands a catch-up on a WAL pool (it
-    /// runs on over several chunks; then the next chunk starts another): a
-    /// reader holds back the WAL's checkpoints, so a long catch-up reads in
-    /// a few long reads, not one.
+    /// The most events one read of the log hands a catch-up on a WAL pool (a
+    /// read runs on over several chunks; the reading thread then begins the
+    /// next at once): a reader holds back the WAL's checkpoints, so a long
+    /// catch-up reads in a few long reads, not one.
     static let catchUpStream = 250_000
 
     /// Brings the persisted view of `projection` up to the end of the log
@@ -390,7 +390,12 @@ private final class ChunkEvents {
     private var ready: [ChunkFold.Event] = []
     private var readyIndex = 0
 
-    /// At most `limit` events of `prefixes` after `start`, up to `head`.
+    /// The events of `prefixes` after `start`, up to `head`. Without a pool,
+    /// at most `limit`, read through `db`. With one, all of them, read ahead
+    /// on a thread of its own in reads of at most `limit` events, one after
+    /// another (a reader holds back the WAL's checkpoints: a long catch-up
+    /// reads in several reads, not one, and the next begins at once, so the
+    /// thread reads on while a chunk is written).
     init(_ db: Database, pool: DatabasePool?, after start: Int64, head: Int64, prefixes: [String], limit: Int) throws {
         self.prefixes = prefixes
         self.head = head
@@ -398,28 +403,39 @@ private final class ChunkEvents {
         self.limit = limit
         let (clause, bounds) = EventLog.typeClause(prefixes)
         let sql = "SELECT \(EventLog.foldColumns) FROM events WHERE position > ? AND position <= ?\(clause) ORDER BY position LIMIT ?"
-        func bind(_ statement: RawStatement) {
-            statement.bind(1, start)
+        func bind(_ statement: RawStatement, after: Int64) {
+            statement.bind(1, after)
             statement.bind(2, head)
             for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 3), bound) }
             statement.bind(Int32(bounds.count + 3), Int64(limit))
         }
         guard let pool else {
             let statement = try RawStatement(db, cached: sql)
-            bind(statement)
+            bind(statement, after: start)
             self.statement = statement
             prefetcher = nil
             return
         }
         statement = nil
         prefetcher = Prefetcher(name: "parley-catch-up", ahead: Self.readAhead) { yield in
-            try pool.read { reader in
-                let statement = try RawStatement(reader, cached: sql)
-                defer { statement.reset() }
-                bind(statement)
-                while try statement.step() {
-                    guard yield(try Self.parsed(statement.foldEvent())) else { return }
+            var after = start
+            while true {
+                // One read of at most `limit` events; false when the folds have gone.
+                var count = 0
+                let goOn = try pool.read { reader -> Bool in
+                    let statement = try RawStatement(reader, cached: sql)
+                    defer { statement.reset() }
+                    bind(statement, after: after)
+                    while try statement.step() {
+                        let event = Self.parsed(try statement.foldEvent())
+                        after = event.event.position
+                        count += 1
+                        guard yield(event) else { return false }
+                    }
+                    return true
                 }
+                // Fewer than asked for: none is left up to the head.
+                if !goOn || count < limit { return }
             }
         }
     }
@@ -448,8 +464,9 @@ private final class ChunkEvents {
     }
 
     /// After ``next()`` gave nil: whether that was because no event the folds
-    /// read is left up to ``head`` (not because the stream read its limit).
-    var reachedEnd: Bool { read < limit }
+    /// read is left up to ``head`` (not because the stream read its limit,
+    /// as only one read through the caller's connection does).
+    var reachedEnd: Bool { prefetcher != nil || read < limit }
 
     /// Stops reading (the catch-up may end before its events do).
     func close() {
