@@ -484,11 +484,12 @@ private final class ChunkEvents {
 /// second folded on a thread of its own (through a reader connection) as the
 /// batches arrive. ``ChunkWrite`` then writes what they changed.
 final class ChunkFold: @unchecked Sendable {
-    /// An event and its payload, parsed once for every view. A class: each
-    /// view that looks at it costs a retain, not a copy of every field.
-    /// The event is read without its payload text, `meta` and `hash`
-    /// (``RawStatement/foldEvent()``): folds read `data`.
-    final class Event: Sendable {
+    /// An event and its payload, parsed once for every view. A value, held
+    /// inline in its batch's array: an event costs no allocation (and no
+    /// free) of its own. The event is read without its payload text, `meta`
+    /// and `hash` (``RawStatement/foldEvent()``), so what a view copies of it
+    /// is small: its inline strings and a reference to the parsed payload.
+    struct Event: Sendable {
         let event: RecordedEvent
         let data: JSONValue
 
