@@ -218,6 +218,13 @@ func firstLines(of path: String, count: Int, to output: String) throws {
 /// Runs a process to completion, stdout to /dev/null, and returns its
 /// wall time and peak resident memory. posix_spawn and wait4 rather than
 /// Foundation's Process, which reaps the child itself and loses its rusage.
+/// Writes out what earlier steps left in the page cache before a step is
+/// timed: the kernel's writeback of one step's gigabytes would otherwise
+/// land on whichever step runs next (each step, Parley's or raw SQLite's).
+func startClean() {
+    sync()
+}
+
 func runProcess(_ path: String, _ arguments: [String]) throws -> Measured {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -226,6 +233,7 @@ func runProcess(_ path: String, _ arguments: [String]) throws -> Measured {
     let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
+    startClean()
     let start = ContinuousClock.now
     let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
     guard spawned == 0 else { throw ValidationError("cannot start \(path): error \(spawned)") }
@@ -311,6 +319,7 @@ enum RawSQLite {
         // The same pragmas as the store's writer.
         try exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;")
         try exec(db, schema)
+        startClean()
         let start = ContinuousClock.now
         try exec(db, "BEGIN IMMEDIATE")
         var statement: OpaquePointer?
@@ -346,6 +355,7 @@ enum RawSQLite {
         defer { sqlite3_close(db) }
         guard let file = fopen(output, "w") else { throw ValidationError("cannot write \(output)") }
         defer { fclose(file) }
+        startClean()
         let start = ContinuousClock.now
         var statement: OpaquePointer?
         sqlite3_prepare_v2(db, """
@@ -386,6 +396,7 @@ enum RawSQLite {
     private static func timedScan(_ path: String, _ sql: String) throws -> Double {
         let db = try open(path)
         defer { sqlite3_close(db) }
+        startClean()
         let start = ContinuousClock.now
         var statement: OpaquePointer?
         sqlite3_prepare_v2(db, sql, -1, &statement, nil)
