@@ -215,9 +215,6 @@ func firstLines(of path: String, count: Int, to output: String) throws {
     free(line)
 }
 
-/// Runs a process to completion, stdout to /dev/null, and returns its
-/// wall time and peak resident memory. posix_spawn and wait4 rather than
-/// Foundation's Process, which reaps the child itself and loses its rusage.
 /// Writes out what earlier steps left in the page cache before a step is
 /// timed: the kernel's writeback of one step's gigabytes would otherwise
 /// land on whichever step runs next (each step, Parley's or raw SQLite's).
@@ -225,6 +222,9 @@ func startClean() {
     sync()
 }
 
+/// Runs a process to completion, stdout to /dev/null, and returns its
+/// wall time and peak resident memory. posix_spawn and wait4 rather than
+/// Foundation's Process, which reaps the child itself and loses its rusage.
 func runProcess(_ path: String, _ arguments: [String]) throws -> Measured {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
