@@ -13,11 +13,14 @@ import Testing
             }
         }
         var taken: [Int] = []
-        // Both ways, mixed: the rest of a chunk begun one by one comes first.
+        // Both ways, mixed: the rest of a chunk begun one by one comes first. An early end
+        // stops the loop (and fails the count below), never spins it.
         while taken.count < count {
-            if taken.count % 3 == 0, let value = try prefetcher.next() {
+            if taken.count % 3 == 0 {
+                guard let value = try prefetcher.next() else { break }
                 taken.append(value)
-            } else if let chunk = try prefetcher.nextChunk() {
+            } else {
+                guard let chunk = try prefetcher.nextChunk() else { break }
                 #expect(!chunk.isEmpty)
                 taken += chunk
             }
