@@ -8,7 +8,8 @@ import Foundation
 /// bounded queue (memory stays flat however many there are). An error the
 /// producer meets is delivered in its place, after every value before it.
 public final class Prefetcher<Element>: @unchecked Sendable {
-    private static var chunkSize: Int { 512 }
+    /// How many values a chunk holds (but the last).
+    private let chunkSize: Int
     /// How many chunks may wait for the consumer.
     private let maximumQueuedChunks: Int
 
@@ -27,9 +28,13 @@ public final class Prefetcher<Element>: @unchecked Sendable {
     /// it is given, which returns false once the consumer has gone (stop then).
     /// `produce` runs on that thread alone: what it captures is its own from then on.
     ///
-    /// - Parameter ahead: how many values it may make before the consumer takes them (4,096 by default).
-    public init(name: String, ahead: Int = 4096, _ produce: @escaping (_ yield: (Element) -> Bool) throws -> Void) {
-        maximumQueuedChunks = max(1, ahead / Self.chunkSize)
+    /// - Parameters:
+    ///   - ahead: how many values it may make before the consumer takes them (4,096 by default).
+    ///   - chunk: how many values a chunk holds (512 by default): a consumer
+    ///     that takes whole chunks (``nextChunk()``) may want them larger.
+    public init(name: String, ahead: Int = 4096, chunk: Int = 512, _ produce: @escaping (_ yield: (Element) -> Bool) throws -> Void) {
+        chunkSize = max(1, chunk)
+        maximumQueuedChunks = max(1, ahead / chunkSize)
         let box = ProducerBox(produce)
         let thread = Thread { [self] in run(box) }
         thread.name = name
@@ -94,14 +99,14 @@ public final class Prefetcher<Element>: @unchecked Sendable {
 
     private func run(_ box: ProducerBox<Element>) {
         var chunk: [Element] = []
-        chunk.reserveCapacity(Self.chunkSize)
+        chunk.reserveCapacity(chunkSize)
         var failure: (any Error)?
         var stopped = false
         do {
             try box.produce { value in
                 guard !stopped else { return false }
                 chunk.append(value)
-                if chunk.count == Self.chunkSize {
+                if chunk.count == chunkSize {
                     guard hand(chunk) else {
                         stopped = true
                         return false

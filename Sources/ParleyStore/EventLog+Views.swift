@@ -122,17 +122,12 @@ extension EventLog {
         let deadline = ContinuousClock.now + Self.catchUpChunkTime
         var read = 0
         var ended = false
-        while !ended && read < limit {
-            var batch: [ChunkFold.Event] = []
-            batch.reserveCapacity(ChunkFold.batchSize)
-            while batch.count < min(ChunkFold.batchSize, limit - read) {
-                guard let event = try events.next() else {
-                    ended = true
-                    break
-                }
-                read += 1
-                batch.append(event)
+        while read < limit {
+            guard let batch = try events.next(atMost: min(ChunkFold.batchSize, limit - read)) else {
+                ended = true
+                break
             }
+            read += batch.count
             folded += batch.count
             try fold.fold(consume batch)
             if ContinuousClock.now > deadline { break }
@@ -385,10 +380,11 @@ private final class ChunkEvents {
     private let limit: Int
     private var read = 0
     private let statement: RawStatement?
+    /// Whether ``statement`` has given its last row.
+    private var stepped = false
     private let prefetcher: Prefetcher<ChunkFold.Event>?
-    /// Events the prefetcher has handed over, and the next of them to hand out.
+    /// Events the prefetcher has handed over and not yet handed out.
     private var ready: [ChunkFold.Event] = []
-    private var readyIndex = 0
 
     /// The events of `prefixes` after `start`, up to `head`. Without a pool,
     /// at most `limit`, read through `db`. With one, all of them, read ahead
@@ -417,7 +413,8 @@ private final class ChunkEvents {
             return
         }
         statement = nil
-        prefetcher = Prefetcher(name: "parley-catch-up", ahead: Self.readAhead) { yield in
+        // In chunks of a fold's batch: each is handed on whole (see next(atMost:)).
+        prefetcher = Prefetcher(name: "parley-catch-up", ahead: Self.readAhead, chunk: ChunkFold.batchSize) { yield in
             var after = start
             while true {
                 // One read of at most `limit` events; false when the folds have gone.
@@ -440,30 +437,38 @@ private final class ChunkEvents {
         }
     }
 
-    /// The next event and its payload; nil after the last.
-    func next() throws -> ChunkFold.Event? {
-        let event: ChunkFold.Event?
+    /// The next events and their payloads, at most `count` (never none);
+    /// nil after the last. From the reading thread they come as it handed
+    /// them over, a batch at a time: moved, not copied event by event.
+    func next(atMost count: Int) throws -> [ChunkFold.Event]? {
+        var events: [ChunkFold.Event] = []
         if let prefetcher {
-            // Taken from the reading thread a chunk at a time (see Prefetcher.nextChunk()).
-            if readyIndex == ready.count {
-                ready = try prefetcher.nextChunk() ?? []
-                readyIndex = 0
+            if ready.isEmpty { ready = try prefetcher.nextChunk() ?? [] }
+            if ready.count <= count {
+                swap(&events, &ready)
+            } else {
+                // Only where a chunk ends inside a batch: the rest waits for the next call.
+                events = Array(ready[..<count])
+                ready.removeFirst(count)
             }
-            event = readyIndex < ready.count ? ready[readyIndex] : nil
-            readyIndex += 1
-        } else if let statement, try statement.step() {
-            event = Self.parsed(try statement.foldEvent())
-        } else {
-            event = nil
+        } else if let statement, !stepped {
+            events.reserveCapacity(count)
+            while events.count < count {
+                // Once done, never stepped again: SQLite would run the query anew.
+                guard try statement.step() else {
+                    stepped = true
+                    break
+                }
+                events.append(Self.parsed(try statement.foldEvent()))
+            }
         }
-        if let event {
-            read += 1
-            last = event.event.position
-        }
-        return event
+        guard let position = events.last?.event.position else { return nil }
+        read += events.count
+        last = position
+        return events
     }
 
-    /// After ``next()`` gave nil: whether that was because no event the folds
+    /// After ``next(atMost:)`` gave nil: whether that was because no event the folds
     /// read is left up to ``head`` (not because the stream read its limit,
     /// as only one read through the caller's connection does).
     var reachedEnd: Bool { prefetcher != nil || read < limit }
@@ -528,10 +533,12 @@ final class ChunkFold: @unchecked Sendable {
         init(_ events: [Event]) {
             var numbers: [String: Int] = [:]
             var types: [String] = []
-            typeIndex = events.map { item in
-                if let number = numbers[item.event.type] { return number }
-                types.append(item.event.type)
-                numbers[item.event.type] = types.count - 1
+            // By index: an event's type is read in place, the event not copied.
+            typeIndex = events.indices.map { index in
+                let type = events[index].event.type
+                if let number = numbers[type] { return number }
+                types.append(type)
+                numbers[type] = types.count - 1
                 return types.count - 1
             }
             self.events = events
@@ -767,10 +774,12 @@ final class PersistedView<P: Projection>: PersistedFold {
         let rows = rows!
         let takes = batch.types.map { P.takes(type: $0) }
         var folded = 0
-        for (index, item) in batch.events.enumerated() where takes[batch.typeIndex[index]] && position < item.event.position {
-            if !retracted.isEmpty && retracted.contains(item.event.id) { continue }
-            try P.apply(item.event, data: item.data, to: rows)
-            folded += 1
+        try batch.events.withUnsafeBufferPointer { events in
+            for index in events.indices where takes[batch.typeIndex[index]] && position < events[index].event.position {
+                if !retracted.isEmpty && retracted.contains(events[index].event.id) { continue }
+                try P.apply(events[index].event, data: events[index].data, to: rows)
+                folded += 1
+            }
         }
         return folded
     }

@@ -31,6 +31,22 @@ import Testing
         #expect(try prefetcher.nextChunk() == nil)
     }
 
+    @Test func chunksHoldAsManyValuesAsAskedButTheLast() throws {
+        let prefetcher = Prefetcher<Int>(name: "test", ahead: 300, chunk: 100) { yield in
+            for value in 0..<1_050 {
+                guard yield(value) else { return }
+            }
+        }
+        var sizes: [Int] = []
+        var taken: [Int] = []
+        while let chunk = try prefetcher.nextChunk() {
+            sizes.append(chunk.count)
+            taken += chunk
+        }
+        #expect(sizes == Array(repeating: 100, count: 10) + [50])
+        #expect(taken == Array(0..<1_050))
+    }
+
     @Test func anErrorComesAfterEveryValueBeforeIt() throws {
         let prefetcher = Prefetcher<Int>(name: "test") { yield in
             for value in 0..<1_000 {

@@ -186,7 +186,11 @@ public enum EventCatalogue {
     public static func spec(_ type: String) -> EventTypeSpec? { byName[type] }
 
     /// The current payload schema number of `type`, or nil if the type is unknown.
-    public static func schema(of type: String) -> Int? { byName[type]?.schema }
+    public static func schema(of type: String) -> Int? { schemaByName[type] }
+
+    /// The schema numbers alone: asked once per event read, where looking up
+    /// the whole spec would copy it.
+    private static let schemaByName: [String: Int] = byName.mapValues(\.schema)
 
     /// The type names, in catalogue order.
     public static var typeNames: [String] { specs.map(\.name) }
