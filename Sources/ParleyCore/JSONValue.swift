@@ -44,7 +44,10 @@ public enum JSONValue: Sendable, Hashable {
     /// The member named `key` of an object, or nil.
     public subscript(key: String) -> JSONValue? {
         guard case let .object(members) = self else { return nil }
-        return members.first { $0.key == key }?.value
+        // Compared in place: a member copied out to be compared would be
+        // retained, and a payload is read by several threads at once.
+        for index in members.indices where members[index].key == key { return members[index].value }
+        return nil
     }
 
     /// The string, if this is a string.

@@ -774,12 +774,11 @@ final class PersistedView<P: Projection>: PersistedFold {
         let rows = rows!
         let takes = batch.types.map { P.takes(type: $0) }
         var folded = 0
-        try batch.events.withUnsafeBufferPointer { events in
-            for index in events.indices where takes[batch.typeIndex[index]] && position < events[index].event.position {
-                if !retracted.isEmpty && retracted.contains(events[index].event.id) { continue }
-                try P.apply(events[index].event, data: events[index].data, to: rows)
-                folded += 1
-            }
+        let events = batch.events
+        for index in events.indices where takes[batch.typeIndex[index]] && position < events[index].event.position {
+            if !retracted.isEmpty && retracted.contains(events[index].event.id) { continue }
+            try P.apply(events[index].event, data: events[index].data, to: rows)
+            folded += 1
         }
         return folded
     }

@@ -145,8 +145,9 @@ public enum LeadQualityProjection: Projection {
         public var ratings: Int64 = 0
         /// Tenths of hours from sent to verdict → how many leads (the
         /// median is shown to a tenth of an hour; finer buckets only made
-        /// the rows larger).
-        public var verdictTenths: [Int64: Int64] = [:]
+        /// the rows larger). In order: a month's group counts thousands of
+        /// times, and adds up many days' counts in every chunk.
+        public var verdictTenths = SortedCounts<Int64>()
         /// Seconds from sent to conversion, summed over converted leads.
         public var cycleSeconds: Int64 = 0
         public var objections: [String: Int64] = [:]
@@ -180,7 +181,12 @@ public enum LeadQualityProjection: Projection {
                 return Dictionary(zip(names, counts)) { a, b in a + b }
             }
             rejectedByReason = try counts(&list)
-            verdictTenths = try counts(&list)
+            let tenths = try list.decode([Int64].self)
+            let tenthCounts = try list.decode([Int64].self)
+            guard tenths.count == tenthCounts.count else {
+                throw DecodingError.dataCorrupted(.init(codingPath: list.codingPath, debugDescription: "\(tenths.count) keys for \(tenthCounts.count) counts"))
+            }
+            verdictTenths = SortedCounts(keys: tenths, counts: tenthCounts)
             objections = try counts(&list)
         }
 
@@ -189,8 +195,8 @@ public enum LeadQualityProjection: Projection {
             for sum in [sent, accepted, rejected, recycled, converted, revenueCents, ratingSum, ratings, cycleSeconds] { try list.encode(sum) }
             try list.encode(Array(rejectedByReason.keys))
             try list.encode(Array(rejectedByReason.values))
-            try list.encode(Array(verdictTenths.keys))
-            try list.encode(Array(verdictTenths.values))
+            try list.encode(verdictTenths.keys)
+            try list.encode(verdictTenths.counts)
             try list.encode(Array(objections.keys))
             try list.encode(Array(objections.values))
         }
@@ -206,7 +212,7 @@ public enum LeadQualityProjection: Projection {
             ratings += sign * other.ratings
             cycleSeconds += sign * other.cycleSeconds
             for (key, value) in other.rejectedByReason { Self.count(&rejectedByReason, key, sign * value) }
-            for (key, value) in other.verdictTenths { Self.count(&verdictTenths, key, sign * value) }
+            verdictTenths.add(other.verdictTenths, sign: sign)
             for (key, value) in other.objections { Self.count(&objections, key, sign * value) }
         }
 
@@ -222,7 +228,7 @@ public enum LeadQualityProjection: Projection {
             default: break
             }
             if let verdictAt = lead.verdictAt {
-                Self.count(&verdictTenths, max(0, (verdictAt.microseconds - lead.sentAt.microseconds) / 360_000_000), sign)
+                verdictTenths.add(sign, to: max(0, (verdictAt.microseconds - lead.sentAt.microseconds) / 360_000_000))
             }
             if lead.recycled { recycled += sign }
             ratingSum += sign * lead.ratingSum
@@ -462,16 +468,17 @@ extension LeadQualityProjection {
 
         /// Median hours from sent to verdict (speed-to-lead).
         public var medianHoursToVerdict: Double? {
-            let minutes = group.verdictTenths.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
-            let total = minutes.reduce(0) { $0 + $1.1 }
-            guard total > 0 else { return nil }
+            // In order of time already.
+            let tenths = group.verdictTenths
+            let total = tenths.counts.reduce(0, +)
+            guard total > 0, let longest = tenths.keys.last else { return nil }
             func value(at rank: Int64) -> Int64 {
                 var seen: Int64 = 0
-                for (minute, count) in minutes {
+                for (tenth, count) in tenths {
                     seen += count
-                    if seen > rank { return minute }
+                    if seen > rank { return tenth }
                 }
-                return minutes.last!.0
+                return longest
             }
             let middle = total % 2 == 1 ? Double(value(at: total / 2)) : Double(value(at: total / 2 - 1) + value(at: total / 2)) / 2
             return middle / 10
@@ -622,7 +629,7 @@ extension LeadQualityProjection.Group {
         writer.strings(rejectedByReason.keys)
         writer.ints(rejectedByReason.values)
         writer.ints(verdictTenths.keys)
-        writer.ints(verdictTenths.values)
+        writer.ints(verdictTenths.counts)
         writer.strings(objections.keys)
         writer.ints(objections.values)
     }

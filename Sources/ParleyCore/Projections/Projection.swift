@@ -162,7 +162,10 @@ public final class ProjectionRows<Row> {
             var kept: [String: Entry] = [:]
             // Room for as many as before: the cache fills up again, and need not grow step by step.
             kept.reserveCapacity(entries.count)
-            for (key, entry) in entries where entry.changed == generation { kept[key] = entry }
+            // By index: an entry is copied only when kept, not to be asked whether it is.
+            for index in entries.indices where entries.values[index].changed == generation {
+                kept[entries.keys[index]] = entries.values[index]
+            }
             swap(&entries, &kept)
             // The rows forgotten are freed on another thread: this one folds on.
             Reclaimer.free(consume kept)
