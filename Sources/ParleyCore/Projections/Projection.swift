@@ -36,22 +36,30 @@ public protocol Projection {
 ///
 /// A concrete class, so that a fold is compiled for its own row type in
 /// Core instead of going through generic witnesses for every row touched.
+///
+/// The cached rows sit in one array, each at a slot a dictionary finds by
+/// key: a row is changed in place in the array, and the changed rows are
+/// listed by slot, so that handing them over and trimming the cache need
+/// not look their keys up again.
 public final class ProjectionRows<Row> {
-    /// A cached row (nil: known to be absent), the generation in which it
-    /// last changed (it is dirty when that is the current one), and whether
-    /// the store behind holds a row at its key (nil: not known).
+    /// A cached row (nil: known to be absent) and its key, the generation
+    /// in which it last changed (it is dirty when that is the current one),
+    /// and whether the store behind holds a row at its key (nil: not known).
     struct Entry {
+        var key: String
         var row: Row?
         var changed = 0
         var inStore: Bool?
     }
 
-    private var entries: [String: Entry] = [:]
+    private var entries: [Entry] = []
+    /// The slot in ``entries`` of each key cached.
+    private var slots: [String: Int] = [:]
     /// Prefixes of rows this fold leaves out: a replay skips the rows its
     /// report does not read (see ``keeps(_:)``). Persisted views keep all.
     public var leavesOut: Set<String> = []
-    /// Keys whose rows changed since ``markClean()``, each once.
-    public private(set) var dirty: [String] = []
+    /// The slots whose rows changed since ``markClean()``, each once, in the order they first changed.
+    private var dirty: [Int] = []
     /// Bumped by ``markClean()``, so that it need not visit the rows that changed.
     private var generation = 1
     private let load: ((String) throws -> Row?)?
@@ -75,22 +83,22 @@ public final class ProjectionRows<Row> {
 
     /// The row at `key`, if any.
     public func row(_ key: String) throws -> Row? {
-        if let entry = entries[key] { return entry.row }
+        if let slot = slots[key] { return entries[slot].row }
         let row = try load?(key)
-        entries[key] = Entry(row: row, inStore: load.map { _ in row != nil })
+        add(Entry(key: key, row: row, inStore: load.map { _ in row != nil }))
         return row
     }
 
     /// Sets (or, with nil, removes) the row at `key`.
     public func set(_ key: String, _ row: Row?) {
-        change(key, else: Entry(row: nil)) { $0 = row }
+        change(slot(key) { Entry(key: key, row: nil) }) { $0 = row }
     }
 
     /// Sets the row at `key`, where the fold knows there is none (its
     /// key is new by construction): if the fold removes it before the
     /// changes are written, nothing is written for it at all.
     public func insert(_ key: String, _ row: Row) {
-        change(key, else: Entry(row: nil, inStore: load.map { _ in false })) { $0 = row }
+        change(slot(key) { Entry(key: key, row: nil, inStore: load.map { _ in false }) }) { $0 = row }
     }
 
     /// Changes the row at `key` (nil when there is none; set it to nil to
@@ -107,23 +115,39 @@ public final class ProjectionRows<Row> {
     /// Most events that make a row are such; a rebuild asks for hundreds
     /// of thousands of rows that are not there.)
     public func modify<T>(_ key: String, new isNew: Bool, _ body: (inout Row?) throws -> T) throws -> T {
-        if let index = entries.index(forKey: key) { return try change(key, &entries.values[index], body) }
-        let row = isNew ? nil : try load?(key)
-        return try change(key, else: Entry(row: row, inStore: load.map { _ in row != nil }), body)
-    }
-
-    /// Changes the entry at `key` in place (made from `missing` when there
-    /// is none), marking it changed: one lookup of the key.
-    private func change<T>(_ key: String, else missing: @autoclosure () -> Entry, _ body: (inout Row?) throws -> T) rethrows -> T {
-        try change(key, &entries[key, default: missing()], body)
-    }
-
-    private func change<T>(_ key: String, _ entry: inout Entry, _ body: (inout Row?) throws -> T) rethrows -> T {
-        if entry.changed != generation {
-            entry.changed = generation
-            dirty.append(key)
+        if isNew || load == nil {
+            return try change(slot(key) { Entry(key: key, row: nil, inStore: load.map { _ in false }) }, body)
         }
-        return try body(&entry.row)
+        if let slot = slots[key] { return try change(slot, body) }
+        let row = try load?(key)
+        return try change(add(Entry(key: key, row: row, inStore: row != nil)), body)
+    }
+
+    /// The slot of `key`, cached from `missing()` when it is not: one lookup of the key either way.
+    private func slot(_ key: String, else missing: () -> Entry) -> Int {
+        let next = entries.count
+        let slot = Self.update(&slots[key, default: next]) { $0 }
+        if slot == next { entries.append(missing()) }
+        return slot
+    }
+
+    private static func update(_ value: inout Int, _ body: (inout Int) -> Int) -> Int { body(&value) }
+
+    /// Caches `entry`, whose key is not cached; returns its slot.
+    @discardableResult
+    private func add(_ entry: Entry) -> Int {
+        slots[entry.key] = entries.count
+        entries.append(entry)
+        return entries.count - 1
+    }
+
+    /// Changes the row at `slot` in place, marking it changed.
+    private func change<T>(_ slot: Int, _ body: (inout Row?) throws -> T) rethrows -> T {
+        if entries[slot].changed != generation {
+            entries[slot].changed = generation
+            dirty.append(slot)
+        }
+        return try body(&entries[slot].row)
     }
 
     /// The rows changed since ``markClean()`` that the store must be told
@@ -133,42 +157,54 @@ public final class ProjectionRows<Row> {
     public func takeChanges() -> [(key: String, row: Row?)] {
         var changes: [(key: String, row: Row?)] = []
         changes.reserveCapacity(dirty.count)
-        for key in dirty {
-            guard let index = entries.index(forKey: key) else { continue }
-            let row = entries.values[index].row
-            if row == nil && entries.values[index].inStore == false { continue }
-            changes.append((key, row))
-            entries.values[index].inStore = row != nil
+        for slot in dirty {
+            let present = entries[slot].row != nil
+            if !present && entries[slot].inStore == false { continue }
+            changes.append((entries[slot].key, entries[slot].row))
+            entries[slot].inStore = present
         }
         return changes
     }
 
     /// The cached row at `key`: absent when not cached, `.some(nil)` when known to be absent.
     public func cached(_ key: String) -> Row?? {
-        entries[key].map { $0.row }
+        slots[key].map { entries[$0].row }
     }
 
     /// How many rows are cached.
     public var cachedCount: Int { entries.count }
 
     /// Every row present, for a replay's result.
-    public var rows: [String: Row] { entries.compactMapValues { $0.row } }
+    public var rows: [String: Row] {
+        var rows: [String: Row] = [:]
+        rows.reserveCapacity(entries.count)
+        for entry in entries { if let row = entry.row { rows[entry.key] = row } }
+        return rows
+    }
 
     /// Forgets which rows changed (after writing them back). With more than
     /// `bound` rows cached, it forgets every cached row but those that had
     /// changed: what was just used is likely to be used again.
     public func markClean(keepingAtMost bound: Int = .max) {
         if entries.count > bound {
-            var kept: [String: Entry] = [:]
+            var kept: [Entry] = []
+            var keptSlots: [String: Int] = [:]
             // Room for as many as before: the cache fills up again, and need not grow step by step.
             kept.reserveCapacity(entries.count)
-            // By index: an entry is copied only when kept, not to be asked whether it is.
-            for index in entries.indices where entries.values[index].changed == generation {
-                kept[entries.keys[index]] = entries.values[index]
+            keptSlots.reserveCapacity(entries.count)
+            // The rows kept are moved out of their slots (an empty entry left in their
+            // place), not copied: the rest go with the old array.
+            for slot in dirty {
+                var entry = Entry(key: "", row: nil)
+                swap(&entry, &entries[slot])
+                keptSlots[entry.key] = kept.count
+                kept.append(entry)
             }
             swap(&entries, &kept)
+            swap(&slots, &keptSlots)
             // The rows forgotten are freed on another thread: this one folds on.
             Reclaimer.free(consume kept)
+            Reclaimer.free(consume keptSlots)
         }
         generation += 1
         dirty.removeAll(keepingCapacity: true)
