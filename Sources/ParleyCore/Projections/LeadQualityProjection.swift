@@ -85,34 +85,49 @@ public enum LeadQualityProjection: Projection {
     }
 
     /// What decides a lead's groups: the UTC day it was sent, its source,
-    /// campaign, criteria version and rep.
+    /// campaign, criteria version and rep. Kept with the lead, its hash
+    /// worked out once: every event of the lead adds to its cell's sums.
     public struct Cell: Hashable, Sendable {
         /// The start of the UTC day.
-        public var day: Timestamp
-        public var source: String
-        public var campaign: String?
-        public var criteriaVersion: Int64?
-        public var rep: String?
+        public let day: Timestamp
+        public let source: String
+        public let campaign: String?
+        public let criteriaVersion: Int64?
+        public let rep: String?
+        /// The hash of the fields above.
+        private let digest: Int
 
-        init(_ lead: Lead) {
-            let micros = lead.sentAt.microseconds, perDay: Int64 = 86_400_000_000
+        init(sentAt: Timestamp, source: String, campaign: String?, criteriaVersion: Int64?, rep: String?) {
+            let micros = sentAt.microseconds, perDay: Int64 = 86_400_000_000
             // Rounded down, before 1970 too.
             day = Timestamp(microseconds: (micros / perDay - (micros % perDay < 0 ? 1 : 0)) * perDay)
-            source = lead.source
-            campaign = lead.campaign
-            criteriaVersion = lead.criteriaVersion
-            rep = lead.rep
+            self.source = source
+            self.campaign = campaign
+            self.criteriaVersion = criteriaVersion
+            self.rep = rep
+            var hasher = Hasher()
+            hasher.combine(day)
+            hasher.combine(source)
+            hasher.combine(campaign)
+            hasher.combine(criteriaVersion)
+            hasher.combine(rep)
+            digest = hasher.finalize()
+        }
+
+        public func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+
+        public static func == (a: Cell, b: Cell) -> Bool {
+            a.digest == b.digest && a.day == b.day && a.source == b.source && a.campaign == b.campaign
+                && a.criteriaVersion == b.criteriaVersion && a.rep == b.rep
         }
     }
 
     /// What is known of one lead.
     public struct Lead: Codable, Sendable, Equatable {
         public var lead: String
-        public var source: String
-        public var campaign: String?
-        public var criteriaVersion: Int64?
-        public var rep: String?
-        public var sentAt: Timestamp
+        /// Its groups (see ``Cell``): made when it is sent, and again when it is reassigned.
+        public private(set) var cell: Cell
+        public let sentAt: Timestamp
         public var verdict: String?
         public var verdictAt: Timestamp?
         public var rejectReason: String?
@@ -125,8 +140,20 @@ public enum LeadQualityProjection: Projection {
         public var amount: Double = 0
         public var lost = false
 
-        /// The groups it belongs to.
-        public var cell: Cell { Cell(self) }
+        public init(lead: String, source: String, campaign: String?, criteriaVersion: Int64?, rep: String?, sentAt: Timestamp) {
+            self.lead = lead
+            self.sentAt = sentAt
+            cell = Cell(sentAt: sentAt, source: source, campaign: campaign, criteriaVersion: criteriaVersion, rep: rep)
+        }
+
+        public var source: String { cell.source }
+        public var campaign: String? { cell.campaign }
+        public var criteriaVersion: Int64? { cell.criteriaVersion }
+        /// Its rep: setting it (a reassignment) moves it to another cell.
+        public var rep: String? {
+            get { cell.rep }
+            set { cell = Cell(sentAt: sentAt, source: source, campaign: campaign, criteriaVersion: criteriaVersion, rep: newValue) }
+        }
     }
 
     /// The sums over a group's leads.
@@ -563,11 +590,12 @@ extension LeadQualityProjection.Lead {
     public init(from decoder: any Decoder) throws {
         var list = try decoder.unkeyedContainer()
         lead = try list.decode(String.self)
-        source = try list.decode(String.self)
-        campaign = try list.decode(optional: String.self)
-        criteriaVersion = try list.decode(optional: Int64.self)
-        rep = try list.decode(optional: String.self)
+        let source = try list.decode(String.self)
+        let campaign = try list.decode(optional: String.self)
+        let criteriaVersion = try list.decode(optional: Int64.self)
+        let rep = try list.decode(optional: String.self)
         sentAt = try list.decode(Timestamp.self)
+        cell = LeadQualityProjection.Cell(sentAt: sentAt, source: source, campaign: campaign, criteriaVersion: criteriaVersion, rep: rep)
         verdict = try list.decode(optional: String.self)
         verdictAt = try list.decode(optional: Timestamp.self)
         rejectReason = try list.decode(optional: String.self)
