@@ -295,7 +295,7 @@ extension EventLog {
         rows.leavesOut = leavingOut
         let (clause, bounds) = Self.typeClause(P.typePrefixes)
         // Events are read and parsed on a second thread while this one folds them.
-        let events = Prefetcher<(event: RecordedEvent, data: JSONValue)>(name: "parley-replay") { yield in
+        let events = Prefetcher<(event: RecordedEvent, data: Payload)>(name: "parley-replay") { yield in
             try self.read { db in
                 // The window and the types are applied by SQLite: events outside them are never decoded.
                 let statement = try RawStatement(db, cached: """
@@ -479,8 +479,8 @@ private final class ChunkEvents {
         prefetcher?.cancel()
     }
 
-    private static func parsed(_ read: (event: RecordedEvent, data: JSONValue)) -> ChunkFold.Event {
-        ChunkFold.Event(read.event, data: read.event.type == "event.retracted" ? .null : read.data)
+    private static func parsed(_ read: (event: RecordedEvent, data: Payload)) -> ChunkFold.Event {
+        ChunkFold.Event(read.event, data: read.event.type == "event.retracted" ? Payload(.null) : read.data)
     }
 }
 
@@ -489,16 +489,16 @@ private final class ChunkEvents {
 /// second folded on a thread of its own (through a reader connection) as the
 /// batches arrive. ``ChunkWrite`` then writes what they changed.
 final class ChunkFold: @unchecked Sendable {
-    /// An event and its payload, parsed once for every view. A value, held
+    /// An event and its payload, read once for every view. A value, held
     /// inline in its batch's array: an event costs no allocation (and no
     /// free) of its own. The event is read without its payload text, `meta`
     /// and `hash` (``RawStatement/foldEvent()``), so what a view copies of it
-    /// is small: its inline strings and a reference to the parsed payload.
+    /// is small: its inline strings and a reference to the payload.
     struct Event: Sendable {
         let event: RecordedEvent
-        let data: JSONValue
+        let data: Payload
 
-        init(_ event: RecordedEvent, data: JSONValue) {
+        init(_ event: RecordedEvent, data: Payload) {
             self.event = event
             self.data = data
         }

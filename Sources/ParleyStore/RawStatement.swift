@@ -83,13 +83,14 @@ struct RawStatement {
 
     /// The event in the current row of a `SELECT EventLog.foldColumns …`
     /// (or of ``EventLog/columns``, which start alike) for a catch-up's
-    /// folds, and its payload, parsed in place from the column and upcast
-    /// as ``RecordedEvent/payload`` does. The folds read the payload from
+    /// folds, and its payload, read from the column (as one copy of its
+    /// text, its members found: see ``Payload``) and upcast as
+    /// ``RecordedEvent/payload`` does. The folds read the payload from
     /// there, never the event's `data` text, `meta` or `hash`: the event
     /// carries none of them (empty), which spares copying each.
-    func foldEvent() throws -> (event: RecordedEvent, data: JSONValue) {
+    func foldEvent() throws -> (event: RecordedEvent, data: Payload) {
         let event = try event(data: "", meta: nil, hash: [])
-        return (event, withBytes(9) { RecordedEvent.payload(utf8: $0, type: event.type, schema: event.schema) })
+        return (event, withBytes(9) { Payload.read(utf8: $0, type: event.type, schema: event.schema) })
     }
 
     private func event(data: String, meta: String?, hash: [UInt8]) throws -> RecordedEvent {

@@ -30,7 +30,7 @@ public enum CriteriaProjection: Projection {
         return "version/" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
     }
 
-    public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
+    public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
         guard event.type.hasPrefix("criteria.") else { return }
         guard let version = data["version"]?.integerValue else { return }
         switch event.type {

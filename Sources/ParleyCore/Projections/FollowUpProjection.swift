@@ -189,7 +189,7 @@ public enum FollowUpProjection: Projection {
         }
     }
 
-    public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
+    public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
         if event.type == "sla.set" {
             let sla = SLA(followUpHours: data["follow_up_hours"]?.integerValue ?? 0, feedbackWithinDays: data["feedback_within_days"]?.integerValue,
                           monthlyMqlTarget: data["monthly_mql_target"]?.integerValue, setBy: event.actor, setAt: event.occurredAt)

@@ -94,7 +94,7 @@ public enum IssuesProjection: Projection {
         }
     }
 
-    public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
+    public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
         let type = event.type
         guard type.hasPrefix("tension.") || type == "meeting.held" || type == "action.completed" || type.hasPrefix("content.")
                 || type.hasPrefix("criteria.") || type == "member.joined" || type == "member.moved" else { return }

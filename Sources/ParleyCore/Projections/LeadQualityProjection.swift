@@ -310,7 +310,7 @@ public enum LeadQualityProjection: Projection {
         }
     }
 
-    public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
+    public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
         guard event.type.hasPrefix("lead."), let id = data["lead"]?.stringValue else { return }
         // The lead's row, changed in place; nil when the event changes nothing. New when
         // the event is the first of the lead's stream (see ProjectionRows.modify(_:new:_:)).
@@ -439,7 +439,7 @@ public enum LeadQualityProjection: Projection {
     }
 
     /// The lead after `event`, or nil when the event changes nothing.
-    private static func next(_ before: Lead?, id: String, _ event: RecordedEvent, _ data: JSONValue) -> Lead? {
+    private static func next(_ before: Lead?, id: String, _ event: RecordedEvent, _ data: Payload) -> Lead? {
         if event.type == "lead.sent" {
             // A lead sent again after recycling starts over.
             return Lead(lead: id, source: data["source"]?.stringValue ?? "unknown", campaign: data["campaign"]?.stringValue,

@@ -21,7 +21,7 @@ public enum MeetingsProjection: Projection {
         }
     }
 
-    public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
+    public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
         guard event.type == "meeting.held" else { return }
         func strings(_ value: JSONValue?) -> [String] {
             if case let .array(items)? = value { return items.compactMap(\.stringValue) }

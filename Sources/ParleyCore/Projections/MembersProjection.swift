@@ -23,7 +23,7 @@ public enum MembersProjection: Projection {
     public static let name = "members"
     public static let version = 1
 
-    public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
+    public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
         guard event.stream.hasPrefix("member/") else { return }
         let handle = String(event.stream.dropFirst("member/".count))
         switch event.type {
@@ -67,7 +67,7 @@ public enum RolesProjection: Projection {
     public static let name = "roles"
     public static let version = 1
 
-    public static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws {
+    public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
         guard event.type == "role.defined" else { return }
         guard let team = data["team"]?.stringValue else { return }
         rows.set(team, Row(team: team, responsibility: data["responsibility"]?.stringValue ?? "",

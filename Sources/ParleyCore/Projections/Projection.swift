@@ -19,8 +19,9 @@ public protocol Projection {
 
     /// Folds one event (never a retracted one, nor a retraction: those are
     /// taken out before the fold) into the rows. `data` is the event's
-    /// payload, parsed and upcast once for every view that folds it.
-    static func apply(_ event: RecordedEvent, data: JSONValue, to rows: ProjectionRows<Row>) throws
+    /// payload, upcast, read once for every view that folds it; its members
+    /// are parsed as the fold asks for them (``Payload``).
+    static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws
 
     /// Writes into `rows` what the fold has held back in ``ProjectionRows/held``
     /// (sums of many events' changes to the same rows, added in one go; rows
@@ -317,7 +318,7 @@ extension Projection {
     /// retracted: the one step both persisted views and replays take.
     public static func fold(_ event: RecordedEvent, retracted: Set<EventID>, into rows: ProjectionRows<Row>) throws {
         guard takes(event, retracted: retracted) else { return }
-        try apply(event, data: event.payload, to: rows)
+        try apply(event, data: Payload(event.payload), to: rows)
     }
 
     /// Folds `events` (in position order) in memory, as the persisted view does.
