@@ -245,7 +245,7 @@ extension Parley {
                     .object([
                         "key": .string(line.key), "sent": .integer(line.group.sent), "accepted": .integer(line.group.accepted),
                         "rejected": .integer(line.group.rejected),
-                        "rejected_by_reason": .object(line.group.rejectedByReason.mapValues(JSONValue.integer)),
+                        "rejected_by_reason": .object(line.group.rejectedByReason.dictionary.mapValues(JSONValue.integer)),
                         "recycled": .integer(line.group.recycled), "converted": .integer(line.group.converted),
                         "acceptance_rate": Figures.json(line.acceptanceRate), "conversion_rate": Figures.json(line.conversionRate),
                         "avg_rating": Figures.json(line.averageRating), "ratings": .integer(line.group.ratings),
@@ -265,7 +265,7 @@ extension Parley {
                  Figures.percent(line.acceptanceRate), Figures.decimal(line.averageRating), String(line.group.converted),
                  Figures.percent(line.conversionRate), Figures.decimal(line.medianHoursToVerdict),
                  String(format: "%.0f", line.group.revenue),
-                 line.group.rejectedByReason.max { ($0.value, $1.key) < ($1.value, $0.key) }.map { "\($0.key) (\($0.value))" } ?? "",
+                 line.group.rejectedByReason.max { ($0.count, $1.key) < ($1.count, $0.key) }.map { "\($0.key) (\($0.count))" } ?? "",
                  line.topObjections(1).first.map { "\($0.0) (\($0.1))" } ?? ""]
             }
             let header = [by.rawValue.uppercased(), "SENT", "ACC", "REJ", "ACC%", "RATING", "CONV", "CONV%", "H→VERDICT", "REVENUE", "TOP REJECTION", "TOP OBJECTION"]

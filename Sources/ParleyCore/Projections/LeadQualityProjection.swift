@@ -163,7 +163,7 @@ public enum LeadQualityProjection: Projection {
         public var sent: Int64 = 0
         public var accepted: Int64 = 0
         public var rejected: Int64 = 0
-        public var rejectedByReason: [String: Int64] = [:]
+        public var rejectedByReason = SortedCounts<String>()
         public var recycled: Int64 = 0
         public var converted: Int64 = 0
         /// Converted amounts, in cents.
@@ -177,7 +177,7 @@ public enum LeadQualityProjection: Projection {
         public var verdictTenths = SortedCounts<Int64>()
         /// Seconds from sent to conversion, summed over converted leads.
         public var cycleSeconds: Int64 = 0
-        public var objections: [String: Int64] = [:]
+        public var objections = SortedCounts<String>()
 
         /// Converted amounts.
         public var revenue: Double { Double(revenueCents) / 100 }
@@ -199,33 +199,30 @@ public enum LeadQualityProjection: Projection {
             ratingSum = try list.decode(Int64.self)
             ratings = try list.decode(Int64.self)
             cycleSeconds = try list.decode(Int64.self)
-            func counts<Key: Hashable & Decodable>(_ list: inout any UnkeyedDecodingContainer) throws -> [Key: Int64] {
+            // Each a list of keys and a list of counts, in any order (rows written before
+            // the counts were kept in order have them in a dictionary's).
+            func counts<Key: Comparable & Hashable & Sendable & Decodable>(_ list: inout any UnkeyedDecodingContainer) throws -> SortedCounts<Key> {
                 let names = try list.decode([Key].self)
                 let counts = try list.decode([Int64].self)
                 guard names.count == counts.count else {
                     throw DecodingError.dataCorrupted(.init(codingPath: list.codingPath, debugDescription: "\(names.count) keys for \(counts.count) counts"))
                 }
-                return Dictionary(zip(names, counts)) { a, b in a + b }
+                return SortedCounts(keys: names, counts: counts)
             }
             rejectedByReason = try counts(&list)
-            let tenths = try list.decode([Int64].self)
-            let tenthCounts = try list.decode([Int64].self)
-            guard tenths.count == tenthCounts.count else {
-                throw DecodingError.dataCorrupted(.init(codingPath: list.codingPath, debugDescription: "\(tenths.count) keys for \(tenthCounts.count) counts"))
-            }
-            verdictTenths = SortedCounts(keys: tenths, counts: tenthCounts)
+            verdictTenths = try counts(&list)
             objections = try counts(&list)
         }
 
         public func encode(to encoder: any Encoder) throws {
             var list = encoder.unkeyedContainer()
             for sum in [sent, accepted, rejected, recycled, converted, revenueCents, ratingSum, ratings, cycleSeconds] { try list.encode(sum) }
-            try list.encode(Array(rejectedByReason.keys))
-            try list.encode(Array(rejectedByReason.values))
+            try list.encode(rejectedByReason.keys)
+            try list.encode(rejectedByReason.counts)
             try list.encode(verdictTenths.keys)
             try list.encode(verdictTenths.counts)
-            try list.encode(Array(objections.keys))
-            try list.encode(Array(objections.values))
+            try list.encode(objections.keys)
+            try list.encode(objections.counts)
         }
 
         mutating func add(_ other: Group, sign: Int64) {
@@ -238,9 +235,9 @@ public enum LeadQualityProjection: Projection {
             ratingSum += sign * other.ratingSum
             ratings += sign * other.ratings
             cycleSeconds += sign * other.cycleSeconds
-            for (key, value) in other.rejectedByReason { Self.count(&rejectedByReason, key, sign * value) }
+            rejectedByReason.add(other.rejectedByReason, sign: sign)
             verdictTenths.add(other.verdictTenths, sign: sign)
-            for (key, value) in other.objections { Self.count(&objections, key, sign * value) }
+            objections.add(other.objections, sign: sign)
         }
 
         /// Adds (`sign` 1) or takes away (-1) what `lead` contributes: the
@@ -251,7 +248,7 @@ public enum LeadQualityProjection: Projection {
             case "lead.accepted": accepted += sign
             case "lead.rejected":
                 rejected += sign
-                Self.count(&rejectedByReason, lead.rejectReason ?? "other", sign)
+                rejectedByReason.add(sign, to: lead.rejectReason ?? "other")
             default: break
             }
             if let verdictAt = lead.verdictAt {
@@ -260,7 +257,7 @@ public enum LeadQualityProjection: Projection {
             if lead.recycled { recycled += sign }
             ratingSum += sign * lead.ratingSum
             ratings += sign * lead.ratings
-            for objection in lead.objections { Self.count(&objections, objection, sign) }
+            for objection in lead.objections { objections.add(sign, to: objection) }
             if lead.converted {
                 converted += sign
                 revenueCents &+= sign * Self.cents(lead.amount)
@@ -279,11 +276,6 @@ public enum LeadQualityProjection: Projection {
         var isZero: Bool {
             sent == 0 && accepted == 0 && rejected == 0 && recycled == 0 && converted == 0 && revenueCents == 0 && ratingSum == 0
                 && ratings == 0 && cycleSeconds == 0 && rejectedByReason.isEmpty && verdictTenths.isEmpty && objections.isEmpty
-        }
-
-        private static func count<Key>(_ counts: inout [Key: Int64], _ key: Key, _ change: Int64) {
-            let sum = counts[key, default: 0] + change
-            counts[key] = sum == 0 ? nil : sum
         }
     }
 
@@ -520,7 +512,7 @@ extension LeadQualityProjection {
 
         /// The most frequent objections, most frequent first.
         public func topObjections(_ count: Int = 3) -> [(String, Int64)] {
-            Array(group.objections.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(count)).map { ($0.key, $0.value) }
+            Array(group.objections.sorted { ($1.count, $0.key) < ($0.count, $1.key) }.prefix(count)).map { ($0.key, $0.count) }
         }
     }
 
@@ -655,10 +647,10 @@ extension LeadQualityProjection.Group {
         writer.list(count: 15)
         for sum in [sent, accepted, rejected, recycled, converted, revenueCents, ratingSum, ratings, cycleSeconds] { writer.int(sum) }
         writer.strings(rejectedByReason.keys)
-        writer.ints(rejectedByReason.values)
+        writer.ints(rejectedByReason.counts)
         writer.ints(verdictTenths.keys)
         writer.ints(verdictTenths.counts)
         writer.strings(objections.keys)
-        writer.ints(objections.values)
+        writer.ints(objections.counts)
     }
 }

@@ -95,8 +95,24 @@ public struct SortedCounts<Key: Comparable & Hashable & Sendable>: Sendable, Has
     }
 
     /// The pairs of key and count, in key order.
-    public func makeIterator() -> Zip2Sequence<[Key], [Int64]>.Iterator {
-        zip(keys, counts).makeIterator()
+    public func makeIterator() -> Iterator {
+        Iterator(counts: self)
+    }
+
+    public struct Iterator: IteratorProtocol {
+        let counts: SortedCounts
+        var index = 0
+
+        public mutating func next() -> (key: Key, count: Int64)? {
+            guard index < counts.keys.count else { return nil }
+            defer { index += 1 }
+            return (counts.keys[index], counts.counts[index])
+        }
+    }
+
+    /// The counts as a dictionary.
+    public var dictionary: [Key: Int64] {
+        Dictionary(uniqueKeysWithValues: zip(keys, counts))
     }
 
     /// The first index whose key is not below `key`.
