@@ -217,12 +217,9 @@ public enum LeadQualityProjection: Projection {
         public func encode(to encoder: any Encoder) throws {
             var list = encoder.unkeyedContainer()
             for sum in [sent, accepted, rejected, recycled, converted, revenueCents, ratingSum, ratings, cycleSeconds] { try list.encode(sum) }
-            try list.encode(rejectedByReason.keys)
-            try list.encode(rejectedByReason.counts)
-            try list.encode(verdictTenths.keys)
-            try list.encode(verdictTenths.counts)
-            try list.encode(objections.keys)
-            try list.encode(objections.counts)
+            try rejectedByReason.encodeLists(to: &list)
+            try verdictTenths.encodeLists(to: &list)
+            try objections.encodeLists(to: &list)
         }
 
         mutating func add(_ other: Group, sign: Int64) {

@@ -131,3 +131,12 @@ extension SortedCounts: ExpressibleByDictionaryLiteral {
         self.init(keys: elements.map(\.0), counts: elements.map(\.1))
     }
 }
+
+extension SortedCounts where Key: Encodable {
+    /// Writes the counts into `list` as two lists, the keys and then their
+    /// counts: how a view's row stores them (``init(keys:counts:)`` reads them back).
+    public func encodeLists(to list: inout any UnkeyedEncodingContainer) throws {
+        try list.encode(keys)
+        try list.encode(counts)
+    }
+}
