@@ -10,9 +10,9 @@
 /// keys out of canonical order) and payloads that need upcasting are held as
 /// their parsed value instead: either way a fold sees what
 /// ``RecordedEvent/payload`` gives.
-// Unchecked: a PayloadText is never changed once made (ManagedBuffer cannot
-// say Sendable itself).
 public struct Payload: @unchecked Sendable {
+    // Unchecked: a PayloadText is never changed once made (ManagedBuffer
+    // cannot say Sendable itself).
     private enum Storage {
         case text(PayloadText)
         case value(JSONValue)
