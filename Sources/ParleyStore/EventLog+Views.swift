@@ -14,6 +14,9 @@ extension EventLog {
     /// next at once): a reader holds back the WAL's checkpoints, so a long
     /// catch-up reads in a few long reads, not one.
     static let catchUpStream = 250_000
+    /// How many rows a view keeps cached from one chunk to the next, at
+    /// least (it keeps all that the last chunk changed).
+    static let catchUpCached = 100_000
 
     /// Brings the persisted view of `projection` up to the end of the log
     /// (see ``catchUp(_:progress:)-([any Projection.Type], _)``).
@@ -36,12 +39,12 @@ extension EventLog {
         try catchUp(projections, chunk: Self.catchUpChunk, progress: progress)
     }
 
-    /// ``catchUp(_:progress:)-([any Projection.Type], _)`` with at most `chunk` events a transaction, and `stream` a read
-    /// of the log (tests use small ones).
+    /// ``catchUp(_:progress:)-([any Projection.Type], _)`` with at most `chunk` events a transaction, `stream` a read
+    /// of the log, and `cached` rows kept (tests use small ones).
     @discardableResult
-    func catchUp(_ projections: [any Projection.Type], chunk: Int, stream: Int = catchUpStream,
+    func catchUp(_ projections: [any Projection.Type], chunk: Int, stream: Int = catchUpStream, cached: Int = catchUpCached,
                  progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
-        let views = projections.map { $0.persistedView() }
+        let views = projections.map { $0.persistedView(cached: cached) }
         var folded = 0
         do {
             // Caught up already: answer from a read, without waiting for the write lock.
@@ -52,6 +55,11 @@ extension EventLog {
                 }
             }
             if caughtUp { return 0 }
+            // Far behind, on a pool: each chunk is written while the next one folds.
+            if let pool = writer as? DatabasePool,
+               try catchUpOverlapped(views, pool: pool, chunk: chunk, stream: stream, folded: &folded, progress: progress) {
+                return folded
+            }
             // The events, read ahead on a thread of their own, may run on from one chunk into the next.
             var events: ChunkEvents?
             defer { events?.close() }
@@ -72,13 +80,26 @@ extension EventLog {
         }
     }
 
-    /// Folds the next chunk of events (at most `limit`) into the views, in
-    /// the caller's transaction; true when every view has reached the end of
-    /// the log. `events` are the ones the last chunk left unread, if they
-    /// are the ones this chunk reads; it leaves there the ones it does not.
-    private func catchUpChunk(_ views: [any PersistedFold], _ db: Database, limit: Int, stream streamLimit: Int, events stream: inout ChunkEvents?,
-                              folded: inout Int,
-                              progress: (Int, Int) -> Void) throws -> Bool {
+    /// Where a chunk starts: the views behind the head of the log, and what they fold.
+    private struct ChunkStart {
+        let head: Int64
+        let behind: [any PersistedFold]
+        /// The position the view furthest behind has folded.
+        let start: Int64
+        /// Every retraction in the log: their targets are left out.
+        let retracted: Set<EventID>
+
+        /// The types the folds read (prefixes; empty: all). The rest of the log is skipped inside SQLite.
+        var prefixes: [String] {
+            behind.contains { $0.typePrefixes.isEmpty } ? [] : Set(behind.flatMap(\.typePrefixes)).sorted()
+        }
+    }
+
+    /// Reads each view's checkpoint in `db`'s transaction, starting over
+    /// (its table emptied, in this transaction) a view whose code version
+    /// changed or that has a retraction to take out, and readies the views
+    /// behind the head to fold; nil when none is.
+    private func startChunk(_ views: [any PersistedFold], _ db: Database) throws -> ChunkStart? {
         let head = try Self.head(db)
         for view in views {
             var (version, position) = try Self.checkpoint(db, view.name)
@@ -98,23 +119,35 @@ extension EventLog {
             if position == 0 && head == 0 { try Self.saveCheckpoint(db, view.name, version, 0) }
         }
         let behind = views.filter { $0.position < head }
-        guard let start = behind.map(\.position).min() else { return true }
+        guard let start = behind.map(\.position).min() else { return nil }
         let retracted = try Self.retractedIDs(db, after: 0)
         for view in behind { try view.begin(db, retracted: retracted) }
+        return ChunkStart(head: head, behind: behind, start: start, retracted: retracted)
+    }
+
+    /// Folds the next chunk of events (at most `limit`) into the views, in
+    /// the caller's transaction; true when every view has reached the end of
+    /// the log. `events` are the ones the last chunk left unread, if they
+    /// are the ones this chunk reads; it leaves there the ones it does not.
+    private func catchUpChunk(_ views: [any PersistedFold], _ db: Database, limit: Int, stream streamLimit: Int, events stream: inout ChunkEvents?,
+                              folded: inout Int,
+                              progress: (Int, Int) -> Void) throws -> Bool {
+        guard let started = try startChunk(views, db) else { return true }
+        let (head, behind) = (started.head, started.behind)
         // Views may fold side by side, the second share on a reader connection: it
         // sees what earlier chunks committed, which is all the view has written (a
         // view started over in this transaction reads nothing until its first flush).
-        let fold = ChunkFold(views: behind, retracted: retracted, pool: writer as? DatabasePool)
+        let pool = writer as? DatabasePool
+        let fold = ChunkFold(views: behind, retracted: started.retracted, pool: pool)
         defer { fold.stop() }
 
-        // Only the types the folds read; the rest of the log is skipped inside SQLite.
-        let prefixes = behind.contains { $0.typePrefixes.isEmpty } ? [] : Set(behind.flatMap(\.typePrefixes)).sorted()
-        if let unread = stream, unread.last != start || unread.prefixes != prefixes {
+        let prefixes = started.prefixes
+        if let unread = stream, unread.last != started.start || unread.prefixes != prefixes {
             unread.close()
             stream = nil
         }
-        let pool = writer as? DatabasePool
-        let events = try stream ?? ChunkEvents(db, pool: pool, after: start, head: head, prefixes: prefixes, limit: pool == nil ? limit : streamLimit)
+        let events = try stream ?? ChunkEvents(pool.map { .pool($0) } ?? .inline(db), after: started.start, head: head, prefixes: prefixes,
+                                               limit: pool == nil ? limit : streamLimit)
         stream = nil
         // Stopped when the chunk ends, whether it fails or not, unless the next chunk reads on.
         var readOn = false
@@ -137,7 +170,7 @@ extension EventLog {
             stream = events
             readOn = true
         }
-        try fold.write(writer: db)
+        try fold.write(to: db)
         // Up to the head the events were read to, when nothing the folds read is left before it.
         let last = ended && events.reachedEnd ? events.head : events.last
         for view in behind {
@@ -146,6 +179,92 @@ extension EventLog {
         }
         progress(folded, folded + Int(head - last))
         return last >= head
+    }
+
+    /// Catches the views up as ``catchUpChunk(_:_:limit:stream:events:folded:progress:)``
+    /// does, chunk after chunk, but writes each chunk while the next one
+    /// folds. The folds read missing rows through reader connections,
+    /// outside the write lock, and each chunk's rows and checkpoints are
+    /// written in a transaction of its own on the writer's queue
+    /// (``ChunkWrites``), which holds the lock only that long.
+    ///
+    /// A view's cache drops, at the end of a chunk, rows the chunk did not
+    /// change: rows the chunks before wrote. So the next chunk but one
+    /// folds only once the chunk before it is committed, on connections
+    /// that began reading after that. What the chunk being written changed
+    /// is still cached.
+    ///
+    /// - Returns: true when done; false when the views are less than a
+    ///   chunk behind (one transaction is quicker), or when a chunk found
+    ///   that another process moved a checkpoint since: the views' caches
+    ///   are dropped, the chunks before are committed, and the caller goes
+    ///   on chunk by chunk.
+    private func catchUpOverlapped(_ views: [any PersistedFold], pool: DatabasePool, chunk limit: Int, stream: Int,
+                                   folded: inout Int, progress: (Int, Int) -> Void) throws -> Bool {
+        // Started in a transaction of its own: views that start over are emptied, their checkpoints at 0.
+        let started = try pool.writeWithoutTransaction { db in
+            var started: ChunkStart?
+            try db.inTransaction(.immediate) {
+                started = try startChunk(views, db)
+                for view in started?.behind ?? [] { try Self.saveCheckpoint(db, view.name, view.version, view.position) }
+                return .commit
+            }
+            return started
+        }
+        guard let started else { return true }
+        guard started.head - started.start > Int64(limit) else { return false }
+        let behind = started.behind
+        let writes = ChunkWrites(pool)
+        // However this ends, no write of ours is left running.
+        defer { writes.drain() }
+        let events = try ChunkEvents(.pool(pool), after: started.start, head: started.head, prefixes: started.prefixes, limit: stream)
+        defer { events.close() }
+        var chunks = 0
+        do {
+            while true {
+                // Rows dropped from the caches at the end of the last chunk were written by the ones before it.
+                try writes.wait(untilPending: 1)
+                // Views that started over hold rows in the store once the first chunk is committed.
+                if chunks >= 2 { for view in behind { view.isEmpty = false } }
+                let fold = ChunkFold(views: behind, retracted: started.retracted, pool: pool)
+                defer { fold.stop() }
+                var read = 0
+                var ended = false
+                let taken = try pool.read { reader in
+                    for view in behind { view.use(reader) }
+                    while read < limit {
+                        guard let batch = try events.next(atMost: min(ChunkFold.batchSize, limit - read)) else {
+                            ended = true
+                            break
+                        }
+                        read += batch.count
+                        try fold.fold(consume batch)
+                    }
+                    return try fold.take()
+                }
+                for view in behind { view.trim() }
+                let last = ended && events.reachedEnd ? events.head : events.last
+                let checkpoints = behind.map { view in
+                    ChunkWrites.Checkpoint(view: view.name, version: view.version, from: view.position, to: max(view.position, last))
+                }
+                for view in behind { view.position = max(view.position, last) }
+                writes.submit(taken, checkpoints)
+                chunks += 1
+                folded += read
+                progress(folded, folded + Int(started.head - last))
+                if last >= started.head { break }
+            }
+            try writes.wait(untilPending: 0)
+            return true
+        } catch is ChunkWrites.CheckpointMoved {
+            writes.drain()
+            // What the store holds is read anew: the chunks written before are in it.
+            for view in views {
+                view.forget()
+                view.isEmpty = false
+            }
+            return false
+        }
     }
 
     static func head(_ db: Database) throws -> Int64 {
@@ -386,13 +505,19 @@ private final class ChunkEvents {
     /// Events the prefetcher has handed over and not yet handed out.
     private var ready: [ChunkFold.Event] = []
 
-    /// The events of `prefixes` after `start`, up to `head`. Without a pool,
-    /// at most `limit`, read through `db`. With one, all of them, read ahead
+    /// Where the events are read: through the caller's connection, or through a pool's readers.
+    enum Source {
+        case inline(Database)
+        case pool(DatabasePool)
+    }
+
+    /// The events of `prefixes` after `start`, up to `head`. Read inline,
+    /// at most `limit`, through the connection. From a pool, all of them, read ahead
     /// on a thread of its own in reads of at most `limit` events, one after
     /// another (a reader holds back the WAL's checkpoints: a long catch-up
     /// reads in several reads, not one, and the next begins at once, so the
     /// thread reads on while a chunk is written).
-    init(_ db: Database, pool: DatabasePool?, after start: Int64, head: Int64, prefixes: [String], limit: Int) throws {
+    init(_ source: Source, after start: Int64, head: Int64, prefixes: [String], limit: Int) throws {
         self.prefixes = prefixes
         self.head = head
         last = start
@@ -405,12 +530,16 @@ private final class ChunkEvents {
             for (index, bound) in bounds.enumerated() { statement.bind(Int32(index + 3), bound) }
             statement.bind(Int32(bounds.count + 3), Int64(limit))
         }
-        guard let pool else {
+        let pool: DatabasePool
+        switch source {
+        case let .inline(db):
             let statement = try RawStatement(db, cached: sql)
             bind(statement, after: start)
             self.statement = statement
             prefetcher = nil
             return
+        case let .pool(readers):
+            pool = readers
         }
         statement = nil
         // In chunks of a fold's batch: each is handed on whole (see next(atMost:)).
@@ -556,28 +685,35 @@ final class ChunkFold: @unchecked Sendable {
         Reclaimer.free(consume batch)
     }
 
-    /// Writes what the chunk changed in every view (``ChunkWrite``): this
-    /// thread's share first, while the second share may still be folding,
-    /// then the second share's once it is done.
-    func write(writer db: Database) throws {
-        guard let second else { return try ChunkWrite.write(views) }
-        try ChunkWrite.write(mine ?? [])
-        try finish(writer: db)
-        try ChunkWrite.write(second.views)
+    /// Writes what the chunk changed in every view (``ChunkWrite``) in
+    /// `db`'s transaction: this thread's share first, while the second share
+    /// may still be folding, then the second share's once it is done.
+    func write(to db: Database) throws {
+        try ChunkWrite.write(try (mine ?? views).map { try $0.takeChanges() }, to: db)
+        try ChunkWrite.write(try takeSecond(), to: db)
+        for view in views {
+            view.trim()
+            view.isEmpty = false
+        }
     }
 
-    /// Waits for the second share (which has taken its changed rows), which
-    /// then reads through `db` again, and rethrows what it met.
-    private func finish(writer db: Database) throws {
-        guard let second else { return }
+    /// Settles the chunk's folds and takes what each view changed, to be
+    /// written: this thread's share, then the second share's once it is done.
+    func take() throws -> [any TakenRows] {
+        try (mine ?? views).map { try $0.takeChanges() } + takeSecond()
+    }
+
+    /// Waits for the second share, if any, which takes its changed rows on
+    /// its thread; returns them, or rethrows what it met.
+    private func takeSecond() throws -> [any TakenRows] {
+        guard let second else { return [] }
         self.second = nil
-        try second.finish()
-        for view in second.views { view.use(db) }
+        return try second.finish()
     }
 
     /// Stops the second share, if still folding (the chunk failed).
     func stop() {
-        _ = try? second?.finish()
+        _ = try? takeSecond()
     }
 
     /// Shares the views out by the work `batch` makes for each: the busiest
@@ -625,6 +761,8 @@ final class ChunkFold: @unchecked Sendable {
         private var closed = false
         private var done = false
         private var error: (any Error)?
+        /// What the views changed, once done.
+        private var taken: [any TakenRows] = []
 
         init(views: [any PersistedFold], retracted: Set<EventID>, pool: DatabasePool) {
             self.views = views
@@ -636,7 +774,7 @@ final class ChunkFold: @unchecked Sendable {
                         while let batch = next() {
                             try ChunkFold.fold(batch, into: self.views, retracted: retracted)
                         }
-                        for view in self.views { try view.takeChanges() }
+                        self.taken = try self.views.map { try $0.takeChanges() }
                     }
                 } catch {
                     failure = error
@@ -664,8 +802,9 @@ final class ChunkFold: @unchecked Sendable {
             return waiting.isEmpty ? nil : waiting.removeFirst()
         }
 
-        /// No more batches: waits until the ones submitted are folded.
-        func finish() throws {
+        /// No more batches: waits until the ones submitted are folded, and
+        /// returns the rows the views changed.
+        func finish() throws -> [any TakenRows] {
             condition.lock()
             closed = true
             condition.broadcast()
@@ -673,6 +812,9 @@ final class ChunkFold: @unchecked Sendable {
             let error = self.error
             condition.unlock()
             if let error { throw error }
+            var result: [any TakenRows] = []
+            swap(&result, &taken)
+            return result
         }
     }
 }
@@ -704,23 +846,19 @@ protocol PersistedFold: AnyObject {
     var secondsPerEvent: Double { get }
     /// Counts `events` folded in `duration` into ``secondsPerEvent``.
     func measured(_ duration: Duration, events: Int)
-    /// Adds in what the fold held back and takes the changed rows, ready
-    /// for ``encode(_:)`` (on the thread that folds: it may read rows).
-    func takeChanges() throws
-    /// How many changed rows were taken.
-    var changeCount: Int { get }
-    /// Encodes the taken rows in `range` (threads may encode disjoint ranges at once).
-    func encode(_ range: Range<Int>) throws
-    /// Writes the taken rows in `range`, once encoded, in the chunk's transaction.
-    func write(_ range: Range<Int>) throws
-    /// Done writing the chunk's rows: forgets which changed, and trims the cache.
-    func written()
+    /// Adds in what the fold held back and takes the rows changed since
+    /// the last take, to be written (on the thread that folds: it may
+    /// read rows). From then on the cache takes the store to hold them.
+    func takeChanges() throws -> any TakenRows
+    /// After a take: forgets which rows changed, and trims the cache (past
+    /// its bound, it keeps only the rows just taken).
+    func trim()
     /// Drops the cached rows (they may be stale).
     func forget()
 }
 
 extension Projection {
-    static func persistedView() -> any PersistedFold { PersistedView<Self>() }
+    static func persistedView(cached: Int) -> any PersistedFold { PersistedView<Self>(cached: cached) }
 
     /// The table that holds the persisted view's rows, `view_<name>`, one
     /// per view (`Schema/005_view_tables.sql`): a key and the row as
@@ -742,16 +880,18 @@ final class PersistedView<P: Projection>: PersistedFold {
     var isEmpty = false
     private var foldTime = Duration.zero
     private var folded = 0
-    /// The changed rows, taken (see ``takeChanges()``) to be written.
-    private var changes: [(key: String, row: P.Row?)]?
-    /// Their values, encoded (nil: delete the row), each by whichever thread took its range.
-    private var encoded: EncodedValues?
+    /// Where missing rows are read.
     private var db: Database?
-    private static var maximumCached: Int { 100_000 }
+    /// Past this many rows cached, a chunk's end trims the cache (see ``trim()``).
+    private let maximumCached: Int
     /// Its statements, made once (a cache miss costs no string work).
     private let selectSQL = "SELECT value FROM \(P.table) WHERE key = ?"
     private let upsertSQL = "INSERT INTO \(P.table) (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
     private let deleteSQL = "DELETE FROM \(P.table) WHERE key = ?"
+
+    init(cached: Int) {
+        maximumCached = cached
+    }
 
     func takes(_ event: RecordedEvent, retracted: Set<EventID>) -> Bool {
         P.takes(event, retracted: retracted)
@@ -794,8 +934,6 @@ final class PersistedView<P: Projection>: PersistedFold {
 
     func forget() {
         rows = nil
-        changes = nil
-        encoded = nil
         retracted = []
     }
 
@@ -808,58 +946,67 @@ final class PersistedView<P: Projection>: PersistedFold {
         return try RowCoder.decode(P.Row.self, from: statement.bytes(0))
     }
 
-    func takeChanges() throws {
-        guard let rows, changes == nil else { return }
+    func takeChanges() throws -> any TakenRows {
+        guard let rows else { return ViewRowsTaken<P>([], upsert: upsertSQL, delete: deleteSQL) }
         try P.settle(rows)
-        let taken = rows.takeChanges()
-        changes = taken
-        encoded = EncodedValues(count: taken.count)
+        return ViewRowsTaken<P>(rows.takeChanges(), upsert: upsertSQL, delete: deleteSQL)
     }
 
-    var changeCount: Int { changes?.count ?? 0 }
-
-    func encode(_ range: Range<Int>) throws {
-        guard let changes, let encoded else { return }
-        for index in range { encoded.values[index] = try changes[index].row.map { try RowCoder.encode($0) } }
-    }
-
-    func write(_ range: Range<Int>) throws {
-        guard let changes, let encoded, let db else { return }
-        let upsert = try RawStatement(db, cached: upsertSQL)
-        let delete = try RawStatement(db, cached: deleteSQL)
-        for index in range {
-            let value = encoded.values[index]
-            let statement = value == nil ? delete : upsert
-            statement.bind(1, changes[index].key)
-            if let value { statement.bind(2, blob: value) }
-            _ = try statement.step()
-            statement.reset()
-        }
-    }
-
-    func written() {
-        // Written: from now on, rows not cached are read from the store.
-        isEmpty = false
-        // Freed on another thread: this one writes the next chunk.
-        Reclaimer.free(changes.take())
-        Reclaimer.free(encoded.take())
-        // Past its bound, the cache keeps only what this chunk changed.
-        rows?.markClean(keepingAtMost: Self.maximumCached)
+    func trim() {
+        rows?.markClean(keepingAtMost: maximumCached)
     }
 }
 
-/// Room for a view's encoded rows that two threads fill, each its own ranges.
-private final class EncodedValues: @unchecked Sendable {
-    let values: UnsafeMutableBufferPointer<[UInt8]?>
+/// A view's changed rows, taken at the end of a chunk to be written in its
+/// transaction: encoded first, block by block, by whichever of two threads
+/// is free (``ChunkWrite``).
+protocol TakenRows: AnyObject, Sendable {
+    var count: Int { get }
+    /// Encodes the rows in `range` (threads may encode disjoint ranges at once).
+    func encode(_ range: Range<Int>) throws
+    /// Writes the rows in `range`, once encoded, in `db`'s transaction.
+    func write(_ range: Range<Int>, to db: Database) throws
+}
 
-    init(count: Int) {
-        values = .allocate(capacity: count)
+/// The changed rows of a ``PersistedView`` (nil: remove the row), and room
+/// for their encoded values that two threads fill, each its own ranges.
+/// Only one thread at a time touches a range, in turn: encoded, then written.
+private final class ViewRowsTaken<P: Projection>: TakenRows, @unchecked Sendable {
+    private let rows: [(key: String, row: P.Row?)]
+    private let values: UnsafeMutableBufferPointer<[UInt8]?>
+    private let upsertSQL: String
+    private let deleteSQL: String
+
+    init(_ rows: [(key: String, row: P.Row?)], upsert: String, delete: String) {
+        self.rows = rows
+        values = .allocate(capacity: rows.count)
         values.initialize(repeating: nil)
+        upsertSQL = upsert
+        deleteSQL = delete
     }
 
     deinit {
         values.deinitialize()
         values.deallocate()
+    }
+
+    var count: Int { rows.count }
+
+    func encode(_ range: Range<Int>) throws {
+        for index in range { values[index] = try rows[index].row.map { try RowCoder.encode($0) } }
+    }
+
+    func write(_ range: Range<Int>, to db: Database) throws {
+        let upsert = try RawStatement(db, cached: upsertSQL)
+        let delete = try RawStatement(db, cached: deleteSQL)
+        for index in range {
+            let value = values[index]
+            let statement = value == nil ? delete : upsert
+            statement.bind(1, rows[index].key)
+            if let value { statement.bind(2, blob: value) }
+            _ = try statement.step()
+            statement.reset()
+        }
     }
 }
 
@@ -870,35 +1017,42 @@ private final class EncodedValues: @unchecked Sendable {
 enum ChunkWrite {
     static let blockSize = 2048
 
-    static func write(_ views: [any PersistedFold]) throws {
-        for view in views { try view.takeChanges() }
-        var blocks: [(view: any PersistedFold, range: Range<Int>)] = []
-        for view in views {
-            for start in stride(from: 0, to: view.changeCount, by: blockSize) {
-                blocks.append((view, start..<min(start + blockSize, view.changeCount)))
+    /// Writes `taken` in `db`'s transaction, then frees it on another
+    /// thread (see ``Reclaimer``): this one goes on to the next chunk.
+    static func write(_ taken: consuming [any TakenRows], to db: Database) throws {
+        var blocks: [Block] = []
+        for index in taken.indices {
+            for start in stride(from: 0, to: taken[index].count, by: blockSize) {
+                blocks.append((taken[index], start..<min(start + blockSize, taken[index].count)))
             }
         }
-        if blocks.count > 1 {
-            let work = Blocks(blocks)
-            DispatchQueue.global(qos: .userInitiated).async { work.encodeWhileAny() }
-            // However this ends, the other thread has stopped touching the rows first.
-            defer { work.stop() }
-            for index in blocks.indices {
-                try work.waitUntilEncoded(index)
-                try blocks[index].view.write(blocks[index].range)
-            }
-        } else {
+        try write(consume blocks, to: db)
+        Reclaimer.free(taken)
+    }
+
+    fileprivate typealias Block = (rows: any TakenRows, range: Range<Int>)
+
+    private static func write(_ blocks: consuming [Block], to db: Database) throws {
+        guard blocks.count > 1 else {
             for block in blocks {
-                try block.view.encode(block.range)
-                try block.view.write(block.range)
+                try block.rows.encode(block.range)
+                try block.rows.write(block.range, to: db)
             }
+            return
         }
-        for view in views { view.written() }
+        let work = Blocks(copy blocks)
+        DispatchQueue.global(qos: .userInitiated).async { work.encodeWhileAny() }
+        // However this ends, the other thread has stopped touching the rows first.
+        defer { work.stop() }
+        for index in blocks.indices {
+            try work.waitUntilEncoded(index)
+            try blocks[index].rows.write(blocks[index].range, to: db)
+        }
     }
 
     /// Which blocks are taken for encoding and which are done, shared by the two threads.
     private final class Blocks: @unchecked Sendable {
-        private let blocks: [(view: any PersistedFold, range: Range<Int>)]
+        private let blocks: [Block]
         // Guarded by `condition`.
         private let condition = NSCondition()
         private var next = 0
@@ -906,7 +1060,7 @@ enum ChunkWrite {
         private var failure: (any Error)?
         private var helping = true
 
-        init(_ blocks: [(view: any PersistedFold, range: Range<Int>)]) {
+        init(_ blocks: [Block]) {
             self.blocks = blocks
             done = Array(repeating: false, count: blocks.count)
         }
@@ -922,7 +1076,7 @@ enum ChunkWrite {
 
         private func encode(_ index: Int) {
             var failed: (any Error)?
-            do { try blocks[index].view.encode(blocks[index].range) } catch { failed = error }
+            do { try blocks[index].rows.encode(blocks[index].range) } catch { failed = error }
             condition.lock()
             done[index] = true
             if failure == nil { failure = failed }
@@ -965,5 +1119,107 @@ enum ChunkWrite {
             while helping { condition.wait() }
             condition.unlock()
         }
+    }
+}
+
+/// The chunks an overlapped catch-up has folded and handed to the writer's
+/// queue, each written there with its checkpoints in a transaction of its
+/// own, one after another in the order handed over.
+///
+/// A chunk's rows follow from the rows of the chunks before it, as this
+/// catch-up folded them: a chunk is written only where each view's
+/// checkpoint still stands where the chunk before left it. Else (another
+/// process caught a view up, or started it over, in between) that chunk and
+/// the ones after it are dropped, and the wait for them throws
+/// ``CheckpointMoved``. After a failed chunk no other is written.
+final class ChunkWrites: @unchecked Sendable {
+    /// A view's checkpoint before and after a chunk.
+    struct Checkpoint: Sendable {
+        let view: String
+        let version: Int
+        let from: Int64
+        let to: Int64
+    }
+
+    struct CheckpointMoved: Error {}
+
+    private let pool: DatabasePool
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var pending = 0
+    private var failure: (any Error)?
+
+    init(_ pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// Hands over a chunk's rows, to be written with its checkpoints.
+    func submit(_ taken: consuming [any TakenRows], _ checkpoints: [Checkpoint]) {
+        condition.lock()
+        pending += 1
+        condition.unlock()
+        // Moved out on the writer's queue: the rows are freed there by ChunkWrite, not with the closure.
+        let handover = Handover(taken)
+        pool.asyncWriteWithoutTransaction { db in
+            let taken = handover.take()
+            var failed: (any Error)?
+            if !self.failed {
+                do {
+                    try db.inTransaction(.immediate) {
+                        for checkpoint in checkpoints {
+                            guard try EventLog.checkpoint(db, checkpoint.view) == (checkpoint.version, checkpoint.from) else {
+                                throw CheckpointMoved()
+                            }
+                        }
+                        try ChunkWrite.write(taken, to: db)
+                        for checkpoint in checkpoints {
+                            try EventLog.saveCheckpoint(db, checkpoint.view, checkpoint.version, checkpoint.to)
+                        }
+                        return .commit
+                    }
+                } catch {
+                    failed = error
+                }
+            }
+            self.condition.lock()
+            self.pending -= 1
+            if self.failure == nil { self.failure = failed }
+            self.condition.broadcast()
+            self.condition.unlock()
+        }
+    }
+
+    private var failed: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return failure != nil
+    }
+
+    /// Returns once at most `count` chunks are left to write; throws what
+    /// a chunk met, if one failed.
+    func wait(untilPending count: Int) throws {
+        condition.lock()
+        while pending > count && failure == nil { condition.wait() }
+        let failure = self.failure
+        condition.unlock()
+        if let failure { throw failure }
+    }
+
+    /// Returns once no chunk is left to write, whether written or dropped.
+    func drain() {
+        condition.lock()
+        while pending > 0 { condition.wait() }
+        condition.unlock()
+    }
+
+    /// Carries a value into a closure that runs once, which moves it out.
+    private final class Handover<Value>: @unchecked Sendable {
+        private var value: Value?
+
+        init(_ value: consuming Value) {
+            self.value = value
+        }
+
+        func take() -> Value { value.take()! }
     }
 }

@@ -138,7 +138,11 @@ func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, v
     }
 
     @Test func aKilledCatchUpLeavesViewAndCheckpointTogether() throws {
-        let w = try bigLog(25_000)
+        // Over 100,000 events: more than one chunk, each written while the next one folds.
+        let w = try bigLog(50_000)
+        let counter = try DatabaseQueue(path: w.db)
+        #expect(try counter.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM events") ?? 0 } > 100_000)
+        try counter.close()
         // How long a whole catch-up takes here: the kills land within it.
         let clock = ContinuousClock()
         let whole = try clock.measure { try w.ok("rebuild", "quality") }
@@ -166,7 +170,7 @@ func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, v
         let resumed = try quality(w)
         try w.ok("rebuild", "quality")
         #expect(try quality(w) == resumed, "resumed after kills equals rebuilt")
-        #expect(resumed[0]?["sent"] == .integer(25_000))
+        #expect(resumed[0]?["sent"] == .integer(50_000))
     }
 
     @Test func aLongViewReadDoesNotStopAWriter() throws {

@@ -137,13 +137,14 @@ extension EventLog {
         }
     }
 
-    @Test(arguments: [false, true])
-    func viewsFoldedSideBySideEqualViewsFoldedOneByOne(startingOver: Bool) throws {
+    @Test(arguments: [false, true], [false, true])
+    func viewsFoldedSideBySideEqualViewsFoldedOneByOne(startingOver: Bool, overlapped: Bool) throws {
         // Caught up once, then 2,700 events later: the views fold on two threads, the second
         // reading through its own connection, and the first share's rows (over a thousand)
         // are encoded on both. With a retraction among them, every view starts over in that
         // transaction, while the second connection still sees the old rows: the view must
-        // not read them.
+        // not read them. Overlapped: in chunks of 1,000 events, each written while the next
+        // folds, with 50 rows cached, so that the folds read back what the chunks before wrote.
         let log = try EventLog.create(at: try temporaryFolder().appending(path: "s.db").path).0
         var history = RandomHistory(seed: 13)
         for _ in 0..<20 { try log.append(try history.batch(40, log: log), policy: .payloadOnly) }
@@ -168,7 +169,35 @@ extension EventLog {
             events.append(try EventRetracted(target: target.id.description, reason: "mistake").event(actor: "lee@mgmt", stream: target.stream))
         }
         try log.append(events, policy: .payloadOnly)
-        #expect(try log.catchUp(ViewCatalogue.projections) > ChunkFold.parallelAbove, "enough new events to fold side by side")
+        let folded = try log.catchUp(ViewCatalogue.projections, chunk: overlapped ? 1_000 : EventLog.catchUpChunk,
+                                     cached: overlapped ? 50 : EventLog.catchUpCached)
+        #expect(folded > (overlapped ? 2_000 : ChunkFold.parallelAbove), "enough new events to fold side by side")
+        try AllViews.check(log, try log.everything())
+    }
+
+    @Test func aViewCaughtUpElsewhereBetweenChunksIsNotFoldedAgain() throws {
+        // A catch-up in chunks of 300, each written while the next folds. Once the first is
+        // handed over, another connection catches quality up to the head: the chunks after
+        // must not write over its rows and set its checkpoint back (the catch-up goes on
+        // chunk by chunk from where the checkpoints stand).
+        let path = try temporaryFolder().appending(path: "o.db").path
+        let log = try EventLog.create(at: path).0
+        var history = RandomHistory(seed: 17)
+        for _ in 0..<10 { try log.append(try history.batch(300, log: log), policy: .payloadOnly) }
+        let other = try EventLog.open(at: path)
+        let head = try log.head().lastPosition
+        var checkpoints: [Int64] = []
+        var failures: [String] = []
+        try log.catchUp(ViewCatalogue.projections, chunk: 300, cached: 20) { _, _ in
+            do {
+                if checkpoints.isEmpty { try other.catchUp(LeadQualityProjection.self) }
+                checkpoints.append(try other.checkpoint(of: LeadQualityProjection.self).position)
+            } catch {
+                failures.append("\(error)")
+            }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+        #expect(checkpoints.count > 3 && checkpoints.allSatisfy { $0 == head }, "quality's checkpoint stays at the head: \(checkpoints)")
         try AllViews.check(log, try log.everything())
     }
 
@@ -345,9 +374,12 @@ enum AllViews {
     /// different checkpoints.
     static func catchUp(_ log: EventLog, batch: Int) throws {
         if batch % 2 == 0 {
-            // Sometimes in chunks of a few events, so that a pass commits many times, and its
-            // reads of the log run on over several chunks (of 7) or end within one (at 11).
-            try log.catchUp(ViewCatalogue.projections, chunk: batch % 4 == 0 ? 7 : 100_000, stream: batch % 8 == 0 ? 11 : 250_000)
+            // Sometimes in chunks of a few events, so that a pass commits many times (each chunk
+            // written while the next folds), and its reads of the log run on over several chunks
+            // (of 7) or end within one (at 11); or with 3 rows cached, so that rows the last
+            // chunks wrote are read back from the store.
+            try log.catchUp(ViewCatalogue.projections, chunk: batch % 4 == 0 ? 7 : 100_000, stream: batch % 8 == 0 ? 11 : 250_000,
+                            cached: batch % 8 == 4 ? 3 : EventLog.catchUpCached)
             return
         }
         if batch % 3 == 0 { try log.catchUp([LeadQualityProjection.self, MembersProjection.self]) }
