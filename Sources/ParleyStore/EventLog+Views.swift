@@ -84,10 +84,14 @@ extension EventLog {
     private struct ChunkStart {
         let head: Int64
         let behind: [any PersistedFold]
-        /// The position the view furthest behind has folded.
+        /// The position the view furthest behind has folded (the head, when none is behind).
         let start: Int64
         /// Every retraction in the log: their targets are left out.
         let retracted: Set<EventID>
+        /// Each view's checkpoint as read, and as it stands once the views that start over are emptied.
+        let checkpoints: [ChunkWrites.Checkpoint]
+        /// The tables of the views that start over, to be emptied.
+        let emptied: [String]
 
         /// The types the folds read (prefixes; empty: all). The rest of the log is skipped inside SQLite.
         var prefixes: [String] {
@@ -95,34 +99,35 @@ extension EventLog {
         }
     }
 
-    /// Reads each view's checkpoint in `db`'s transaction, starting over
-    /// (its table emptied, in this transaction) a view whose code version
-    /// changed or that has a retraction to take out, and readies the views
-    /// behind the head to fold; nil when none is.
-    private func startChunk(_ views: [any PersistedFold], _ db: Database) throws -> ChunkStart? {
+    /// Reads each view's checkpoint in `db`'s transaction, and readies the
+    /// views behind the head to fold. A view whose code version changed, or
+    /// that has a retraction to take out, starts over: its table is to be
+    /// emptied (``ChunkStart/emptied``), and its checkpoint set to 0.
+    private func startChunk(_ views: [any PersistedFold], _ db: Database) throws -> ChunkStart {
         let head = try Self.head(db)
+        var checkpoints: [ChunkWrites.Checkpoint] = []
+        var emptied: [String] = []
         for view in views {
-            var (version, position) = try Self.checkpoint(db, view.name)
+            let stored = try Self.checkpoint(db, view.name)
+            var position = stored.position
             // A retraction the view has not taken out yet, or new fold code: start over.
             let retractions = try Self.retractedIDs(db, after: position).subtracting(view.retracted)
-            if version != view.version || (position > 0 && !retractions.isEmpty) {
-                // Without WHERE: SQLite frees the table's pages without visiting its rows.
-                try db.execute(sql: "DELETE FROM \(view.table)")
+            if stored.version != view.version || (position > 0 && !retractions.isEmpty) {
+                emptied.append(view.table)
                 position = 0
-                version = view.version
                 view.forget()
                 view.isEmpty = true
             }
             // Another process may have caught the view up since our last chunk: our cache would be stale.
             if view.position != position { view.forget() }
             view.position = position
-            if position == 0 && head == 0 { try Self.saveCheckpoint(db, view.name, version, 0) }
+            checkpoints.append(ChunkWrites.Checkpoint(view: view.name, from: stored, to: (view.version, position)))
         }
         let behind = views.filter { $0.position < head }
-        guard let start = behind.map(\.position).min() else { return nil }
-        let retracted = try Self.retractedIDs(db, after: 0)
+        let retracted = behind.isEmpty ? [] : try Self.retractedIDs(db, after: 0)
         for view in behind { try view.begin(db, retracted: retracted) }
-        return ChunkStart(head: head, behind: behind, start: start, retracted: retracted)
+        return ChunkStart(head: head, behind: behind, start: behind.map(\.position).min() ?? head, retracted: retracted,
+                          checkpoints: checkpoints, emptied: emptied)
     }
 
     /// Folds the next chunk of events (at most `limit`) into the views, in
@@ -132,8 +137,14 @@ extension EventLog {
     private func catchUpChunk(_ views: [any PersistedFold], _ db: Database, limit: Int, stream streamLimit: Int, events stream: inout ChunkEvents?,
                               folded: inout Int,
                               progress: (Int, Int) -> Void) throws -> Bool {
-        guard let started = try startChunk(views, db) else { return true }
+        let started = try startChunk(views, db)
+        // Without WHERE: SQLite frees the table's pages without visiting its rows.
+        for table in started.emptied { try db.execute(sql: "DELETE FROM \(table)") }
+        for checkpoint in started.checkpoints where checkpoint.to != checkpoint.from && checkpoint.to.position == 0 {
+            try Self.saveCheckpoint(db, checkpoint.view, checkpoint.to.version, 0)
+        }
         let (head, behind) = (started.head, started.behind)
+        guard !behind.isEmpty else { return true }
         // Views may fold side by side, the second share on a reader connection: it
         // sees what earlier chunks committed, which is all the view has written (a
         // view started over in this transaction reads nothing until its first flush).
@@ -201,22 +212,19 @@ extension EventLog {
     ///   on chunk by chunk.
     private func catchUpOverlapped(_ views: [any PersistedFold], pool: DatabasePool, chunk limit: Int, stream: Int,
                                    folded: inout Int, progress: (Int, Int) -> Void) throws -> Bool {
-        // Started in a transaction of its own: views that start over are emptied, their checkpoints at 0.
-        let started = try pool.writeWithoutTransaction { db in
-            var started: ChunkStart?
-            try db.inTransaction(.immediate) {
-                started = try startChunk(views, db)
-                for view in started?.behind ?? [] { try Self.saveCheckpoint(db, view.name, view.version, view.position) }
-                return .commit
-            }
-            return started
+        let started = try pool.read { db in try startChunk(views, db) }
+        guard started.head - started.start > Int64(limit) else {
+            // Nothing was written: the chunk-by-chunk path reads the checkpoints (and retractions) anew.
+            for view in views { view.forget() }
+            return false
         }
-        guard let started else { return true }
-        guard started.head - started.start > Int64(limit) else { return false }
         let behind = started.behind
         let writes = ChunkWrites(pool)
         // However this ends, no write of ours is left running.
         defer { writes.drain() }
+        // The views that start over are emptied, their checkpoints set to 0, while the first chunk folds
+        // (it reads none of their rows: see PersistedFold.isEmpty).
+        writes.submit([], started.checkpoints, emptying: started.emptied)
         let events = try ChunkEvents(.pool(pool), after: started.start, head: started.head, prefixes: started.prefixes, limit: stream)
         defer { events.close() }
         var chunks = 0
@@ -245,7 +253,7 @@ extension EventLog {
                 for view in behind { view.trim() }
                 let last = ended && events.reachedEnd ? events.head : events.last
                 let checkpoints = behind.map { view in
-                    ChunkWrites.Checkpoint(view: view.name, version: view.version, from: view.position, to: max(view.position, last))
+                    ChunkWrites.Checkpoint(view: view.name, from: (view.version, view.position), to: (view.version, max(view.position, last)))
                 }
                 for view in behind { view.position = max(view.position, last) }
                 writes.submit(taken, checkpoints)
@@ -277,14 +285,15 @@ extension EventLog {
         try rebuild([P.self], progress: progress)
     }
 
-    /// Rebuilds the views from scratch, in one pass over the log.
+    /// Rebuilds the views from scratch, in one pass over the log. Without
+    /// a checkpoint, a view starts over in the catch-up, which empties its
+    /// table (while its first chunk folds, when there are many).
     @discardableResult
     public func rebuild(_ projections: [any Projection.Type], progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
         do {
             try writer.write { db in
                 for projection in projections {
                     try db.execute(sql: "DELETE FROM view_checkpoints WHERE view = ?", arguments: [projection.name])
-                    try db.execute(sql: "DELETE FROM \(projection.table)")
                 }
             }
         } catch {
@@ -1133,12 +1142,11 @@ enum ChunkWrite {
 /// the ones after it are dropped, and the wait for them throws
 /// ``CheckpointMoved``. After a failed chunk no other is written.
 final class ChunkWrites: @unchecked Sendable {
-    /// A view's checkpoint before and after a chunk.
+    /// A view's checkpoint (code version, position) before and after a chunk.
     struct Checkpoint: Sendable {
         let view: String
-        let version: Int
-        let from: Int64
-        let to: Int64
+        let from: (version: Int, position: Int64)
+        let to: (version: Int, position: Int64)
     }
 
     struct CheckpointMoved: Error {}
@@ -1153,8 +1161,9 @@ final class ChunkWrites: @unchecked Sendable {
         self.pool = pool
     }
 
-    /// Hands over a chunk's rows, to be written with its checkpoints.
-    func submit(_ taken: consuming [any TakenRows], _ checkpoints: [Checkpoint]) {
+    /// Hands over a chunk's rows, to be written with its checkpoints (after
+    /// emptying the tables in `emptying`, for views that start over).
+    func submit(_ taken: consuming [any TakenRows], _ checkpoints: [Checkpoint], emptying emptied: [String] = []) {
         condition.lock()
         pending += 1
         condition.unlock()
@@ -1167,13 +1176,13 @@ final class ChunkWrites: @unchecked Sendable {
                 do {
                     try db.inTransaction(.immediate) {
                         for checkpoint in checkpoints {
-                            guard try EventLog.checkpoint(db, checkpoint.view) == (checkpoint.version, checkpoint.from) else {
-                                throw CheckpointMoved()
-                            }
+                            guard try EventLog.checkpoint(db, checkpoint.view) == checkpoint.from else { throw CheckpointMoved() }
                         }
+                        // Without WHERE: SQLite frees the table's pages without visiting its rows.
+                        for table in emptied { try db.execute(sql: "DELETE FROM \(table)") }
                         try ChunkWrite.write(taken, to: db)
-                        for checkpoint in checkpoints {
-                            try EventLog.saveCheckpoint(db, checkpoint.view, checkpoint.version, checkpoint.to)
+                        for checkpoint in checkpoints where checkpoint.to != checkpoint.from {
+                            try EventLog.saveCheckpoint(db, checkpoint.view, checkpoint.to.version, checkpoint.to.position)
                         }
                         return .commit
                     }
