@@ -81,7 +81,7 @@ extension EventLog {
     }
 
     /// Where a chunk starts: the views behind the head of the log, and what they fold.
-    private struct ChunkStart {
+    struct ChunkStart {
         let head: Int64
         let behind: [any PersistedFold]
         /// The position the view furthest behind has folded (the head, when none is behind).
@@ -103,7 +103,7 @@ extension EventLog {
     /// views behind the head to fold. A view whose code version changed, or
     /// that has a retraction to take out, starts over: its table is to be
     /// emptied (``ChunkStart/emptied``), and its checkpoint set to 0.
-    private func startChunk(_ views: [any PersistedFold], _ db: Database) throws -> ChunkStart {
+    func startChunk(_ views: [any PersistedFold], _ db: Database) throws -> ChunkStart {
         let head = try Self.head(db)
         var checkpoints: [ChunkWrites.Checkpoint] = []
         var emptied: [String] = []
@@ -190,89 +190,6 @@ extension EventLog {
         }
         progress(folded, folded + Int(head - last))
         return last >= head
-    }
-
-    /// Catches the views up as ``catchUpChunk(_:_:limit:stream:events:folded:progress:)``
-    /// does, chunk after chunk, but writes each chunk while the next one
-    /// folds. The folds read missing rows through reader connections,
-    /// outside the write lock, and each chunk's rows and checkpoints are
-    /// written in a transaction of its own on the writer's queue
-    /// (``ChunkWrites``), which holds the lock only that long.
-    ///
-    /// A view's cache drops, at the end of a chunk, rows the chunk did not
-    /// change: rows the chunks before wrote. So the next chunk but one
-    /// folds only once the chunk before it is committed, on connections
-    /// that began reading after that. What the chunk being written changed
-    /// is still cached.
-    ///
-    /// - Returns: true when done; false when the views are less than a
-    ///   chunk behind (one transaction is quicker), or when a chunk found
-    ///   that another process moved a checkpoint since: the views' caches
-    ///   are dropped, the chunks before are committed, and the caller goes
-    ///   on chunk by chunk.
-    private func catchUpOverlapped(_ views: [any PersistedFold], pool: DatabasePool, chunk limit: Int, stream: Int,
-                                   folded: inout Int, progress: (Int, Int) -> Void) throws -> Bool {
-        let started = try pool.read { db in try startChunk(views, db) }
-        guard started.head - started.start > Int64(limit) else {
-            // Nothing was written: the chunk-by-chunk path reads the checkpoints (and retractions) anew.
-            for view in views { view.forget() }
-            return false
-        }
-        let behind = started.behind
-        let writes = ChunkWrites(pool)
-        // However this ends, no write of ours is left running.
-        defer { writes.drain() }
-        // The views that start over are emptied, their checkpoints set to 0, while the first chunk folds
-        // (it reads none of their rows: see PersistedFold.isEmpty).
-        writes.submit([], started.checkpoints, emptying: started.emptied)
-        let events = try ChunkEvents(.pool(pool), after: started.start, head: started.head, prefixes: started.prefixes, limit: stream)
-        defer { events.close() }
-        var chunks = 0
-        do {
-            while true {
-                // Rows dropped from the caches at the end of the last chunk were written by the ones before it.
-                try writes.wait(untilPending: 1)
-                // Views that started over hold rows in the store once the first chunk is committed.
-                if chunks >= 2 { for view in behind { view.isEmpty = false } }
-                let fold = ChunkFold(views: behind, retracted: started.retracted, pool: pool)
-                defer { fold.stop() }
-                var read = 0
-                var ended = false
-                let taken = try pool.read { reader in
-                    for view in behind { view.use(reader) }
-                    while read < limit {
-                        guard let batch = try events.next(atMost: min(ChunkFold.batchSize, limit - read)) else {
-                            ended = true
-                            break
-                        }
-                        read += batch.count
-                        try fold.fold(consume batch)
-                    }
-                    return try fold.take()
-                }
-                for view in behind { view.trim() }
-                let last = ended && events.reachedEnd ? events.head : events.last
-                let checkpoints = behind.map { view in
-                    ChunkWrites.Checkpoint(view: view.name, from: (view.version, view.position), to: (view.version, max(view.position, last)))
-                }
-                for view in behind { view.position = max(view.position, last) }
-                writes.submit(taken, checkpoints)
-                chunks += 1
-                folded += read
-                progress(folded, folded + Int(started.head - last))
-                if last >= started.head { break }
-            }
-            try writes.wait(untilPending: 0)
-            return true
-        } catch is ChunkWrites.CheckpointMoved {
-            writes.drain()
-            // What the store holds is read anew: the chunks written before are in it.
-            for view in views {
-                view.forget()
-                view.isEmpty = false
-            }
-            return false
-        }
     }
 
     static func head(_ db: Database) throws -> Int64 {
@@ -493,7 +410,7 @@ extension EventLog {
 /// the writing of the chunk's rows, as the stream runs on into the next
 /// chunk. Otherwise they are read in line through the writer, a chunk's
 /// worth at a time.
-private final class ChunkEvents {
+final class ChunkEvents {
     /// How many parsed events may wait for the folds (some tens of MB at most).
     static let readAhead = 32_768
 
@@ -728,10 +645,20 @@ final class ChunkFold: @unchecked Sendable {
     /// Shares the views out by the work `batch` makes for each: the busiest
     /// view on this thread, alone with luck.
     private func share(by batch: Batch) {
-        guard let pool, views.count > 1, batch.events.count > Self.parallelAbove else {
+        guard let pool, let (first, second) = Self.split(views, by: batch, retracted: retracted) else {
             mine = views
             return
         }
+        mine = first
+        self.second = SecondShare(views: second, retracted: retracted, pool: pool)
+    }
+
+    /// The views in two shares of about the same work, by the work `batch`
+    /// makes for each: the busiest view in the first, alone with luck. Nil
+    /// when one thread is the better choice (too little work to share).
+    static func split(_ views: [any PersistedFold], by batch: Batch, retracted: Set<EventID>)
+        -> (first: [any PersistedFold], second: [any PersistedFold])? {
+        guard views.count > 1, batch.events.count > Self.parallelAbove else { return nil }
         // The work: the events each view takes, times what one cost it so far (folds
         // differ several times over; before any is measured, every event counts as one).
         var shares: [(views: [any PersistedFold], work: Double)] = [([], 0), ([], 0)]
@@ -744,16 +671,12 @@ final class ChunkFold: @unchecked Sendable {
             shares[lighter].views.append(view)
             shares[lighter].work += weight
         }
-        mine = shares[0].views
-        guard !shares[0].views.isEmpty, !shares[1].views.isEmpty, shares[1].work > 0 else {
-            mine = views
-            return
-        }
-        second = SecondShare(views: shares[1].views, retracted: retracted, pool: pool)
+        guard !shares[0].views.isEmpty, !shares[1].views.isEmpty, shares[1].work > 0 else { return nil }
+        return (shares[0].views, shares[1].views)
     }
 
     /// Folds `batch` into each view in turn (views are independent), timing each.
-    fileprivate static func fold(_ batch: Batch, into views: [any PersistedFold], retracted: Set<EventID>) throws {
+    static func fold(_ batch: Batch, into views: [any PersistedFold], retracted: Set<EventID>) throws {
         for view in views {
             let start = ContinuousClock.now
             let folded = try view.fold(batch, retracted: retracted)
@@ -1128,107 +1051,5 @@ enum ChunkWrite {
             while helping { condition.wait() }
             condition.unlock()
         }
-    }
-}
-
-/// The chunks an overlapped catch-up has folded and handed to the writer's
-/// queue, each written there with its checkpoints in a transaction of its
-/// own, one after another in the order handed over.
-///
-/// A chunk's rows follow from the rows of the chunks before it, as this
-/// catch-up folded them: a chunk is written only where each view's
-/// checkpoint still stands where the chunk before left it. Else (another
-/// process caught a view up, or started it over, in between) that chunk and
-/// the ones after it are dropped, and the wait for them throws
-/// ``CheckpointMoved``. After a failed chunk no other is written.
-final class ChunkWrites: @unchecked Sendable {
-    /// A view's checkpoint (code version, position) before and after a chunk.
-    struct Checkpoint: Sendable {
-        let view: String
-        let from: (version: Int, position: Int64)
-        let to: (version: Int, position: Int64)
-    }
-
-    struct CheckpointMoved: Error {}
-
-    private let pool: DatabasePool
-    // Guarded by `condition`.
-    private let condition = NSCondition()
-    private var pending = 0
-    private var failure: (any Error)?
-
-    init(_ pool: DatabasePool) {
-        self.pool = pool
-    }
-
-    /// Hands over a chunk's rows, to be written with its checkpoints (after
-    /// emptying the tables in `emptying`, for views that start over).
-    func submit(_ taken: consuming [any TakenRows], _ checkpoints: [Checkpoint], emptying emptied: [String] = []) {
-        condition.lock()
-        pending += 1
-        condition.unlock()
-        // Moved out on the writer's queue: the rows are freed there by ChunkWrite, not with the closure.
-        let handover = Handover(taken)
-        pool.asyncWriteWithoutTransaction { db in
-            let taken = handover.take()
-            var failed: (any Error)?
-            if !self.failed {
-                do {
-                    try db.inTransaction(.immediate) {
-                        for checkpoint in checkpoints {
-                            guard try EventLog.checkpoint(db, checkpoint.view) == checkpoint.from else { throw CheckpointMoved() }
-                        }
-                        // Without WHERE: SQLite frees the table's pages without visiting its rows.
-                        for table in emptied { try db.execute(sql: "DELETE FROM \(table)") }
-                        try ChunkWrite.write(taken, to: db)
-                        for checkpoint in checkpoints where checkpoint.to != checkpoint.from {
-                            try EventLog.saveCheckpoint(db, checkpoint.view, checkpoint.to.version, checkpoint.to.position)
-                        }
-                        return .commit
-                    }
-                } catch {
-                    failed = error
-                }
-            }
-            self.condition.lock()
-            self.pending -= 1
-            if self.failure == nil { self.failure = failed }
-            self.condition.broadcast()
-            self.condition.unlock()
-        }
-    }
-
-    private var failed: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return failure != nil
-    }
-
-    /// Returns once at most `count` chunks are left to write; throws what
-    /// a chunk met, if one failed.
-    func wait(untilPending count: Int) throws {
-        condition.lock()
-        while pending > count && failure == nil { condition.wait() }
-        let failure = self.failure
-        condition.unlock()
-        if let failure { throw failure }
-    }
-
-    /// Returns once no chunk is left to write, whether written or dropped.
-    func drain() {
-        condition.lock()
-        while pending > 0 { condition.wait() }
-        condition.unlock()
-    }
-
-    /// Carries a value into a closure that runs once, which moves it out.
-    private final class Handover<Value>: @unchecked Sendable {
-        private var value: Value?
-
-        init(_ value: consuming Value) {
-            self.value = value
-        }
-
-        func take() -> Value { value.take()! }
     }
 }
