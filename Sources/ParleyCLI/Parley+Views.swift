@@ -302,7 +302,7 @@ extension Parley {
             let log = try database.open()
             let projections = views.isEmpty ? ViewCatalogue.projections : views.compactMap(ViewCatalogue.projection(named:))
             let names = projections.map { $0.name }
-            let progress = ProgressLine("rebuilding \(names.joined(separator: ", "))…", total: try log.head().count)
+            let progress = ProgressLine("rebuilding \(names.joined(separator: ", "))…", total: Int(try log.lastPosition()))
             let start = ContinuousClock.now
             let read = try log.rebuild(projections) { done, _ in progress.update(done) }
             progress.finish()

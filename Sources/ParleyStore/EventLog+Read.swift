@@ -128,9 +128,14 @@ extension EventLog {
     public func head() throws -> (count: Int, lastPosition: Int64) {
         try read { db in
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0
-            let last = try Int64.fetchOne(db, sql: "SELECT max(position) FROM events") ?? 0
-            return (count, last)
+            return (count, try Self.head(db))
         }
+    }
+
+    /// The position of the last event (0 when there is none): about as many
+    /// events as the log holds, known without counting them (for progress).
+    public func lastPosition() throws -> Int64 {
+        try read { db in try Self.head(db) }
     }
 
     /// The current version of each stream whose name starts with `prefix`.
