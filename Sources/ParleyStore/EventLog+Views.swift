@@ -58,6 +58,7 @@ extension EventLog {
             // Far behind, on a pool: each chunk is written while the next one folds.
             if let pool = writer as? DatabasePool,
                try catchUpOverlapped(views, pool: pool, chunk: chunk, stream: stream, folded: &folded, progress: progress) {
+                Self.emptyWAL(pool)
                 return folded
             }
             // The events, read ahead on a thread of their own, may run on from one chunk into the next.

@@ -175,6 +175,27 @@ extension EventLog {
         try AllViews.check(log, try log.everything())
     }
 
+    @Test func anOverlappedCatchUpLeavesTheWALEmpty() throws {
+        let path = try temporaryFolder().appending(path: "w.db").path
+        let log = try EventLog.create(at: path).0
+        var history = RandomHistory(seed: 19)
+        func walSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? -1 }
+        for _ in 0..<8 { try log.append(try history.batch(300, log: log), policy: .payloadOnly) }
+        try log.catchUp(ViewCatalogue.projections, chunk: 300)
+        #expect(try walSize() == 0, "checkpointed and truncated after the pass")
+        // A reader in another connection, on a snapshot from before the pass, holds the WAL:
+        // the catch-up ends all the same, and leaves it.
+        for _ in 0..<8 { try log.append(try history.batch(300, log: log), policy: .payloadOnly) }
+        let other = try DatabaseQueue(path: path)
+        try other.read { db in
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0 > 0)
+            try log.catchUp(ViewCatalogue.projections, chunk: 300)
+        }
+        try other.close()
+        #expect(try walSize() > 0)
+        try AllViews.check(log, try log.everything())
+    }
+
     @Test func aViewCaughtUpElsewhereBetweenChunksIsNotFoldedAgain() throws {
         // A catch-up in chunks of 300, each written while the next folds. Once the first is
         // handed over, another connection catches quality up to the head: the chunks after
