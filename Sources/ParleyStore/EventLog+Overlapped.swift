@@ -50,22 +50,11 @@ extension EventLog {
         do {
             while true {
                 try fold.beginChunk(chunk)
-                var read = 0
-                var last = started.start
-                let (taken, later) = try pool.read { reader in
+                let (read, last, taken, later) = try pool.read { reader in
                     fold.use(reader)
-                    var ended = false
-                    while read < limit {
-                        guard let batch = try events.next(atMost: min(ChunkFold.batchSize, limit - read)) else {
-                            ended = true
-                            break
-                        }
-                        read += batch.count
-                        try fold.fold(consume batch)
-                    }
-                    // Up to the head the events were read to, when nothing the folds read is left before it.
-                    last = ended && events.reachedEnd ? events.head : events.last
-                    return try fold.endChunk(at: last)
+                    let chunk = try events.fold(atMost: limit) { try fold.fold($0) }
+                    let (taken, later) = try fold.endChunk()
+                    return (chunk.count, chunk.last, taken, later)
                 }
                 let checkpoints = behind.indices.map { index in
                     ChunkWrites.Checkpoint(view: behind[index].name, from: (behind[index].version, positions[index]),
@@ -133,7 +122,7 @@ final class OverlappedFold {
     private let writes: ChunkWrites
     /// The views the caller folds; nil until the first batch shares them out.
     private var mine: [any PersistedFold]?
-    private var second: Share?
+    private var second: FoldShare?
 
     init(views: [any PersistedFold], retracted: Set<EventID>, pool: DatabasePool, writes: ChunkWrites) {
         self.views = views
@@ -144,9 +133,9 @@ final class OverlappedFold {
 
     /// Before the caller reads rows for chunk `chunk` (from 0): waits
     /// until the chunks before the last one are written (see
-    /// ``Share/prepare(_:chunk:writes:)``).
+    /// ``FoldShare/prepare(_:chunk:writes:)``).
     func beginChunk(_ chunk: Int) throws {
-        try Share.prepare(mine ?? views, chunk: chunk, writes: writes)
+        try FoldShare.prepare(mine ?? views, chunk: chunk, writes: writes)
     }
 
     /// The caller's share reads missing rows through `reader` (all the views, before they are shared out).
@@ -160,7 +149,7 @@ final class OverlappedFold {
         if mine == nil {
             if let (first, second) = ChunkFold.split(views, by: batch, retracted: retracted) {
                 mine = first
-                self.second = Share(views: second, retracted: retracted, pool: pool, writes: writes)
+                self.second = FoldShare(views: second, retracted: retracted, pool: pool, writes: writes)
             } else {
                 mine = views
             }
@@ -170,16 +159,15 @@ final class OverlappedFold {
         Reclaimer.free(consume batch)
     }
 
-    /// Ends the chunk, folded up to `last`: takes the rows the caller's share
-    /// changed, and trims its caches; the second share's rows come later.
-    func endChunk(at last: Int64) throws -> (taken: [any TakenRows], later: TakenLater?) {
+    /// Ends the chunk: takes the rows the caller's share changed, and trims
+    /// its caches; the second share's rows come later.
+    func endChunk() throws -> (taken: [any TakenRows], later: TakenLater?) {
         let later = second.map { share in
             let later = TakenLater()
-            share.submit(.end(last: last, taken: later))
+            share.submit(.end(later))
             return later
         }
-        let taken = try Share.end(mine ?? views, at: last)
-        return (taken, later)
+        return (try FoldShare.end(mine ?? views), later)
     }
 
     /// After the last chunk: waits for the second share to take its rows, and rethrows what it met.
@@ -193,120 +181,131 @@ final class OverlappedFold {
         _ = try? second?.close(cancelling: true)
         second = nil
     }
+}
 
-    /// A share of the views folded on a thread of its own, chunk after chunk.
-    private final class Share: @unchecked Sendable {
-        enum Item {
-            case batch(ChunkFold.Batch)
-            /// The end of a chunk, folded up to `last`: the rows go to `taken`.
-            case end(last: Int64, taken: TakenLater)
+/// A share of the views folded on a thread of its own, chunk after chunk
+/// (one chunk, in a catch-up that is not overlapped), through a reader
+/// connection it renews at each chunk: the batches come in a queue, and an
+/// end-of-chunk item has it take the rows its views changed.
+final class FoldShare: @unchecked Sendable {
+    enum Item {
+        case batch(ChunkFold.Batch)
+        /// The end of a chunk: the rows its views changed go to `taken`.
+        case end(TakenLater)
+    }
+
+    private let views: [any PersistedFold]
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var items: [Item] = []
+    private var closed = false
+    private var done = false
+    private var failure: (any Error)?
+
+    /// A share that waits for the chunks `writes` has before it reads (see ``prepare(_:chunk:writes:)``).
+    init(views: [any PersistedFold], retracted: Set<EventID>, pool: DatabasePool, writes: ChunkWrites? = nil) {
+        self.views = views
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            run(retracted: retracted, pool: pool, writes: writes)
         }
+    }
 
-        private let views: [any PersistedFold]
-        // Guarded by `condition`.
-        private let condition = NSCondition()
-        private var items: [Item] = []
-        private var closed = false
-        private var done = false
-        private var failure: (any Error)?
+    /// Before a share reads rows for chunk `chunk` (from 0): rows its
+    /// caches dropped at the end of the last chunk were written by the
+    /// chunks before it, and views that started over hold rows in the
+    /// store once the first chunk is written. Waits for those chunks
+    /// (and the job that empties the views, which comes first).
+    static func prepare(_ views: [any PersistedFold], chunk: Int, writes: ChunkWrites?) throws {
+        try writes?.wait(untilDone: chunk)
+        if chunk >= 2 { for view in views { view.isEmpty = false } }
+    }
 
-        init(views: [any PersistedFold], retracted: Set<EventID>, pool: DatabasePool, writes: ChunkWrites) {
-            self.views = views
-            DispatchQueue.global(qos: .userInitiated).async { [self] in
-                run(retracted: retracted, pool: pool, writes: writes)
-            }
-        }
+    /// Takes the rows `views` changed in the chunk, and trims their caches.
+    static func end(_ views: [any PersistedFold]) throws -> [any TakenRows] {
+        let taken = try views.map { try $0.takeChanges() }
+        for view in views { view.trim() }
+        return taken
+    }
 
-        /// Before a share reads rows for chunk `chunk` (from 0): rows its
-        /// caches dropped at the end of the last chunk were written by the
-        /// chunks before it, and views that started over hold rows in the
-        /// store once the first chunk is written. Waits for those chunks
-        /// (and the job that empties the views, which comes first).
-        static func prepare(_ views: [any PersistedFold], chunk: Int, writes: ChunkWrites) throws {
-            try writes.wait(untilDone: chunk)
-            if chunk >= 2 { for view in views { view.isEmpty = false } }
-        }
-
-        /// Takes the rows `views` changed in the chunk, folded up to `last`, and trims their caches.
-        static func end(_ views: [any PersistedFold], at last: Int64) throws -> [any TakenRows] {
-            let taken = try views.map { try $0.takeChanges() }
-            for view in views {
-                view.trim()
-                view.position = max(view.position, last)
-            }
-            return taken
-        }
-
-        private func run(retracted: Set<EventID>, pool: DatabasePool, writes: ChunkWrites) {
-            var chunk = 0
-            var failed: (any Error)?
-            while failed == nil {
-                do {
-                    try Self.prepare(views, chunk: chunk, writes: writes)
-                    // The chunk's batches, through a connection that began reading now; nil once closed.
-                    let end = try pool.read { reader -> (taken: [any TakenRows], later: TakenLater)? in
-                        for view in views { view.use(reader) }
-                        while let item = next() {
-                            switch item {
-                            case let .batch(batch):
-                                try ChunkFold.fold(batch, into: views, retracted: retracted)
-                            case let .end(last, later):
-                                return (try Self.end(views, at: last), later)
-                            }
+    private func run(retracted: Set<EventID>, pool: DatabasePool, writes: ChunkWrites?) {
+        var chunk = 0
+        var failed: (any Error)?
+        // A read begins only once the chunk's first item is there: no snapshot is held idle.
+        while failed == nil, waitForItem() {
+            do {
+                try Self.prepare(views, chunk: chunk, writes: writes)
+                // The chunk's batches, through a connection that began reading now; nil once closed.
+                let end = try pool.read { reader -> (taken: [any TakenRows], later: TakenLater)? in
+                    for view in views { view.use(reader) }
+                    while let item = next() {
+                        switch item {
+                        case let .batch(batch):
+                            try ChunkFold.fold(batch, into: views, retracted: retracted)
+                        case let .end(later):
+                            return (try Self.end(views), later)
                         }
-                        return nil
                     }
-                    guard let end else { break }
-                    end.later.fulfill(.success(end.taken))
-                    chunk += 1
-                } catch {
-                    failed = error
+                    return nil
                 }
+                guard let end else { break }
+                end.later.fulfill(.success(end.taken))
+                chunk += 1
+            } catch {
+                failed = error
             }
-            // After a failure, every chunk still to end gets it, so that no write waits for it forever.
-            if let failed {
-                while let item = next() {
-                    if case let .end(_, later) = item { later.fulfill(.failure(failed)) }
-                }
+        }
+        // After a failure, every chunk still to end gets it, so that no write waits for it forever.
+        if let failed {
+            while let item = next() {
+                if case let .end(later) = item { later.fulfill(.failure(failed)) }
             }
-            condition.lock()
-            failure = failed
-            done = true
-            condition.broadcast()
-            condition.unlock()
         }
+        condition.lock()
+        failure = failed
+        done = true
+        condition.broadcast()
+        condition.unlock()
+    }
 
-        func submit(_ item: Item) {
-            condition.lock()
-            items.append(item)
-            condition.broadcast()
-            condition.unlock()
-        }
+    func submit(_ item: Item) {
+        condition.lock()
+        items.append(item)
+        condition.broadcast()
+        condition.unlock()
+    }
 
-        /// The next item; nil once closed and none is left.
-        private func next() -> Item? {
-            condition.lock()
-            defer { condition.unlock() }
-            while items.isEmpty && !closed { condition.wait() }
-            return items.isEmpty ? nil : items.removeFirst()
-        }
+    /// The next item; nil once closed and none is left.
+    private func next() -> Item? {
+        guard waitForItem() else { return nil }
+        condition.lock()
+        defer { condition.unlock() }
+        // Empty again only if cancelled meanwhile.
+        return items.isEmpty ? nil : items.removeFirst()
+    }
 
-        /// No more items: waits until the thread is done, after folding
-        /// those submitted or, `cancelling`, dropping them (a chunk to end
-        /// then fails); rethrows what it met.
-        func close(cancelling: Bool) throws {
-            condition.lock()
-            if cancelling {
-                for case let .end(_, later) in items { later.fulfill(.failure(CancellationError())) }
-                items.removeAll()
-            }
-            closed = true
-            condition.broadcast()
-            while !done { condition.wait() }
-            let failure = self.failure
-            condition.unlock()
-            if let failure { throw failure }
+    /// Waits for an item, and returns whether there is one (false once closed and none is left).
+    private func waitForItem() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !closed { condition.wait() }
+        return !items.isEmpty
+    }
+
+    /// No more items: waits until the thread is done, after folding
+    /// those submitted or, `cancelling`, dropping them (a chunk to end
+    /// then fails); rethrows what it met.
+    func close(cancelling: Bool) throws {
+        condition.lock()
+        if cancelling {
+            for case let .end(later) in items { later.fulfill(.failure(CancellationError())) }
+            items.removeAll()
         }
+        closed = true
+        condition.broadcast()
+        while !done { condition.wait() }
+        let failure = self.failure
+        condition.unlock()
+        if let failure { throw failure }
     }
 }
 

@@ -164,27 +164,15 @@ extension EventLog {
         // Stopped when the chunk ends, whether it fails or not, unless the next chunk reads on.
         var readOn = false
         defer { if !readOn { events.close() } }
-        let deadline = ContinuousClock.now + Self.catchUpChunkTime
-        var read = 0
-        var ended = false
-        while read < limit {
-            guard let batch = try events.next(atMost: min(ChunkFold.batchSize, limit - read)) else {
-                ended = true
-                break
-            }
-            read += batch.count
-            folded += batch.count
-            try fold.fold(consume batch)
-            if ContinuousClock.now > deadline { break }
-        }
+        let chunk = try events.fold(atMost: limit, until: ContinuousClock.now + Self.catchUpChunkTime) { try fold.fold($0) }
+        folded += chunk.count
         // What is left is read on while this chunk is written, for the next one.
-        if !ended && events.spansChunks {
+        if !chunk.ended && events.spansChunks {
             stream = events
             readOn = true
         }
         try fold.write(to: db)
-        // Up to the head the events were read to, when nothing the folds read is left before it.
-        let last = ended && events.reachedEnd ? events.head : events.last
+        let last = chunk.last
         for view in behind {
             view.position = max(view.position, last)
             try Self.saveCheckpoint(db, view.name, view.version, view.position)
@@ -524,6 +512,27 @@ final class ChunkEvents {
         return events
     }
 
+    /// Hands the next events, at most `limit` (fewer once `deadline`
+    /// passes), to `fold` a batch at a time. Returns how many, whether they
+    /// were the last, and the position the views have folded up to: the
+    /// head the events were read to, when nothing the folds read is left
+    /// before it.
+    func fold(atMost limit: Int, until deadline: ContinuousClock.Instant? = nil,
+              _ fold: (consuming [ChunkFold.Event]) throws -> Void) throws -> (count: Int, ended: Bool, last: Int64) {
+        var count = 0
+        var ended = false
+        while count < limit {
+            guard let batch = try next(atMost: min(ChunkFold.batchSize, limit - count)) else {
+                ended = true
+                break
+            }
+            count += batch.count
+            try fold(consume batch)
+            if let deadline, ContinuousClock.now > deadline { break }
+        }
+        return (count, ended, ended && reachedEnd ? head : last)
+    }
+
     /// After ``next(atMost:)`` gave nil: whether that was because no event the folds
     /// read is left up to ``head`` (not because the stream read its limit,
     /// as only one read through the caller's connection does).
@@ -569,7 +578,7 @@ final class ChunkFold: @unchecked Sendable {
     private let pool: DatabasePool?
     /// The views this thread folds; nil until the first batch shares them out.
     private var mine: [any PersistedFold]?
-    private var second: SecondShare?
+    private var second: FoldShare?
 
     init(views: [any PersistedFold], retracted: Set<EventID>, pool: DatabasePool?) {
         self.views = views
@@ -606,7 +615,7 @@ final class ChunkFold: @unchecked Sendable {
     func fold(_ events: consuming [Event]) throws {
         let batch = Batch(events)
         if mine == nil { share(by: batch) }
-        second?.submit(batch)
+        second?.submit(.batch(batch))
         try Self.fold(batch, into: mine!, retracted: retracted)
         // The events are freed on another thread (or by the second share, when it is done with them).
         Reclaimer.free(consume batch)
@@ -616,18 +625,9 @@ final class ChunkFold: @unchecked Sendable {
     /// `db`'s transaction: this thread's share first, while the second share
     /// may still be folding, then the second share's once it is done.
     func write(to db: Database) throws {
-        try ChunkWrite.write(try (mine ?? views).map { try $0.takeChanges() }, to: db)
+        try ChunkWrite.write(try FoldShare.end(mine ?? views), to: db)
         try ChunkWrite.write(try takeSecond(), to: db)
-        for view in views {
-            view.trim()
-            view.isEmpty = false
-        }
-    }
-
-    /// Settles the chunk's folds and takes what each view changed, to be
-    /// written: this thread's share, then the second share's once it is done.
-    func take() throws -> [any TakenRows] {
-        try (mine ?? views).map { try $0.takeChanges() } + takeSecond()
+        for view in views { view.isEmpty = false }
     }
 
     /// Waits for the second share, if any, which takes its changed rows on
@@ -635,12 +635,16 @@ final class ChunkFold: @unchecked Sendable {
     private func takeSecond() throws -> [any TakenRows] {
         guard let second else { return [] }
         self.second = nil
-        return try second.finish()
+        let taken = TakenLater()
+        second.submit(.end(taken))
+        try second.close(cancelling: false)
+        return try taken.take()
     }
 
     /// Stops the second share, if still folding (the chunk failed).
     func stop() {
-        _ = try? takeSecond()
+        _ = try? second?.close(cancelling: true)
+        second = nil
     }
 
     /// Shares the views out by the work `batch` makes for each: the busiest
@@ -651,7 +655,7 @@ final class ChunkFold: @unchecked Sendable {
             return
         }
         mine = first
-        self.second = SecondShare(views: second, retracted: retracted, pool: pool)
+        self.second = FoldShare(views: second, retracted: retracted, pool: pool)
     }
 
     /// The views in two shares of about the same work, by the work `batch`
@@ -682,72 +686,6 @@ final class ChunkFold: @unchecked Sendable {
             let start = ContinuousClock.now
             let folded = try view.fold(batch, retracted: retracted)
             if folded > 0 { view.measured(ContinuousClock.now - start, events: folded) }
-        }
-    }
-
-    /// The views folded on the second thread, and the batches waiting for it.
-    private final class SecondShare: @unchecked Sendable {
-        let views: [any PersistedFold]
-        // Guarded by `condition`.
-        private let condition = NSCondition()
-        private var waiting: [Batch] = []
-        private var closed = false
-        private var done = false
-        private var error: (any Error)?
-        /// What the views changed, once done.
-        private var taken: [any TakenRows] = []
-
-        init(views: [any PersistedFold], retracted: Set<EventID>, pool: DatabasePool) {
-            self.views = views
-            DispatchQueue.global(qos: .userInitiated).async { [self] in
-                var failure: (any Error)?
-                do {
-                    try pool.read { reader in
-                        for view in self.views { view.use(reader) }
-                        while let batch = next() {
-                            try ChunkFold.fold(batch, into: self.views, retracted: retracted)
-                        }
-                        self.taken = try self.views.map { try $0.takeChanges() }
-                    }
-                } catch {
-                    failure = error
-                }
-                condition.lock()
-                self.error = failure
-                done = true
-                condition.broadcast()
-                condition.unlock()
-            }
-        }
-
-        func submit(_ batch: Batch) {
-            condition.lock()
-            waiting.append(batch)
-            condition.broadcast()
-            condition.unlock()
-        }
-
-        /// The next batch; nil once closed and all are folded (or after an error: then the rest is dropped).
-        private func next() -> Batch? {
-            condition.lock()
-            defer { condition.unlock() }
-            while waiting.isEmpty && !closed { condition.wait() }
-            return waiting.isEmpty ? nil : waiting.removeFirst()
-        }
-
-        /// No more batches: waits until the ones submitted are folded, and
-        /// returns the rows the views changed.
-        func finish() throws -> [any TakenRows] {
-            condition.lock()
-            closed = true
-            condition.broadcast()
-            while !done { condition.wait() }
-            let error = self.error
-            condition.unlock()
-            if let error { throw error }
-            var result: [any TakenRows] = []
-            swap(&result, &taken)
-            return result
         }
     }
 }
