@@ -64,7 +64,7 @@ extension EventLog {
         options: AppendOptions = AppendOptions(),
         onEvent: (AppendOutcome) throws -> Void = { _ in }
     ) throws -> AppendSummary {
-        try inWriteTransaction(commit: !options.dryRun) { db in
+        let summary = try inWriteTransaction(commit: !options.dryRun) { db in
             let session = try AppendSession(db, policy: policy, keepRecordedAt: options.keepRecordedAt)
             while let proposed = try next() {
                 do {
@@ -77,7 +77,12 @@ extension EventLog {
             }
             return session.summary
         }
+        if summary.appended >= Self.emptyWALAfter && !options.dryRun, let pool = writer as? DatabasePool { Self.emptyWAL(pool) }
+        return summary
     }
+
+    /// After appending at least this many events in one batch, the WAL is emptied (see ``emptyWAL(_:)``).
+    static let emptyWALAfter = 10_000
 
     /// How ``append(from:policy:options:onEvent:)`` treats a batch.
     public struct AppendOptions {

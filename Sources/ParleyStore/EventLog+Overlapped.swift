@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import ParleyCore
 
 extension EventLog {
@@ -79,31 +78,6 @@ extension EventLog {
                 view.isEmpty = false
             }
             return false
-        }
-    }
-}
-
-extension EventLog {
-    /// How long emptying the WAL after an overlapped catch-up waits for
-    /// readers in other processes, in milliseconds.
-    static let emptyWALWait: Int32 = 200
-
-    /// Checkpoints the whole WAL into the database and truncates it, after
-    /// an overlapped catch-up. The pass kept readers open throughout, so the
-    /// WAL never restarted: it holds every page the pass wrote, some 100 MB
-    /// for a million events. Left there, each of the next processes to open
-    /// the log read it all again (SQLite rebuilds the WAL's index when a
-    /// process is the first to open it) and copied it into the database
-    /// once more, until a second write in one process restarted the WAL:
-    /// about 0.37 s each, for the next five commands of the bench.
-    ///
-    /// Best effort: a reader in another process on an older snapshot holds
-    /// the WAL, and this waits for it only briefly.
-    static func emptyWAL(_ pool: DatabasePool) {
-        try? pool.writeWithoutTransaction { db in
-            sqlite3_busy_timeout(db.sqliteConnection, emptyWALWait)
-            defer { sqlite3_busy_timeout(db.sqliteConnection, Int32(busyTimeout * 1000)) }
-            _ = try db.checkpoint(.truncate)
         }
     }
 }

@@ -58,6 +58,7 @@ extension EventLog {
             // Far behind, on a pool: each chunk is written while the next one folds.
             if let pool = writer as? DatabasePool,
                try catchUpOverlapped(views, pool: pool, chunk: chunk, stream: stream, folded: &folded, progress: progress) {
+                // The pass kept readers open throughout, so the WAL never restarted: it holds every page the pass wrote.
                 Self.emptyWAL(pool)
                 return folded
             }

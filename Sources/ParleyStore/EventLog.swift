@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import GRDBSQLite
 import ParleyCore
 
 /// Parley's event log: an append-only, hash-chained table of events in one
@@ -122,6 +123,28 @@ public struct EventLog: Sendable {
         }
         return config
     }
+
+    /// After a write of many pages (a big append, a catch-up of many
+    /// events), checkpoints the whole WAL into the database and truncates
+    /// it. Left full, the WAL costs every later process that writes: the
+    /// first connection of a process rebuilds the WAL's index from the file,
+    /// which forgets how much of it was already copied into the database, so
+    /// that process's commit copies all of it again (some 270 MB after
+    /// importing a million events, about 0.3 s), and the next does the same
+    /// until a write finds no reader and restarts the WAL.
+    ///
+    /// Best effort: a reader in another process on an older snapshot holds
+    /// the WAL, and this waits for it at most ``emptyWALWait`` milliseconds.
+    static func emptyWAL(_ pool: DatabasePool) {
+        try? pool.writeWithoutTransaction { db in
+            sqlite3_busy_timeout(db.sqliteConnection, emptyWALWait)
+            defer { sqlite3_busy_timeout(db.sqliteConnection, Int32(busyTimeout * 1000)) }
+            _ = try db.checkpoint(.truncate)
+        }
+    }
+
+    /// How long ``emptyWAL(_:)`` waits for readers in other processes, in milliseconds.
+    static let emptyWALWait: Int32 = 200
 
     private static func openPool(_ path: String) throws -> DatabasePool {
         do {

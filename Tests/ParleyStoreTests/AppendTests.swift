@@ -125,6 +125,18 @@ import Testing
         #expect(synchronous == 2, "2 is FULL")
     }
 
+    @Test func aBigAppendLeavesTheWALEmptyAndASmallOneDoesNot() throws {
+        let path = try temporaryFolder().appending(path: "w.db").path
+        let log = try EventLog.create(at: path).0
+        func walSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? -1 }
+        try log.append(try (0..<100).map { try lead("S-\($0)") }, policy: .payloadOnly)
+        #expect(try walSize() > 0, "a small append leaves the WAL to SQLite")
+        try log.append(try (0..<EventLog.emptyWALAfter).map { try lead("B-\($0)") }, policy: .payloadOnly)
+        #expect(try walSize() == 0, "checkpointed and truncated after \(EventLog.emptyWALAfter) events")
+        #expect(try log.head().count == EventLog.emptyWALAfter + 100)
+        #expect(try log.verify().isSound)
+    }
+
     @Test func readsFilterByStreamTypeActorTimeAndPosition() throws {
         let log = try makeLog(.inMemory)
         try log.add([
