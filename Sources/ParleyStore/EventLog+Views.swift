@@ -355,6 +355,21 @@ extension EventLog {
         return rows.rows
     }
 
+    /// How a catch-up's query tests the types of `prefixes`: ` AND type IN
+    /// (?, …)` with the catalogue's types they cover, when those are fewer
+    /// than the others (a few small views: SQLite then passes over the rest
+    /// of the log without reading its rows out); otherwise no test, and the
+    /// reading thread tests each row's type itself (``TypePrefixes``): when
+    /// most rows are read, a test per row costs SQLite more than it saves.
+    /// The log holds only the catalogue's types (appends refuse others).
+    static func typeTest(_ prefixes: [String]) -> (clause: String, types: [String]) {
+        guard !prefixes.isEmpty else { return ("", []) }
+        let read = EventCatalogue.typeNames.filter { type in prefixes.contains { type.hasPrefix($0) } }
+        guard read.count * 2 < EventCatalogue.typeNames.count else { return ("", []) }
+        guard !read.isEmpty else { return (" AND 0", []) }
+        return (" AND type IN (" + read.map { _ in "?" }.joined(separator: ", ") + ")", read)
+    }
+
     /// `AND (type >= ? AND type < ? OR …)` for type prefixes, with its bounds; empty for all types.
     static func typeClause(_ prefixes: [String]) -> (String, [String]) {
         guard !prefixes.isEmpty else { return ("", []) }
@@ -439,14 +454,15 @@ final class ChunkEvents {
         self.head = head
         last = start
         self.limit = limit
-        // The types are tested on each row's bytes here, not by SQLite (see TypePrefixes).
         let types = TypePrefixes(prefixes)
         self.types = types
-        let sql = "SELECT \(EventLog.foldColumns) FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?"
+        let (clause, named) = EventLog.typeTest(prefixes)
+        let sql = "SELECT \(EventLog.foldColumns) FROM events WHERE position > ? AND position <= ?\(clause) ORDER BY position LIMIT ?"
         func bind(_ statement: RawStatement, after: Int64) {
             statement.bind(1, after)
             statement.bind(2, head)
-            statement.bind(3, Int64(limit))
+            for (index, type) in named.enumerated() { statement.bind(Int32(index + 3), type) }
+            statement.bind(Int32(named.count + 3), Int64(limit))
         }
         let pool: DatabasePool
         switch source {
@@ -558,7 +574,8 @@ final class ChunkEvents {
 }
 
 /// The event types a catch-up reads, tested on the type column's bytes
-/// before anything else of a row is read. SQLite testing the prefixes in the
+/// before anything else of a row is read, where the query does not test
+/// them (see ``EventLog/typeTest(_:)``). SQLite testing the prefixes in the
 /// query costs up to two comparisons per prefix and row, about 0.1 s of CPU
 /// in a rebuild of a million events, where most rows are of a type some view
 /// reads anyway; this costs a few byte comparisons. (The folds test each

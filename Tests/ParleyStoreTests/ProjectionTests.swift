@@ -175,6 +175,33 @@ extension EventLog {
         try AllViews.check(log, try log.everything())
     }
 
+    @Test func theQueryNamesTheTypesOnlyWhenTheyAreTheFewer() throws {
+        // All views read most types: the rows come unfiltered, and the reading thread tests them.
+        let all = Set(ViewCatalogue.projections.flatMap { $0.typePrefixes }).sorted()
+        #expect(EventLog.typeTest(all).clause == "")
+        // One small view: SQLite skips the rest.
+        let members = EventLog.typeTest(MembersProjection.typePrefixes)
+        let memberTypes = EventCatalogue.typeNames.filter { $0.hasPrefix("member.") }
+        let placeholders = Array(repeating: "?", count: memberTypes.count).joined(separator: ", ")
+        #expect(!memberTypes.isEmpty)
+        #expect(members.types == memberTypes)
+        #expect(members.clause == " AND type IN (\(placeholders))")
+        #expect(EventLog.typeTest(["nothing."]).clause == " AND 0")
+        #expect(EventLog.typeTest([]).clause == "")
+        // The reading thread's test agrees with the prefixes.
+        let log = try EventLog.create(at: try temporaryFolder().appending(path: "t.db").path).0
+        try log.append([try lead("L-1"), try lead("L-1", "lead.accepted")], policy: .payloadOnly)
+        let filter = TypePrefixes(["lead.acc"])
+        let accepted: [Bool] = try log.read { db in
+            let statement = try RawStatement(db, cached: "SELECT \(EventLog.foldColumns) FROM events ORDER BY position")
+            defer { statement.reset() }
+            var accepted: [Bool] = []
+            while try statement.step() { accepted.append(filter.accept(statement)) }
+            return accepted
+        }
+        #expect(accepted == [false, true])
+    }
+
     @Test func anOverlappedCatchUpLeavesTheWALEmpty() throws {
         let path = try temporaryFolder().appending(path: "w.db").path
         let log = try EventLog.create(at: path).0
