@@ -195,19 +195,25 @@ public enum FollowUpProjection: Projection {
                           monthlyMqlTarget: data["monthly_mql_target"]?.integerValue, setBy: event.actor, setAt: event.occurredAt)
             rows.set("sla/\(String(repeating: "0", count: max(0, 12 - String(event.position).count)))\(event.position)", .sla(sla))
             rows.set("sla/current", .sla(sla))
+            HeldDeadlines.of(rows).sla = (sla.followUpHours, sla.feedbackWithinDays)
             return
         }
         guard event.type.hasPrefix("lead."), let id = data["lead"]?.stringValue else { return }
-        var current: SLA?
-        if case let .sla(sla)? = try rows.row("sla/current") { current = sla }
+        let held = HeldDeadlines.of(rows)
+        let current = try held.sla ?? {
+            var terms: (followUpHours: Int64?, feedbackWithinDays: Int64?) = (nil, nil)
+            if case let .sla(sla)? = try rows.row("sla/current") { terms = (sla.followUpHours, sla.feedbackWithinDays) }
+            held.sla = terms
+            return terms
+        }()
         let leadKey = "lead/\(id)"
         // The first event of the lead's own stream: the row is new (see ProjectionRows.modify(_:new:_:)).
         let (before, after, counted) = try rows.modify(leadKey, new: event.version == 1 && event.stream == leadKey) { row -> (Pending?, Pending?, CountedFollowUp?) in
             guard case let .pending(before)? = row else {
                 guard event.type == "lead.sent" else { return (nil, nil, nil) }
                 let sent = Pending(lead: id, rep: data["assigned_to"]?.stringValue, source: data["source"]?.stringValue ?? "unknown",
-                                   clockStart: event.occurredAt, sentAt: event.occurredAt, followUpHours: current?.followUpHours,
-                                   feedbackWithinDays: current?.feedbackWithinDays)
+                                   clockStart: event.occurredAt, sentAt: event.occurredAt, followUpHours: current.followUpHours,
+                                   feedbackWithinDays: current.feedbackWithinDays)
                 row = .pending(sent)
                 return (nil, sent, nil)
             }
@@ -217,12 +223,12 @@ public enum FollowUpProjection: Projection {
             case "lead.sent":
                 // Sent again (after recycling): its clocks start over.
                 lead = Pending(lead: id, rep: data["assigned_to"]?.stringValue, source: data["source"]?.stringValue ?? "unknown",
-                               clockStart: event.occurredAt, sentAt: event.occurredAt, followUpHours: current?.followUpHours,
-                               feedbackWithinDays: current?.feedbackWithinDays)
+                               clockStart: event.occurredAt, sentAt: event.occurredAt, followUpHours: current.followUpHours,
+                               feedbackWithinDays: current.feedbackWithinDays)
             case "lead.reassigned" where lead.verdictAt == nil:
                 lead.rep = data["to"]?.stringValue
                 lead.clockStart = event.occurredAt
-                lead.followUpHours = current?.followUpHours ?? lead.followUpHours
+                lead.followUpHours = current.followUpHours ?? lead.followUpHours
             case "lead.accepted" where lead.verdictAt == nil, "lead.rejected" where lead.verdictAt == nil:
                 lead.verdictAt = event.occurredAt
                 if let due = lead.verdictDue { counted = event.occurredAt <= due ? .verdictInTime : .verdictLate }
@@ -250,7 +256,7 @@ public enum FollowUpProjection: Projection {
         // They are filed when the fold settles, from the lead's deadlines before its first change
         // since then: a lead sent and answered in one chunk never has a deadline row at all.
         guard before != after else { return }
-        HeldDeadlines.of(rows).changing(id, before)
+        held.changing(id, before)
     }
 
     /// Files the deadlines of the leads changed since the last settle: for
@@ -275,10 +281,14 @@ public enum FollowUpProjection: Projection {
         }
     }
 
-    /// The deadlines the leads the fold changed since the last settle had
-    /// before their first change (what their rows in the store say).
+    /// What the fold holds next to its rows: the deadlines the leads it
+    /// changed since the last settle had before their first change (what
+    /// their rows in the store say), and the terms of the SLA in force.
     final class HeldDeadlines {
         private var before: [String: [Filed]] = [:]
+        /// The terms of the SLA in force (`sla/current`), once read: every lead event needs
+        /// them, and only an `sla.set`, folded into the same rows, changes them.
+        var sla: (followUpHours: Int64?, feedbackWithinDays: Int64?)?
 
         /// The deadlines held for `rows` (made on first use).
         static func of(_ rows: ProjectionRows<Row>) -> HeldDeadlines {
