@@ -360,7 +360,7 @@ final class ChunkWrites: @unchecked Sendable {
                         }
                         // Without WHERE: SQLite frees the table's pages without visiting its rows.
                         for table in emptied { try db.execute(sql: "DELETE FROM \(table)") }
-                        try ChunkWrite.write(taken, to: db)
+                        try ChunkWrite.write(taken, to: db, encodingAlongside: false)
                         for checkpoint in checkpoints where checkpoint.to != checkpoint.from {
                             try EventLog.saveCheckpoint(db, checkpoint.view, checkpoint.to.version, checkpoint.to.position)
                         }

@@ -936,21 +936,27 @@ enum ChunkWrite {
 
     /// Writes `taken` in `db`'s transaction, then frees it on another
     /// thread (see ``Reclaimer``): this one goes on to the next chunk.
-    static func write(_ taken: consuming [any TakenRows], to db: Database) throws {
+    ///
+    /// - Parameter alongside: whether a second thread encodes blocks while
+    ///   this one writes, for when this thread holds the others up. An
+    ///   overlapped catch-up writes while the next chunk folds, with the
+    ///   cores busy: there a second encoding thread only adds its handovers
+    ///   (17 interleaved rebuilds: 2.65 s with it, 2.62 s without).
+    static func write(_ taken: consuming [any TakenRows], to db: Database, encodingAlongside alongside: Bool = true) throws {
         var blocks: [Block] = []
         for index in taken.indices {
             for start in stride(from: 0, to: taken[index].count, by: blockSize) {
                 blocks.append((taken[index], start..<min(start + blockSize, taken[index].count)))
             }
         }
-        try write(consume blocks, to: db)
+        try write(consume blocks, to: db, alongside: alongside)
         Reclaimer.free(taken)
     }
 
     fileprivate typealias Block = (rows: any TakenRows, range: Range<Int>)
 
-    private static func write(_ blocks: consuming [Block], to db: Database) throws {
-        guard blocks.count > 1 else {
+    private static func write(_ blocks: consuming [Block], to db: Database, alongside: Bool) throws {
+        guard alongside && blocks.count > 1 else {
             for block in blocks {
                 try block.rows.encode(block.range)
                 try block.rows.write(block.range, to: db)
