@@ -7,7 +7,10 @@ extension EventLog {
     /// its rows with the checkpoints, so a crash loses at most one chunk of
     /// work and never leaves the two apart.
     static let catchUpChunk = 100_000
-    /// How long a chunk may hold the write lock: writers wait at most about that long.
+    /// How long a chunk folded inside its write transaction (a catch-up of
+    /// less than a chunk, or not on a pool) may hold the write lock: writers
+    /// wait at most about that long. An overlapped catch-up folds outside
+    /// the lock and holds it only to write a chunk.
     static let catchUpChunkTime = Duration.milliseconds(400)
     /// The most events one read of the log hands a catch-up on a WAL pool (a
     /// read runs on over several chunks; the reading thread then begins the
@@ -30,7 +33,8 @@ extension EventLog {
     /// once, and folded into every view that reads its type and has not
     /// folded it yet. A view catches up from its checkpoint when its code
     /// version is unchanged and no event since was a retraction, from
-    /// scratch otherwise.
+    /// scratch otherwise. Far behind, each chunk is written while the next
+    /// one folds (see ``catchUpOverlapped(_:pool:chunk:stream:folded:progress:)``).
     ///
     /// - Parameter progress: told (events read, events to read) as it goes.
     /// - Returns: how many events were read.
