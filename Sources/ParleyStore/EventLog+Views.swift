@@ -749,12 +749,17 @@ protocol PersistedFold: AnyObject {
     var table: String { get }
     var version: Int { get }
     var typePrefixes: [String] { get }
-    /// The last position folded (-1 before the checkpoint is read).
+    /// The position folded up to, as the checkpoint said when the chunk
+    /// began (-1 before it is read): the fold skips events at or before it.
+    /// The chunk-by-chunk path moves it on after each chunk; an overlapped
+    /// catch-up keeps the positions it writes itself (past its first chunk,
+    /// no event is at or before any view's).
     var position: Int64 { get set }
     /// The retractions the cached rows already leave out.
     var retracted: Set<EventID> { get }
-    /// Whether the view holds no rows but those cached (it started over
-    /// in this transaction): rows not cached are absent, unread.
+    /// Whether the view holds no rows but those cached (it started over in
+    /// this transaction, or in this overlapped catch-up before its first
+    /// chunk was committed): rows not cached are absent, unread.
     var isEmpty: Bool { get set }
     func takes(_ event: RecordedEvent, retracted: Set<EventID>) -> Bool
     /// Makes the rows ready to fold in `db`'s transaction, leaving out `retracted`.
