@@ -243,7 +243,8 @@ public enum FollowUpProjection: Projection {
             return (before, lead, counted)
         }
         if let counted, let lead = after {
-            for key in ["rep/\(lead.rep ?? "(unassigned)")", "source/\(lead.source)"] {
+            // Each key in turn, not from an array made for the purpose: this runs for most lead events.
+            func count(_ key: String) throws {
                 try rows.modify(key) { row in
                     var counts = Counts()
                     if case let .counts(existing)? = row { counts = existing }
@@ -251,6 +252,8 @@ public enum FollowUpProjection: Projection {
                     row = .counts(counts)
                 }
             }
+            try count("rep/\(lead.rep ?? "(unassigned)")")
+            try count("source/\(lead.source)")
         }
         // The deadline rows follow the lead: moved when its due time or rep changes, gone once met.
         // They are filed when the fold settles, from the lead's deadlines before its first change
