@@ -146,6 +146,38 @@ public enum LeadQualityProjection: Projection {
             cell = Cell(sentAt: sentAt, source: source, campaign: campaign, criteriaVersion: criteriaVersion, rep: rep)
         }
 
+        /// Whether `type` (a lead event other than `lead.sent`) changes the
+        /// lead: a verdict counts only once.
+        func takes(_ type: String) -> Bool {
+            switch type {
+            case "lead.accepted", "lead.rejected": verdict == nil
+            case "lead.reassigned", "lead.recycled", "lead.feedback", "lead.converted", "lead.lost": true
+            default: false
+            }
+        }
+
+        /// Applies `event`, which it ``takes(_:)``, but a reassignment (which moves it to another cell).
+        mutating func apply(_ event: RecordedEvent, _ data: Payload) {
+            switch event.type {
+            case "lead.accepted", "lead.rejected":
+                verdict = event.type
+                verdictAt = event.occurredAt
+                rejectReason = data["reason"]?.stringValue
+            case "lead.recycled": recycled = true
+            case "lead.feedback":
+                ratingSum += data["rating"]?.integerValue ?? 0
+                ratings += 1
+                if case let .array(items)? = data["objections"] { objections += items.compactMap { $0.stringValue } }
+            case "lead.converted":
+                converted = true
+                convertedAt = event.occurredAt
+                if case let .integer(value)? = data["amount"] { amount = Double(value) }
+                if case let .double(value)? = data["amount"] { amount = value }
+            case "lead.lost": lost = true
+            default: break
+            }
+        }
+
         public var source: String { cell.source }
         public var campaign: String? { cell.campaign }
         public var criteriaVersion: Int64? { cell.criteriaVersion }
@@ -301,25 +333,38 @@ public enum LeadQualityProjection: Projection {
 
     public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
         guard event.type.hasPrefix("lead."), let id = data["lead"]?.stringValue else { return }
-        // The lead's row, changed in place; nil when the event changes nothing. New when
-        // the event is the first of the lead's stream (see ProjectionRows.modify(_:new:_:)).
-        let key = "lead/\(id)"
-        let changed = try rows.modify(key, new: event.version == 1 && event.stream == key) { row -> (before: Lead?, after: Lead)? in
-            var before: Lead?
-            if case let .lead(lead)? = row { before = lead }
-            guard let after = next(before, id: id, event, data) else { return nil }
-            row = .lead(after)
-            return (before, after)
-        }
-        guard let (before, lead) = changed else { return }
         let held = HeldSums.of(rows)
-        guard let before else { return held.add(lead, to: lead.cell) }
-        // Only a new send and a reassignment move a lead between groups.
-        if event.type == "lead.sent" || event.type == "lead.reassigned" {
-            held.add(before, to: before.cell, sign: -1)
-            held.add(lead, to: lead.cell)
-        } else {
-            held.replace(before, by: lead, in: lead.cell)
+        // The lead's row, changed in place. New when the event is the first of
+        // the lead's stream (see ProjectionRows.modify(_:new:_:)).
+        let key = "lead/\(id)"
+        try rows.modify(key, new: event.version == 1 && event.stream == key) { row in
+            if event.type == "lead.sent" {
+                // A lead sent again after recycling starts over, in the groups of its new send.
+                if case let .lead(before)? = row { held.add(before, to: before.cell, sign: -1) }
+                let lead = Lead(lead: id, source: data["source"]?.stringValue ?? "unknown", campaign: data["campaign"]?.stringValue,
+                                criteriaVersion: data["criteria_version"]?.integerValue, rep: data["assigned_to"]?.stringValue,
+                                sentAt: event.occurredAt)
+                held.add(lead, to: lead.cell)
+                row = .lead(lead)
+                return
+            }
+            guard case var .lead(lead)? = row, lead.takes(event.type) else { return }
+            // Out of the row first, so that the lead is the only holder of its parts
+            // and changes them in place (an objection is appended, not the list copied).
+            row = nil
+            if event.type == "lead.reassigned" {
+                // The one change that moves a lead between groups.
+                held.add(lead, to: lead.cell, sign: -1)
+                lead.rep = data["to"]?.stringValue
+                held.add(lead, to: lead.cell)
+            } else {
+                held.change(lead.cell) { group in
+                    group.add(lead, sign: -1)
+                    lead.apply(event, data)
+                    group.add(lead, sign: 1)
+                }
+            }
+            row = .lead(lead)
         }
     }
 
@@ -339,12 +384,9 @@ public enum LeadQualityProjection: Projection {
             sums[cell, default: Group()].add(lead, sign: sign)
         }
 
-        func replace(_ old: Lead, by new: Lead, in cell: Cell) {
-            func change(_ group: inout Group) {
-                group.add(old, sign: -1)
-                group.add(new, sign: 1)
-            }
-            change(&sums[cell, default: Group()])
+        /// Changes the sums held for `cell` in place.
+        func change(_ cell: Cell, _ body: (inout Group) -> Void) {
+            body(&sums[cell, default: Group()])
         }
 
         /// The sums, emptied.
@@ -427,37 +469,6 @@ public enum LeadQualityProjection: Projection {
         return key
     }
 
-    /// The lead after `event`, or nil when the event changes nothing.
-    private static func next(_ before: Lead?, id: String, _ event: RecordedEvent, _ data: Payload) -> Lead? {
-        if event.type == "lead.sent" {
-            // A lead sent again after recycling starts over.
-            return Lead(lead: id, source: data["source"]?.stringValue ?? "unknown", campaign: data["campaign"]?.stringValue,
-                        criteriaVersion: data["criteria_version"]?.integerValue, rep: data["assigned_to"]?.stringValue,
-                        sentAt: event.occurredAt)
-        }
-        guard var lead = before else { return nil }
-        switch event.type {
-        case "lead.accepted", "lead.rejected":
-            guard lead.verdict == nil else { return nil }
-            lead.verdict = event.type
-            lead.verdictAt = event.occurredAt
-            lead.rejectReason = data["reason"]?.stringValue
-        case "lead.reassigned": lead.rep = data["to"]?.stringValue
-        case "lead.recycled": lead.recycled = true
-        case "lead.feedback":
-            lead.ratingSum += data["rating"]?.integerValue ?? 0
-            lead.ratings += 1
-            if case let .array(items)? = data["objections"] { lead.objections += items.compactMap { $0.stringValue } }
-        case "lead.converted":
-            lead.converted = true
-            lead.convertedAt = event.occurredAt
-            if case let .integer(amount)? = data["amount"] { lead.amount = Double(amount) }
-            if case let .double(amount)? = data["amount"] { lead.amount = amount }
-        case "lead.lost": lead.lost = true
-        default: return nil
-        }
-        return lead
-    }
 }
 
 // MARK: - The report
