@@ -32,7 +32,7 @@ public final class Prefetcher<Element>: @unchecked Sendable {
     ///   - ahead: how many values it may make before the consumer takes them (4,096 by default).
     ///   - chunk: how many values a chunk holds (512 by default): a consumer
     ///     that takes whole chunks (``nextChunk()``) may want them larger.
-    public init(name: String, ahead: Int = 4096, chunk: Int = 512, _ produce: @escaping (_ yield: (Element) -> Bool) throws -> Void) {
+    public init(name: String, ahead: Int = 4096, chunk: Int = 512, _ produce: @escaping (_ yield: (consuming Element) -> Bool) throws -> Void) {
         chunkSize = max(1, chunk)
         maximumQueuedChunks = max(1, ahead / chunkSize)
         let box = ProducerBox(produce)
@@ -105,7 +105,7 @@ public final class Prefetcher<Element>: @unchecked Sendable {
         do {
             try box.produce { value in
                 guard !stopped else { return false }
-                chunk.append(value)
+                chunk.append(consume value)
                 if chunk.count == chunkSize {
                     guard hand(chunk) else {
                         stopped = true
@@ -143,8 +143,8 @@ public final class Prefetcher<Element>: @unchecked Sendable {
 
 /// Carries the producer to the thread that alone runs it.
 private final class ProducerBox<Element>: @unchecked Sendable {
-    let produce: (_ yield: (Element) -> Bool) throws -> Void
-    init(_ produce: @escaping (_ yield: (Element) -> Bool) throws -> Void) { self.produce = produce }
+    let produce: (_ yield: (consuming Element) -> Bool) throws -> Void
+    init(_ produce: @escaping (_ yield: (consuming Element) -> Bool) throws -> Void) { self.produce = produce }
 }
 
 /// Reads and validates events on a second thread while the caller appends
