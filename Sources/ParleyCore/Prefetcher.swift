@@ -8,8 +8,6 @@ import Foundation
 /// bounded queue (memory stays flat however many there are). An error the
 /// producer meets is delivered in its place, after every value before it.
 public final class Prefetcher<Element>: @unchecked Sendable {
-    /// How many values a chunk holds (but the last).
-    private let chunkSize: Int
     /// How many chunks may wait for the consumer.
     private let maximumQueuedChunks: Int
 
@@ -32,9 +30,40 @@ public final class Prefetcher<Element>: @unchecked Sendable {
     ///   - ahead: how many values it may make before the consumer takes them (4,096 by default).
     ///   - chunk: how many values a chunk holds (512 by default): a consumer
     ///     that takes whole chunks (``nextChunk()``) may want them larger.
-    public init(name: String, ahead: Int = 4096, chunk: Int = 512, _ produce: @escaping (_ yield: (consuming Element) -> Bool) throws -> Void) {
-        chunkSize = max(1, chunk)
-        maximumQueuedChunks = max(1, ahead / chunkSize)
+    @inlinable
+    public convenience init(name: String, ahead: Int = 4096, chunk: Int = 512, _ produce: @escaping (_ yield: (consuming Element) -> Bool) throws -> Void) {
+        let size = max(1, chunk)
+        // Inlined where it is used, so that the values are gathered into chunks by code
+        // made for their type. Generic code would copy each through its type's value
+        // witnesses: a retain per string of an event, and a release of the producer's copy.
+        self.init(name: name, queuedChunks: max(1, ahead / size)) { hand in
+            var chunk: [Element] = []
+            chunk.reserveCapacity(size)
+            var stopped = false
+            do {
+                try produce { value in
+                    guard !stopped else { return false }
+                    chunk.append(consume value)
+                    if chunk.count == size {
+                        stopped = !hand(chunk)
+                        chunk.removeAll(keepingCapacity: true)
+                    }
+                    return !stopped
+                }
+            } catch {
+                // The values made before the error come first.
+                if !stopped && !chunk.isEmpty { _ = hand(chunk) }
+                throw error
+            }
+            if !stopped && !chunk.isEmpty { _ = hand(chunk) }
+        }
+    }
+
+    /// Starts `produce` on a new thread: it hands over whole chunks, and
+    /// stops when handing one returns false (the consumer has gone).
+    @usableFromInline
+    init(name: String, queuedChunks: Int, producingChunks produce: @escaping (_ hand: ([Element]) -> Bool) throws -> Void) {
+        maximumQueuedChunks = queuedChunks
         let box = ProducerBox(produce)
         let thread = Thread { [self] in run(box) }
         thread.name = name
@@ -98,28 +127,17 @@ public final class Prefetcher<Element>: @unchecked Sendable {
     }
 
     private func run(_ box: ProducerBox<Element>) {
-        var chunk: [Element] = []
-        chunk.reserveCapacity(chunkSize)
         var failure: (any Error)?
         var stopped = false
         do {
-            try box.produce { value in
-                guard !stopped else { return false }
-                chunk.append(consume value)
-                if chunk.count == chunkSize {
-                    guard hand(chunk) else {
-                        stopped = true
-                        return false
-                    }
-                    chunk.removeAll(keepingCapacity: true)
-                }
-                return true
+            try box.produce { chunk in
+                stopped = !hand(chunk)
+                return !stopped
             }
         } catch {
             failure = error
         }
         if stopped { return }
-        if !chunk.isEmpty { guard hand(chunk) else { return } }
         condition.lock()
         finished = true
         self.failure = failure
@@ -143,8 +161,8 @@ public final class Prefetcher<Element>: @unchecked Sendable {
 
 /// Carries the producer to the thread that alone runs it.
 private final class ProducerBox<Element>: @unchecked Sendable {
-    let produce: (_ yield: (consuming Element) -> Bool) throws -> Void
-    init(_ produce: @escaping (_ yield: (consuming Element) -> Bool) throws -> Void) { self.produce = produce }
+    let produce: (_ hand: ([Element]) -> Bool) throws -> Void
+    init(_ produce: @escaping (_ hand: ([Element]) -> Bool) throws -> Void) { self.produce = produce }
 }
 
 /// Reads and validates events on a second thread while the caller appends
