@@ -604,20 +604,12 @@ struct TypePrefixes: Sendable {
 /// second folded on a thread of its own (through a reader connection) as the
 /// batches arrive. ``ChunkWrite`` then writes what they changed.
 final class ChunkFold: @unchecked Sendable {
-    /// An event and its payload, read once for every view. A value, held
-    /// inline in its batch's array: an event costs no allocation (and no
-    /// free) of its own. The event is read without its payload text, `meta`
-    /// and `hash` (``RawStatement/foldEvent()``), so what a view copies of it
-    /// is small: its inline strings and a reference to the payload.
-    struct Event: Sendable {
-        let event: RecordedEvent
-        let data: Payload
-
-        init(_ event: RecordedEvent, data: Payload) {
-            self.event = event
-            self.data = data
-        }
-    }
+    /// An event and its payload (``FoldEvent``). The event is read without
+    /// its payload text, `meta` and `hash` (``RawStatement/foldEvent()``),
+    /// so what a view copies of it is small: its inline strings and a
+    /// reference to the payload.
+    typealias Event = FoldEvent
+    typealias Batch = FoldBatch
 
     static let batchSize = 4096
     /// A chunk whose first batch holds fewer events is folded on one thread: a second is not worth starting.
@@ -634,31 +626,6 @@ final class ChunkFold: @unchecked Sendable {
         self.views = views
         self.retracted = retracted
         self.pool = pool
-    }
-
-    /// Events in position order, each with its type's number in the batch:
-    /// a view asks whether it reads a type once a batch, not once an event.
-    struct Batch {
-        let events: [Event]
-        /// The types of the events, each once.
-        let types: [String]
-        /// For each event, the index of its type in ``types``.
-        let typeIndex: [Int]
-
-        init(_ events: [Event]) {
-            var numbers: [String: Int] = [:]
-            var types: [String] = []
-            // By index: an event's type is read in place, the event not copied.
-            typeIndex = events.indices.map { index in
-                let type = events[index].event.type
-                if let number = numbers[type] { return number }
-                types.append(type)
-                numbers[type] = types.count - 1
-                return types.count - 1
-            }
-            self.events = events
-            self.types = types
-        }
     }
 
     /// Folds `events` (the next ones, in position order) into every view that takes them.
@@ -836,17 +803,7 @@ final class PersistedView<P: Projection>: PersistedFold {
     }
 
     func fold(_ batch: ChunkFold.Batch, retracted: Set<EventID>) throws -> Int {
-        // One loop per view type, so that each event costs no dynamic call and no copy.
-        let rows = rows!
-        let takes = batch.types.map { P.takes(type: $0) }
-        var folded = 0
-        let events = batch.events
-        for index in events.indices where takes[batch.typeIndex[index]] && position < events[index].event.position {
-            if !retracted.isEmpty && retracted.contains(events[index].event.id) { continue }
-            try P.apply(events[index].event, data: events[index].data, to: rows)
-            folded += 1
-        }
-        return folded
+        try P.fold(batch, after: position, retracted: retracted, into: rows!)
     }
 
     var secondsPerEvent: Double {

@@ -23,6 +23,13 @@ public protocol Projection {
     /// are parsed as the fold asks for them (``Payload``).
     static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws
 
+    /// Folds the events of `batch` past `position` that it takes, but those
+    /// in `retracted`, with ``apply(_:data:to:)``; returns how many. A
+    /// requirement, though every projection keeps the default: its witness
+    /// is the loop compiled for the projection's own types, where a generic
+    /// caller (a persisted view) would copy each event to pass it on.
+    static func fold(_ batch: FoldBatch, after position: Int64, retracted: Set<EventID>, into rows: ProjectionRows<Row>) throws -> Int
+
     /// Writes into `rows` what the fold has held back in ``ProjectionRows/held``
     /// (sums of many events' changes to the same rows, added in one go; rows
     /// that follow from others, filed once from where those ended up).
