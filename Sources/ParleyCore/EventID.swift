@@ -40,6 +40,7 @@ public struct EventID: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Makes an id from its 16 bytes; nil if there are not exactly 16.
+    @inlinable
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 16 else { return nil }
         // Read in place when the bytes are contiguous (an array, a column
