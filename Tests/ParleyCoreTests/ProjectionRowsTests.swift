@@ -86,4 +86,34 @@ import Testing
         // What stays is clean: nothing more to write.
         #expect(rows.takeChanges().isEmpty)
     }
+
+    @Test func aRowTakenOutIsPutBackAndCountsAsChanged() throws {
+        var read: [String] = []
+        let rows = ProjectionRows<String> { key in
+            read.append(key)
+            return key == "stored" ? "old" : nil
+        }
+        // Read from the store, moved out (the cache holds nothing at its slot meanwhile), put back changed.
+        var (slot, row) = try rows.take("stored")
+        #expect(row == "old")
+        #expect(rows.cached("stored") == .some(nil))
+        row! += "+changed"
+        rows.put(row, at: slot)
+        #expect(rows.cached("stored") == .some("old+changed"))
+        // Put back unchanged, it is still written: taking it out is a change.
+        (slot, row) = try rows.take("stored")
+        rows.put(row, at: slot)
+        // New: not read; put back nil, nothing to write.
+        (slot, row) = try rows.take("fresh", new: true)
+        #expect(row == nil)
+        rows.put(nil, at: slot)
+        // Not cached and not new: read, and absent.
+        (slot, row) = try rows.take("absent")
+        #expect(row == nil)
+        rows.put("made", at: slot)
+        #expect(read == ["stored", "absent"])
+        let changes = rows.takeChanges()
+        #expect(changes.map(\.key) == ["stored", "absent"])
+        #expect(changes.map(\.row) == ["old+changed", "made"])
+    }
 }

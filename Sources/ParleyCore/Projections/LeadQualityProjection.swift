@@ -334,38 +334,38 @@ public enum LeadQualityProjection: Projection {
     public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
         guard event.type.hasPrefix("lead."), let id = data["lead"]?.stringValue else { return }
         let held = HeldSums.of(rows)
-        // The lead's row, changed in place. New when the event is the first of
-        // the lead's stream (see ProjectionRows.modify(_:new:_:)).
+        // The lead's row, taken out to change and put back (see ProjectionRows.take(_:new:)).
+        // New when the event is the first of the lead's stream.
         let key = "lead/\(id)"
-        try rows.modify(key, new: event.version == 1 && event.stream == key) { row in
-            if event.type == "lead.sent" {
-                // A lead sent again after recycling starts over, in the groups of its new send.
-                if case let .lead(before)? = row { held.add(before, to: before.cell, sign: -1) }
-                let lead = Lead(lead: id, source: data["source"]?.stringValue ?? "unknown", campaign: data["campaign"]?.stringValue,
-                                criteriaVersion: data["criteria_version"]?.integerValue, rep: data["assigned_to"]?.stringValue,
-                                sentAt: event.occurredAt)
-                held.add(lead, to: lead.cell)
-                row = .lead(lead)
-                return
-            }
-            guard case var .lead(lead)? = row, lead.takes(event.type) else { return }
-            // Out of the row first, so that the lead is the only holder of its parts
-            // and changes them in place (an objection is appended, not the list copied).
-            row = nil
-            if event.type == "lead.reassigned" {
-                // The one change that moves a lead between groups.
-                held.add(lead, to: lead.cell, sign: -1)
-                lead.rep = data["to"]?.stringValue
-                held.add(lead, to: lead.cell)
-            } else {
-                held.change(lead.cell) { group in
-                    group.add(lead, sign: -1)
-                    lead.apply(event, data)
-                    group.add(lead, sign: 1)
-                }
-            }
+        var (slot, row) = try rows.take(key, new: event.version == 1 && event.stream == key)
+        defer { rows.put(row.take(), at: slot) }
+        if event.type == "lead.sent" {
+            // A lead sent again after recycling starts over, in the groups of its new send.
+            if case let .lead(before)? = row { held.add(before, to: before.cell, sign: -1) }
+            let lead = Lead(lead: id, source: data["source"]?.stringValue ?? "unknown", campaign: data["campaign"]?.stringValue,
+                            criteriaVersion: data["criteria_version"]?.integerValue, rep: data["assigned_to"]?.stringValue,
+                            sentAt: event.occurredAt)
+            held.add(lead, to: lead.cell)
             row = .lead(lead)
+            return
         }
+        guard case var .lead(lead)? = row, lead.takes(event.type) else { return }
+        // Out of the row first, so that the lead is the only holder of its parts
+        // and changes them in place (an objection is appended, not the list copied).
+        row = nil
+        if event.type == "lead.reassigned" {
+            // The one change that moves a lead between groups.
+            held.add(lead, to: lead.cell, sign: -1)
+            lead.rep = data["to"]?.stringValue
+            held.add(lead, to: lead.cell)
+        } else {
+            held.change(lead.cell) { group in
+                group.add(lead, sign: -1)
+                lead.apply(event, data)
+                group.add(lead, sign: 1)
+            }
+        }
+        row = .lead(lead)
     }
 
     /// The changes the fold has summed per cell and not yet added to the group rows.

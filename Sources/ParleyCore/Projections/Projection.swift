@@ -99,14 +99,18 @@ public final class ProjectionRows<Row> {
 
     /// Sets (or, with nil, removes) the row at `key`.
     public func set(_ key: String, _ row: Row?) {
-        change(slot(key) { Entry(key: key, row: nil) }) { $0 = row }
+        let slot = slot(key) { Entry(key: key, row: nil) }
+        markChanged(slot)
+        entries[slot].row = row
     }
 
     /// Sets the row at `key`, where the fold knows there is none (its
     /// key is new by construction): if the fold removes it before the
     /// changes are written, nothing is written for it at all.
     public func insert(_ key: String, _ row: Row) {
-        change(slot(key) { Entry(key: key, row: nil, inStore: load.map { _ in false }) }) { $0 = row }
+        let slot = slot(key) { Entry(key: key, row: nil, inStore: load.map { _ in false }) }
+        markChanged(slot)
+        entries[slot].row = row
     }
 
     /// Changes the row at `key` (nil when there is none; set it to nil to
@@ -117,18 +121,43 @@ public final class ProjectionRows<Row> {
     }
 
     /// ``modify(_:_:)``, where with `isNew` the fold knows that no row was
-    /// ever stored at `key`: one not cached is then absent, and the store
-    /// is not asked. (The key names the event's own stream, and the event
-    /// is the stream's first: nothing before it could have made the row.
-    /// Most events that make a row are such; a rebuild asks for hundreds
-    /// of thousands of rows that are not there.)
+    /// ever stored at `key` (see ``take(_:new:)``).
     public func modify<T>(_ key: String, new isNew: Bool, _ body: (inout Row?) throws -> T) throws -> T {
+        var (slot, row) = try take(key, new: isNew)
+        defer { put(row.take(), at: slot) }
+        return try body(&row)
+    }
+
+    /// The row at `key` (nil when there is none), moved out of the cache to
+    /// be changed, and the slot to put it back in with ``put(_:at:)``, as
+    /// the caller must before any other call: the row then counts as
+    /// changed. ``modify(_:new:_:)`` without a closure, for the busiest
+    /// folds: one lookup when cached, no copy of the row, and nothing
+    /// captured (a closure's context would copy the event it folds).
+    ///
+    /// With `isNew`, the fold knows that no row was ever stored at `key`:
+    /// one not cached is then absent, and the store is not asked. (The key
+    /// names the event's own stream, and the event is the stream's first:
+    /// nothing before it could have made the row. Most events that make a
+    /// row are such; a rebuild asks for hundreds of thousands of rows that
+    /// are not there.)
+    public func take(_ key: String, new isNew: Bool = false) throws -> (slot: Int, row: Row?) {
+        let slot: Int
         if isNew || load == nil {
-            return try change(slot(key) { Entry(key: key, row: nil, inStore: load.map { _ in false }) }, body)
+            slot = self.slot(key) { Entry(key: key, row: nil, inStore: load.map { _ in false }) }
+        } else if let cached = slots[key] {
+            slot = cached
+        } else {
+            let row = try load?(key)
+            slot = add(Entry(key: key, row: row, inStore: row != nil))
         }
-        if let slot = slots[key] { return try change(slot, body) }
-        let row = try load?(key)
-        return try change(add(Entry(key: key, row: row, inStore: row != nil)), body)
+        markChanged(slot)
+        return (slot, entries[slot].row.take())
+    }
+
+    /// Puts back the row ``take(_:new:)`` took (nil: remove it).
+    public func put(_ row: consuming Row?, at slot: Int) {
+        entries[slot].row = row
     }
 
     /// The slot of `key`, cached from `missing()` when it is not: one lookup of the key either way.
@@ -149,13 +178,12 @@ public final class ProjectionRows<Row> {
         return entries.count - 1
     }
 
-    /// Changes the row at `slot` in place, marking it changed.
-    private func change<T>(_ slot: Int, _ body: (inout Row?) throws -> T) rethrows -> T {
+    /// Marks the row at `slot` changed.
+    private func markChanged(_ slot: Int) {
         if entries[slot].changed != generation {
             entries[slot].changed = generation
             dirty.append(slot)
         }
-        return try body(&entries[slot].row)
     }
 
     /// The rows changed since ``markClean()`` that the store must be told
