@@ -140,6 +140,17 @@ public enum FollowUpProjection: Projection {
             followUpHours.map { Timestamp(microseconds: clockStart.microseconds + $0 * 3_600_000_000) }
         }
 
+        /// Whether an event of `type` changes it: a new send, and a
+        /// reassignment, verdict or feedback until it has one.
+        func takes(_ type: String) -> Bool {
+            switch type {
+            case "lead.sent": true
+            case "lead.reassigned", "lead.accepted", "lead.rejected": verdictAt == nil
+            case "lead.feedback": feedbackAt == nil
+            default: false
+            }
+        }
+
         /// When feedback was due, if the SLA says.
         public var feedbackDue: Timestamp? {
             feedbackWithinDays.map { Timestamp(microseconds: sentAt.microseconds + $0 * 86_400_000_000) }
@@ -207,59 +218,73 @@ public enum FollowUpProjection: Projection {
             return terms
         }()
         let leadKey = "lead/\(id)"
-        // The first event of the lead's own stream: the row is new (see ProjectionRows.modify(_:new:_:)).
-        let (before, after, counted) = try rows.modify(leadKey, new: event.version == 1 && event.stream == leadKey) { row -> (Pending?, Pending?, CountedFollowUp?) in
-            guard case let .pending(before)? = row else {
-                guard event.type == "lead.sent" else { return (nil, nil, nil) }
-                let sent = Pending(lead: id, rep: data["assigned_to"]?.stringValue, source: data["source"]?.stringValue ?? "unknown",
-                                   clockStart: event.occurredAt, sentAt: event.occurredAt, followUpHours: current.followUpHours,
-                                   feedbackWithinDays: current.feedbackWithinDays)
-                row = .pending(sent)
-                return (nil, sent, nil)
-            }
-            var lead = before
-            var counted: CountedFollowUp?
-            switch event.type {
-            case "lead.sent":
-                // Sent again (after recycling): its clocks start over.
-                lead = Pending(lead: id, rep: data["assigned_to"]?.stringValue, source: data["source"]?.stringValue ?? "unknown",
-                               clockStart: event.occurredAt, sentAt: event.occurredAt, followUpHours: current.followUpHours,
-                               feedbackWithinDays: current.feedbackWithinDays)
-            case "lead.reassigned" where lead.verdictAt == nil:
-                lead.rep = data["to"]?.stringValue
-                lead.clockStart = event.occurredAt
-                lead.followUpHours = current.followUpHours ?? lead.followUpHours
-            case "lead.accepted" where lead.verdictAt == nil, "lead.rejected" where lead.verdictAt == nil:
-                lead.verdictAt = event.occurredAt
-                if let due = lead.verdictDue { counted = event.occurredAt <= due ? .verdictInTime : .verdictLate }
-            case "lead.feedback" where lead.feedbackAt == nil:
-                lead.feedbackAt = event.occurredAt
-                if let due = lead.feedbackDue { counted = event.occurredAt <= due ? .feedbackInTime : .feedbackLate }
-            default:
-                return (before, before, nil)
-            }
-            // Done with once it has both a verdict and feedback.
-            row = lead.verdictAt != nil && lead.feedbackAt != nil ? nil : .pending(lead)
-            return (before, lead, counted)
-        }
-        if let counted, let lead = after {
+        // The lead's row, taken out to change and put back (see ProjectionRows.take(_:new:)).
+        // New when the event is the first of the lead's own stream.
+        var (slot, row) = try rows.take(leadKey, new: event.version == 1 && event.stream == leadKey)
+        let counted = follow(&row, id: id, event, data, sla: current, held: held)
+        rows.put(row.take(), at: slot)
+        if let counted {
             // Each key in turn, not from an array made for the purpose: this runs for most lead events.
             func count(_ key: String) throws {
                 try rows.modify(key) { row in
                     var counts = Counts()
                     if case let .counts(existing)? = row { counts = existing }
-                    counted.count(in: &counts)
+                    counted.what.count(in: &counts)
                     row = .counts(counts)
                 }
             }
-            try count("rep/\(lead.rep ?? "(unassigned)")")
-            try count("source/\(lead.source)")
+            try count("rep/\(counted.rep ?? "(unassigned)")")
+            try count("source/\(counted.source)")
         }
-        // The deadline rows follow the lead: moved when its due time or rep changes, gone once met.
-        // They are filed when the fold settles, from the lead's deadlines before its first change
-        // since then: a lead sent and answered in one chunk never has a deadline row at all.
-        guard before != after else { return }
-        held.changing(id, before)
+    }
+
+    /// Changes the lead's `row` for `event`, under the SLA terms in force;
+    /// returns what it counts (a verdict or feedback, in time or late) and
+    /// under which rep and source.
+    ///
+    /// The deadline rows follow the lead: moved when its due time or rep
+    /// changes, gone once met. They are filed when the fold settles, from
+    /// the lead's deadlines before its first change since then (noted in
+    /// `held`): a lead sent and answered in one chunk never has a deadline
+    /// row at all.
+    private static func follow(_ row: inout Row?, id: String, _ event: RecordedEvent, _ data: Payload,
+                               sla: (followUpHours: Int64?, feedbackWithinDays: Int64?), held: HeldDeadlines)
+        -> (what: CountedFollowUp, rep: String?, source: String)? {
+        func sent() -> Pending {
+            Pending(lead: id, rep: data["assigned_to"]?.stringValue, source: data["source"]?.stringValue ?? "unknown",
+                    clockStart: event.occurredAt, sentAt: event.occurredAt, followUpHours: sla.followUpHours,
+                    feedbackWithinDays: sla.feedbackWithinDays)
+        }
+        guard case var .pending(lead)? = row else {
+            guard event.type == "lead.sent" else { return nil }
+            held.changing(id, nil)
+            row = .pending(sent())
+            return nil
+        }
+        guard lead.takes(event.type) else { return nil }
+        held.changing(id, lead)
+        // Out of the row first, so that the lead is the only holder of its parts.
+        row = nil
+        var counted: CountedFollowUp?
+        switch event.type {
+        case "lead.sent":
+            // Sent again (after recycling): its clocks start over.
+            lead = sent()
+        case "lead.reassigned":
+            lead.rep = data["to"]?.stringValue
+            lead.clockStart = event.occurredAt
+            lead.followUpHours = sla.followUpHours ?? lead.followUpHours
+        case "lead.accepted", "lead.rejected":
+            lead.verdictAt = event.occurredAt
+            if let due = lead.verdictDue { counted = event.occurredAt <= due ? .verdictInTime : .verdictLate }
+        default:
+            // lead.feedback
+            lead.feedbackAt = event.occurredAt
+            if let due = lead.feedbackDue { counted = event.occurredAt <= due ? .feedbackInTime : .feedbackLate }
+        }
+        // Done with once it has both a verdict and feedback.
+        if lead.verdictAt == nil || lead.feedbackAt == nil { row = .pending(lead) }
+        return counted.map { ($0, lead.rep, lead.source) }
     }
 
     /// Files the deadlines of the leads changed since the last settle: for
