@@ -359,11 +359,11 @@ public enum LeadQualityProjection: Projection {
             lead.rep = data["to"]?.stringValue
             held.add(lead, to: lead.cell)
         } else {
-            held.change(lead.cell) { group in
-                group.add(lead, sign: -1)
-                lead.apply(event, data)
-                group.add(lead, sign: 1)
-            }
+            // Its old contribution out and its new one in, in the one cell's sums.
+            let sums = held.index(lead.cell)
+            held.add(lead, at: sums, sign: -1)
+            lead.apply(event, data)
+            held.add(lead, at: sums, sign: 1)
         }
         row = .lead(lead)
     }
@@ -384,9 +384,17 @@ public enum LeadQualityProjection: Projection {
             sums[cell, default: Group()].add(lead, sign: sign)
         }
 
-        /// Changes the sums held for `cell` in place.
-        func change(_ cell: Cell, _ body: (inout Group) -> Void) {
-            body(&sums[cell, default: Group()])
+        /// Where the sums held for `cell` are (made empty if none are), for
+        /// ``add(_:at:sign:)``: valid until sums of another cell are added.
+        func index(_ cell: Cell) -> [Cell: Group].Index {
+            if let index = sums.index(forKey: cell) { return index }
+            sums[cell] = Group()
+            return sums.index(forKey: cell)!
+        }
+
+        /// Adds `lead` to the sums at `index` (see ``index(_:)``), in place.
+        func add(_ lead: Lead, at index: [Cell: Group].Index, sign: Int64) {
+            sums.values[index].add(lead, sign: sign)
         }
 
         /// The sums, emptied.
