@@ -334,7 +334,7 @@ extension EventLog {
         rows.leavesOut = leavingOut
         let (clause, bounds) = Self.typeClause(P.typePrefixes)
         // Events are read and parsed on a second thread while this one folds them.
-        let events = Prefetcher<(event: RecordedEvent, data: Payload)>(name: "parley-replay") { yield in
+        let events = Prefetcher<FoldEvent>(name: "parley-replay") { yield in
             try self.read { db in
                 // The window and the types are applied by SQLite: events outside them are never decoded.
                 let statement = try RawStatement(db, cached: """
@@ -347,13 +347,14 @@ extension EventLog {
                 while try statement.step() {
                     let read = try statement.foldEvent()
                     guard P.takes(read.event, retracted: retracted) else { continue }
-                    guard yield(read) else { return }
+                    guard yield(FoldEvent(read.event, data: read.data)) else { return }
                 }
             }
         }
-        // A chunk at a time (see Prefetcher.nextChunk()).
+        // A chunk at a time (see Prefetcher.nextChunk()), in the projection's own batch loop
+        // (a generic loop here would copy each event to pass it on). Retractions were left out above.
         while let chunk = try events.nextChunk() {
-            for (event, data) in chunk { try P.apply(event, data: data, to: rows) }
+            _ = try P.fold(FoldBatch(chunk), after: 0, retracted: [], into: rows)
         }
         try P.settle(rows)
         return rows.rows
