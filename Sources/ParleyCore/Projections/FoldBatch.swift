@@ -37,9 +37,9 @@ public struct FoldBatch: Sendable {
 }
 
 extension Projection {
-    /// The batch fold every projection has (see ``Projection/fold(_:after:retracted:into:)``):
-    /// ``apply(_:data:to:)`` for each event of `batch` past `position` that
-    /// the projection takes, but those in `retracted`.
+    /// The default, and every projection's: ``apply(_:data:to:)`` for each
+    /// event of `batch` past `position` that the projection takes, but those
+    /// in `retracted`. Persisted views and replays fold through it.
     public static func fold(_ batch: FoldBatch, after position: Int64, retracted: Set<EventID>, into rows: ProjectionRows<Row>) throws -> Int {
         let takes = batch.types.map { Self.takes(type: $0) }
         var folded = 0
