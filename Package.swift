@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "parley-bench", targets: ["ParleyBench"]),
         .library(name: "ParleyCore", targets: ["ParleyCore"]),
         .library(name: "ParleyStore", targets: ["ParleyStore"]),
+        .library(name: "ParleyApp", targets: ["ParleyApp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -43,12 +44,19 @@ let package = Package(
             swiftSettings: strictSettings,
             plugins: ["EmbedSchema"]
         ),
-        // The `parley` executable.
+        // The application facade every front end calls: commands in, typed results out.
+        .target(
+            name: "ParleyApp",
+            dependencies: ["ParleyCore", "ParleyStore"],
+            swiftSettings: strictSettings
+        ),
+        // The `parley` executable: parses, calls ParleyApp, formats.
         .executableTarget(
             name: "ParleyCLI",
             dependencies: [
                 "ParleyCore",
                 "ParleyStore",
+                "ParleyApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CSV", package: "CSV.swift"),
             ],

@@ -1,6 +1,6 @@
 import Foundation
+import ParleyApp
 import ParleyCore
-import ParleyStore
 
 /// A failure as the user sees it: one line on stderr, a code for scripts,
 /// and an exit status that tells the kinds apart.
@@ -32,21 +32,67 @@ struct CLIFailure: Error {
         self.field = field
     }
 
-    init(invalid error: InvalidEvent) {
-        self.init(.invalidInput, code: "invalid-event", "invalid event, nothing written: \(error.description)",
-                  line: error.line, field: error.field)
-    }
-
-    init(store error: StoreError) {
-        let status: ExitStatus = switch error.code {
-        case .databaseMissing, .notParleyDatabase, .createdByNewerParley, .needsMigration, .corrupt: .database
-        case .versionConflict, .idConflict: .conflict
+    /// The facade's error, with its remedy named as a command or flag.
+    ///
+    /// - Parameter options: how the command's options name payload fields
+    ///   (`data.follow_up_hours` → `--follow-up-hours`), for recording commands.
+    init(_ error: ParleyError, fieldsAreOptions: Bool = false) {
+        let status: ExitStatus = switch error.kind {
+        case .invalid: .invalidInput
+        case .conflict: .conflict
+        case .integrity: .integrity
+        case .database: .database
         case .notFound: .notFound
-        case .ruleViolation: .notAllowed
+        case .notAllowed: .notAllowed
         case .failure: .failure
         }
-        let suffix = status == .conflict || status == .notAllowed ? " (nothing written)" : ""
-        self.init(status, code: error.code.rawValue, error.description + suffix, line: error.line)
+        var text: String
+        if error.code == "invalid-event" {
+            if fieldsAreOptions {
+                text = "\(Self.option(for: error.field)): \(error.message)"
+            } else {
+                var parts = ["invalid event, nothing written"]
+                if let line = error.line { parts.append("line \(line)") }
+                if let field = error.field { parts.append("field \"\(field)\"") }
+                parts.append(error.message)
+                text = parts.joined(separator: ": ")
+            }
+        } else {
+            text = error.line.map { "line \($0): \(error.message)" } ?? error.message
+        }
+        if let remedy = error.remedy { text += "; \(remedy)" }
+        if let hint = error.hint { text += " (\(Self.command(for: hint)))" }
+        if status == .conflict || status == .notAllowed { text += " (nothing written)" }
+        self.init(status, code: error.code, text, line: error.line, field: error.field)
+    }
+
+    /// The option a payload field comes from: `data.follow_up_hours` → `--follow-up-hours`.
+    static func option(for field: String?) -> String {
+        guard let field else { return "invalid event" }
+        if field.hasPrefix("data.") {
+            let name = field.dropFirst(5).split(separator: "[").first.map(String.init) ?? ""
+            return "invalid --" + name.replacingOccurrences(of: "_", with: "-")
+        }
+        return "invalid \(field)"
+    }
+
+    /// The command line that takes the step a hint names.
+    static func command(for hint: ParleyError.Hint) -> String {
+        switch hint {
+        case .createLog: "`parley init`, or pass --db PATH / set PARLEY_DB"
+        case .migrateLog: "`parley init` migrates it"
+        case .chooseLog: "check --db PATH / PARLEY_DB"
+        case .addMember(let handle): "`parley member add \(handle) --name \"…\" --team …`, or --as a member"
+        case .actAsMember: "--as HANDLE"
+        case .moveMember(let handle): "`parley member move \(handle) --team …`"
+        case .sendLead(let lead): "`parley lead send \(lead) --source …`"
+        case .flagTension: "`parley tension flag`"
+        case .shareResource: "`parley resource share`"
+        case .rebuildViews: "`parley rebuild`"
+        case .verifyLog: "`parley verify`"
+        case .listEvents: "`parley log --json`"
+        case .listMeetings: "`parley actions` or `parley meetings`"
+        }
     }
 
     /// Writes the failure to stderr: `parley: error: …`, or a JSON object with `--json`.

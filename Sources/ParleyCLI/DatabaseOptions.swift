@@ -1,43 +1,42 @@
 import ArgumentParser
 import Foundation
+import Synchronization
+import ParleyApp
 import ParleyCore
-import ParleyStore
 
-/// `--db PATH`, shared by every command.
+/// `--db PATH`, shared by every command that opens the log.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "The database file (default: $PARLEY_DB, else ./parley.db).", valueName: "path"))
     var db: String?
 
+    /// The file: --db, else $PARLEY_DB, else ./parley.db.
     var path: String {
         db ?? ProcessInfo.processInfo.environment["PARLEY_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "parley.db"
     }
 
-    /// Opens the existing database, or fails with the store's message.
-    /// A command that reads several views opens it once.
-    func open() throws -> EventLog {
-        try OpenedLogs.shared.log(at: path)
+    /// The facade on the log at ``path``, opened once per process.
+    func open() throws -> App {
+        try OpenedApps.shared.app(at: path)
     }
 }
 
-/// The databases this process has opened, by path.
-private final class OpenedLogs: @unchecked Sendable {
-    static let shared = OpenedLogs()
-    private let lock = NSLock()
-    private var logs: [String: EventLog] = [:]
+/// One facade (one SQLite pool) per file in this process, as GRDB advises.
+private final class OpenedApps: Sendable {
+    static let shared = OpenedApps()
+    private let apps = Mutex<[String: App]>([:])
 
-    func log(at path: String) throws -> EventLog {
-        lock.lock()
-        defer { lock.unlock() }
-        if let log = logs[path] { return log }
-        let log = try EventLog.open(at: path)
-        logs[path] = log
-        return log
+    func app(at path: String) throws -> App {
+        try apps.withLock { apps in
+            if let app = apps[path] { return app }
+            let app = try App.open(at: path)
+            apps[path] = app
+            return app
+        }
     }
 }
 
-/// A time on the command line: RFC 3339 with a zone, or a plain date
-/// (`2026-01-05`, meaning midnight UTC).
+/// A time on the command line: RFC 3339, or a date (midnight UTC).
 struct TimeArgument: ExpressibleByArgument {
     var timestamp: Timestamp
 

@@ -1,53 +1,81 @@
 import Foundation
+import ParleyCore
+import Synchronization
 
 /// Buffered standard output: a log of millions of lines goes out in large
 /// writes, and starts at once.
-final class Output: @unchecked Sendable {
-    /// The process's standard output. Used from the main thread only.
+final class Output: Sendable {
+    /// The process's standard output.
     static let standard = Output()
 
-    private var buffer: [UInt8] = []
-    /// While set, output is kept here instead of written (``capture(_:)``).
-    private var captured: [UInt8]?
+    private struct State {
+        var buffer: [UInt8] = []
+        /// While set, output is kept here instead of written (``capture(_:)``).
+        var captured: [UInt8]?
+    }
+
+    private let state: Mutex<State>
 
     private init() {
-        buffer.reserveCapacity(1 << 16)
+        var initial = State()
+        initial.buffer.reserveCapacity(1 << 16)
+        state = Mutex(initial)
     }
 
     func write(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 16 { flush() }
+        write { $0.append(contentsOf: text.utf8) }
     }
 
     func line(_ text: String = "") {
-        write(text)
-        buffer.append(0x0A)
+        write { buffer in
+            buffer.append(contentsOf: text.utf8)
+            buffer.append(0x0A)
+        }
+    }
+
+    /// A result in its documented JSON shape, on one line, in canonical form
+    /// (keys sorted, as every `--json` prints).
+    func json(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let bytes = Array(try encoder.encode(value))
+        line((try? JSONValue.parse(bytes))?.canonicalText ?? String(decoding: bytes, as: UTF8.self))
     }
 
     /// Lets `body` append to the buffer in place (no intermediate copy).
     func write(_ body: (inout [UInt8]) -> Void) {
-        body(&buffer)
-        if buffer.count >= 1 << 16 { flush() }
+        state.withLock { state in
+            body(&state.buffer)
+            if state.buffer.count >= 1 << 16 { Self.flush(&state) }
+        }
     }
 
     /// Runs `body` and returns what it wrote, writing none of it.
     func capture(_ body: () throws -> Void) throws -> [UInt8] {
-        flush()
-        captured = []
-        defer { captured = nil }
+        state.withLock { state in
+            Self.flush(&state)
+            state.captured = []
+        }
+        defer { state.withLock { $0.captured = nil } }
         try body()
-        flush()
-        return captured ?? []
+        return state.withLock { state in
+            Self.flush(&state)
+            return state.captured ?? []
+        }
     }
 
     func flush() {
-        guard !buffer.isEmpty else { return }
-        if captured != nil {
-            captured!.append(contentsOf: buffer)
-            buffer.removeAll(keepingCapacity: true)
+        state.withLock { Self.flush(&$0) }
+    }
+
+    private static func flush(_ state: inout State) {
+        guard !state.buffer.isEmpty else { return }
+        if state.captured != nil {
+            state.captured!.append(contentsOf: state.buffer)
+            state.buffer.removeAll(keepingCapacity: true)
             return
         }
-        buffer.withUnsafeBytes { raw in
+        state.buffer.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let written = Foundation.write(1, raw.baseAddress! + offset, raw.count - offset)
@@ -59,7 +87,7 @@ final class Output: @unchecked Sendable {
                 offset += written
             }
         }
-        buffer.removeAll(keepingCapacity: true)
+        state.buffer.removeAll(keepingCapacity: true)
     }
 }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ParleyCore
-import ParleyStore
+import ParleyApp
 
 extension Parley {
     struct Criteria: ParsableCommand {
@@ -26,12 +26,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { reader, actor in
-                    let history = StreamHistory(try reader.history(of: "criteria/mql"), stream: "criteria/mql")
-                    let next = history.criteria.currentVersion + 1
-                    return [try options.event(CriteriaChanged(version: next, rules: rules, rationale: rationale), actor: actor,
-                                              expectedVersion: history.all.last?.version ?? 0)]
-                }
+                try options.run(.changeCriteria(rules: rules, rationale: rationale))
             }
         }
 
@@ -42,11 +37,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { reader, actor in
-                    let member = MemberState(try reader.history(of: "member/\(actor)"))
-                    let agreeing = team ?? member.team ?? "?"
-                    return [try options.event(CriteriaAgreed(version: version, team: agreeing), actor: actor)]
-                }
+                try options.run(.agreeCriteria(version: version, team: team))
             }
         }
     }
@@ -72,10 +63,8 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in
-                    [try options.event(SLASet(followUpHours: followUpHours, feedbackWithinDays: feedbackWithinDays,
-                                              monthlyMqlTarget: monthlyMqlTarget), actor: actor)]
-                }
+                try options.run(.setSLA(SLASet(followUpHours: followUpHours, feedbackWithinDays: feedbackWithinDays,
+                                               monthlyMqlTarget: monthlyMqlTarget)))
             }
         }
     }
@@ -101,9 +90,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in
-                    [try options.event(GoalSet(goal: goal, metric: metric, target: target, period: period, teams: commaList(teams)), actor: actor)]
-                }
+                try options.run(.setGoal(GoalSet(goal: goal, metric: metric, target: target, period: period, teams: commaList(teams))))
             }
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CSV
 import Foundation
 import ParleyCore
+import ParleyApp
 import ParleyStore
 
 extension Parley {
@@ -81,7 +82,7 @@ extension Parley {
             }
             let summary: EventLog.AppendSummary
             do {
-                summary = try log.append(from: next, policy: .history, options: options) { _ in
+                summary = try log.record(from: next, policy: .history, options: options) { _ in
                     seen += 1
                     progress.update(seen, fraction: size.flatMap { size in (try? file.offset()).map { Double($0) / Double(max(size, 1)) } })
                 }

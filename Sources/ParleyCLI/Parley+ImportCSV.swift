@@ -2,6 +2,7 @@ import ArgumentParser
 import CSV
 import Foundation
 import ParleyCore
+import ParleyApp
 import ParleyStore
 
 extension Parley {
@@ -148,10 +149,12 @@ extension Parley {
             }
             let summary: EventLog.AppendSummary
             do {
-                summary = try log.append(from: next, policy: .history, options: options)
-            } catch let error as StoreError where error.line != nil {
+                summary = try log.record(from: next, policy: .history, options: options)
+            } catch var error as ParleyError where error.line != nil {
                 progress.finish()
-                throw CLIFailure(store: StoreError(error.code, "row \(error.line!): \(error.message)"))
+                error.message = "row \(error.line!): \(error.message)"
+                error.line = nil
+                throw CLIFailure(error)
             } catch {
                 progress.finish()
                 throw error

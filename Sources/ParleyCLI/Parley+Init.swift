@@ -1,5 +1,6 @@
 import ArgumentParser
 import ParleyCore
+import ParleyApp
 import ParleyStore
 
 extension Parley {
@@ -21,7 +22,7 @@ extension Parley {
         @Flag(help: "Print the result as JSON.") var json = false
 
         func run() throws {
-            let (_, creation) = try EventLog.create(at: database.path)
+            let (_, creation) = try App.create(at: database.path)
             let path = database.path
             if json {
                 let action: String = switch creation {
@@ -30,14 +31,14 @@ extension Parley {
                 case .upToDate: "up-to-date"
                 }
                 Output.standard.line(JSONValue.object([
-                    "path": .string(path), "schema": .integer(Int64(Schema.version)), "action": .string(action),
+                    "path": .string(path), "schema": .integer(Int64(App.schemaVersion)), "action": .string(action),
                 ]).canonicalText)
                 return
             }
             switch creation {
-            case .created: Output.standard.line("created \(path) (schema \(Schema.version))")
-            case let .migrated(from): Output.standard.line("migrated \(path) from schema \(from) to \(Schema.version)")
-            case .upToDate: Output.standard.line("\(path) is up to date (schema \(Schema.version))")
+            case .created: Output.standard.line("created \(path) (schema \(App.schemaVersion))")
+            case let .migrated(from): Output.standard.line("migrated \(path) from schema \(from) to \(App.schemaVersion)")
+            case .upToDate: Output.standard.line("\(path) is up to date (schema \(App.schemaVersion))")
             }
         }
     }

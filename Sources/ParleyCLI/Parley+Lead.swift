@@ -1,6 +1,6 @@
 import ArgumentParser
 import ParleyCore
-import ParleyStore
+import ParleyApp
 
 extension Parley {
     struct Lead: ParsableCommand {
@@ -50,16 +50,8 @@ extension Parley {
                     let value = parts.count > 1 ? parts[1] : ""
                     facts[parts[0]] = Double(value).map(AttributeValue.number) ?? (value == "true" || value == "false" ? .flag(value == "true") : .text(value))
                 }
-                try options.record { reader, actor in
-                    var version = criteriaVersion
-                    if version == nil {
-                        let current = StreamHistory(try reader.history(of: "criteria/mql"), stream: "criteria/mql").criteria.currentVersion
-                        version = current > 0 ? current : nil
-                    }
-                    let payload = LeadSent(lead: lead, source: source, campaign: campaign, criteriaVersion: version,
-                                           score: score, assignedTo: to, attributes: facts.isEmpty ? nil : facts)
-                    return [try options.event(payload, actor: actor)]
-                }
+                try options.run(.sendLead(LeadSent(lead: lead, source: source, campaign: campaign, criteriaVersion: criteriaVersion,
+                                                   score: score, assignedTo: to, attributes: facts.isEmpty ? nil : facts)))
             }
         }
 
@@ -69,7 +61,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in [try options.event(LeadAccepted(lead: lead), actor: actor)] }
+                try options.run(.acceptLead(LeadAccepted(lead: lead)))
             }
         }
 
@@ -81,9 +73,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in
-                    [try options.event(LeadRejected(lead: lead, reason: reason, comment: comment), actor: actor)]
-                }
+                try options.run(.rejectLead(LeadRejected(lead: lead, reason: reason, comment: comment)))
             }
         }
 
@@ -94,7 +84,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in [try options.event(LeadRecycled(lead: lead, reason: reason), actor: actor)] }
+                try options.run(.recycleLead(LeadRecycled(lead: lead, reason: reason)))
             }
         }
 
@@ -108,10 +98,8 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in
-                    [try options.event(LeadFeedback(lead: lead, rating: rating, comment: comment,
-                                                    objections: objections.isEmpty ? nil : objections), actor: actor)]
-                }
+                try options.run(.giveFeedback(LeadFeedback(lead: lead, rating: rating, comment: comment,
+                                                           objections: objections.isEmpty ? nil : objections)))
             }
         }
 
@@ -127,9 +115,7 @@ extension Parley {
             }
 
             func run() throws {
-                try options.record { _, actor in
-                    [try options.event(LeadConverted(lead: lead, amount: amount, currency: currency), actor: actor)]
-                }
+                try options.run(.convertLead(LeadConverted(lead: lead, amount: amount, currency: currency)))
             }
         }
 
@@ -140,7 +126,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in [try options.event(LeadLost(lead: lead, reason: reason), actor: actor)] }
+                try options.run(.loseLead(LeadLost(lead: lead, reason: reason)))
             }
         }
 
@@ -152,9 +138,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in
-                    [try options.event(LeadReassigned(lead: lead, to: to, reason: reason), actor: actor)]
-                }
+                try options.run(.reassignLead(LeadReassigned(lead: lead, to: to, reason: reason)))
             }
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParleyCore
+import ParleyApp
 import ParleyStore
 
 extension Parley {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ParleyCore
-import ParleyStore
+import ParleyApp
 
 extension Parley {
     struct Meeting: ParsableCommand {
@@ -39,29 +39,23 @@ extension Parley {
             }
 
             func run() throws {
-                try options.record { reader, actor in
-                    let meeting = try assignedID(id, kind: "meeting", prefix: "M", reader: reader)
-                    var number = try reader.nextActionNumber()
-                    let items = actions.map { text -> MeetingHeld.ActionItem in
-                        var parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-                        let owner = parts.removeFirst()
-                        // A due date or time is the part after the last ':' that reads as one.
-                        var due: String?
-                        if parts.count > 1, let last = parts.last, TimeArgument(argument: last) != nil || TimeArgument(argument: parts.suffix(3).joined(separator: ":")) != nil {
-                            if TimeArgument(argument: last) != nil {
-                                due = parts.removeLast()
-                            } else {
-                                due = parts.suffix(3).joined(separator: ":")
-                                parts.removeLast(3)
-                            }
+                let items = actions.map { text -> Command.HoldMeeting.Item in
+                    var parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                    let owner = parts.removeFirst()
+                    // A due date or time is the part after the last ':' that reads as one.
+                    var due: String?
+                    if parts.count > 1, let last = parts.last, TimeArgument(argument: last) != nil || TimeArgument(argument: parts.suffix(3).joined(separator: ":")) != nil {
+                        if TimeArgument(argument: last) != nil {
+                            due = parts.removeLast()
+                        } else {
+                            due = parts.suffix(3).joined(separator: ":")
+                            parts.removeLast(3)
                         }
-                        defer { number += 1 }
-                        return MeetingHeld.ActionItem(action: "A-\(number)", owner: owner, text: parts.joined(separator: ":"), due: due)
                     }
-                    let payload = MeetingHeld(meeting: meeting, title: title, attendees: attendees, agenda: agenda,
-                                              decisions: decisions.isEmpty ? nil : decisions, actionItems: items.isEmpty ? nil : items)
-                    return [try options.event(payload, actor: actor, expectedVersion: 0)]
+                    return Command.HoldMeeting.Item(owner: owner, text: parts.joined(separator: ":"), due: due)
                 }
+                try options.run(.holdMeeting(Command.HoldMeeting(id: id, title: title, attendees: attendees, agenda: agenda,
+                                                                 decisions: decisions.isEmpty ? nil : decisions, actionItems: items)))
             }
         }
     }
@@ -84,12 +78,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { reader, actor in
-                    guard let stream = try reader.meetingStream(ofAction: action) else {
-                        throw CLIFailure(.notFound, code: "not-found", "no meeting has an action item \(action); `parley log --type meeting.held` lists them")
-                    }
-                    return [try options.event(ActionCompleted(action: action, note: note), actor: actor, stream: stream)]
-                }
+                try options.run(.completeAction(ActionCompleted(action: action, note: note)))
             }
         }
     }
@@ -117,11 +106,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { reader, actor in
-                    let request = try assignedID(id, kind: "content", prefix: "C", reader: reader)
-                    return [try options.event(ContentRequested(request: request, topic: topic, lead: lead, neededBy: neededBy),
-                                              actor: actor, expectedVersion: 0)]
-                }
+                try options.run(.requestContent(Command.RequestContent(id: id, topic: topic, lead: lead, neededBy: neededBy)))
             }
         }
 
@@ -133,9 +118,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in
-                    [try options.event(ContentDelivered(request: request, title: title, link: link), actor: actor)]
-                }
+                try options.run(.deliverContent(ContentDelivered(request: request, title: title, link: link)))
             }
         }
     }
@@ -164,11 +147,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { reader, actor in
-                    let resource = try assignedID(id, kind: "resource", prefix: "R", reader: reader)
-                    return [try options.event(ResourceShared(resource: resource, title: title, link: link, team: team, kind: kind),
-                                              actor: actor, expectedVersion: 0)]
-                }
+                try options.run(.shareResource(Command.ShareResource(id: id, title: title, link: link, team: team, kind: kind)))
             }
         }
 
@@ -180,7 +159,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in [try options.event(ResourceUsed(resource: resource, lead: lead, note: note), actor: actor)] }
+                try options.run(.useResource(ResourceUsed(resource: resource, lead: lead, note: note)))
             }
         }
     }
@@ -205,12 +184,7 @@ extension Parley {
         }
 
         func run() throws {
-            try options.record { reader, actor in
-                guard let event = try reader.event(id: EventID(target)!) else {
-                    throw CLIFailure(.notFound, code: "not-found", "no event with id \(target)")
-                }
-                return [try options.event(EventRetracted(target: target, reason: reason), actor: actor, stream: event.stream)]
-            }
+            try options.run(.retract(target: EventID(target)!, reason: reason))
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import ParleyCore
-import ParleyStore
+import ParleyApp
 
 extension Parley {
     struct Member: ParsableCommand {
@@ -30,11 +30,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                var policy = RulePolicy.everything
-                policy.bootstrap = bootstrap
-                try options.record(policy: policy) { _, actor in
-                    [try options.event(MemberJoined(handle: handle, name: name, team: team, role: role), actor: actor)]
-                }
+                try options.run(.addMember(MemberJoined(handle: handle, name: name, team: team, role: role)), bootstrap: bootstrap)
             }
         }
 
@@ -45,9 +41,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in
-                    [try options.event(MemberMoved(handle: handle, team: team), actor: actor)]
-                }
+                try options.run(.moveMember(MemberMoved(handle: handle, team: team)))
             }
         }
 
@@ -57,9 +51,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in
-                    [try options.event(MemberLeft(handle: handle), actor: actor)]
-                }
+                try options.run(.removeMember(MemberLeft(handle: handle)))
             }
         }
     }
@@ -84,9 +76,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in
-                    [try options.event(RoleDefined(team: team, responsibility: responsibility, kpi: kpi, accountableTo: accountableTo), actor: actor)]
-                }
+                try options.run(.defineRole(RoleDefined(team: team, responsibility: responsibility, kpi: kpi, accountableTo: accountableTo)))
             }
         }
     }

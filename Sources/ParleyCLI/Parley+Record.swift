@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParleyCore
+import ParleyApp
 import ParleyStore
 
 extension Parley {
@@ -79,11 +80,11 @@ extension Parley {
                 while let event = try reader.next() { events.append(event) }
                 for start in stride(from: 0, to: events.count, by: batchSize) {
                     var iterator = events[start..<min(start + batchSize, events.count)].makeIterator()
-                    try report.commit { onEvent in try log.append(from: { iterator.next() }, policy: policy, onEvent: onEvent) }
+                    try report.commit { onEvent in try log.record(from: { iterator.next() }, policy: policy, onEvent: onEvent) }
                 }
             } else {
                 // Reading and validating overlap with the append on a second thread.
-                try report.commit { onEvent in try log.append(from: { try reader.next() }, policy: policy, onEvent: onEvent) }
+                try report.commit { onEvent in try log.record(from: { try reader.next() }, policy: policy, onEvent: onEvent) }
             }
             report.finish()
         }
@@ -93,7 +94,7 @@ extension Parley {
 /// Prints what a `record` stored, once it is committed: a batch that rolls
 /// back must not have printed events as if they were in the log.
 struct RecordReport {
-    let log: EventLog
+    let log: App
     let json: Bool
     let quiet: Bool
     private var appended = 0
@@ -102,7 +103,7 @@ struct RecordReport {
     private var last: Int64?
     private let progress = ProgressLine("recording…")
 
-    init(log: EventLog, json: Bool, quiet: Bool) {
+    init(log: App, json: Bool, quiet: Bool) {
         self.log = log
         self.json = json
         self.quiet = quiet
@@ -111,14 +112,14 @@ struct RecordReport {
     /// Runs one batch, then prints its events. New events are read back
     /// from the log by position (they are contiguous: the batch held the
     /// write lock), so a batch of millions is not kept in memory.
-    mutating func commit(_ batch: ((EventLog.AppendOutcome) throws -> Void) throws -> EventLog.AppendSummary) throws {
+    mutating func commit(_ batch: ((App.Recorded) throws -> Void) throws -> EventLog.AppendSummary) throws {
         var repeats: [RecordedEvent] = []
         var seen = 0
         defer { progress.finish() }
         let summary = try batch { outcome in
             seen += 1
             progress.update(seen)
-            if case let .alreadyRecorded(event) = outcome { repeats.append(event) }
+            if outcome.alreadyRecorded { repeats.append(outcome.event) }
         }
         appended += summary.appended
         alreadyRecorded += summary.alreadyRecorded

@@ -1,12 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParleyCore
-import ParleyStore
-
-extension ViewOptions {
-    /// The moment a report is made for: the replay's time, or now.
-    var now: Timestamp { asOf?.timestamp ?? knownAt?.timestamp ?? .now() }
-}
+import ParleyApp
 
 extension Parley {
     struct Issues: ParsableCommand {
@@ -36,7 +31,7 @@ extension Parley {
         var leads = false
         @OptionGroup var view: ViewOptions
 
-        static let kinds = ["tension", "sla-breach", "missing-feedback", "overdue-action", "unanswered-content", "unagreed-criteria"]
+        static let kinds = IssuesQuery.kinds
 
         func validate() throws {
             for kind in kinds where !Self.kinds.contains(kind) {
@@ -45,29 +40,10 @@ extension Parley {
         }
 
         func run() throws {
-            let source = try view.source(IssuesProjection.self)
-            let issues = try IssuesProjection.openPrefixes.flatMap { try source.rows(prefix: $0).values }
-            let followUp = try view.source(FollowUpProjection.self)
-            var open: [OpenIssue]
-            if view.json || leads {
-                open = OpenIssue.list(issues: issues, followUp: try followUp.rows(prefix: "lead/").values, now: view.now)
-            } else {
-                // One row per rep for the leads' issues: counted from the deadline rows, not read lead by lead.
-                let now = view.now
-                let perRep = try OpenIssue.perRep(
-                    verdicts: try followUp.deadlines(.verdict, at: now), feedback: try followUp.deadlines(.feedback, at: now),
-                    pending: { lead in
-                        if case let .pending(pending)? = try followUp.row("lead/\(lead)") { return pending }
-                        return nil
-                    }, now: now)
-                open = OpenIssue.sorted(OpenIssue.list(issues: issues, followUp: [], now: now) + perRep)
-            }
-            if !kinds.isEmpty { open = open.filter { kinds.contains($0.kind) } }
+            let open = try view.open().issues(IssuesQuery(kinds: kinds, eachLead: view.json || leads, window: view.window),
+                                              progress: view.progress)
             if view.json {
-                Output.standard.line(JSONValue.array(open.map { issue in
-                    .object(["kind": .string(issue.kind), "ref": .string(issue.ref), "since": .string(issue.since.rfc3339),
-                             "severity": .string(issue.severity), "reason": .string(issue.reason)])
-                }).canonicalText)
+                try Output.standard.json(open)
                 return
             }
             guard !open.isEmpty else {
@@ -102,43 +78,22 @@ extension Parley {
         @OptionGroup var view: ViewOptions
 
         func run() throws {
-            let meetings = try view.rows(MeetingsProjection.self).values.sorted { ($0.at, $0.meeting) < ($1.at, $1.meeting) }
-            let members = try view.rows(MembersProjection.self)
-            let actions = try view.rows(IssuesProjection.self, prefix: "action/")
-            func team(_ handle: String) -> String { members[handle]?.team ?? "unknown" }
-            func isJoint(_ meeting: MeetingsProjection.Row) -> Bool { meeting.isJoint(teamOf: team) }
-            let lastJoint = meetings.last(where: isJoint)
-            let daysSince = lastJoint.map { Int((view.now.microseconds - $0.at.microseconds) / 86_400_000_000) }
+            let report = try view.open().meetings(view.window, progress: view.progress)
             if view.json {
-                Output.standard.line(JSONValue.object([
-                    "days_since_last_joint_meeting": daysSince.map { .integer(Int64($0)) } ?? .null,
-                    "meetings": .array(meetings.map { meeting in
-                        var byTeam: [String: [String]] = [:]
-                        for handle in meeting.attendees { byTeam[team(handle), default: []].append(handle) }
-                        return .object([
-                            "meeting": .string(meeting.meeting), "title": .string(meeting.title), "at": .string(meeting.at.rfc3339),
-                            "held_by": .string(meeting.heldBy), "joint": .bool(isJoint(meeting)),
-                            "attendees_by_team": .object(byTeam.mapValues { .array($0.map(JSONValue.string)) }),
-                            "decisions": .array(meeting.decisions.map(JSONValue.string)),
-                            "actions": .array(meeting.actions.map(JSONValue.string)),
-                        ])
-                    }),
-                ]).canonicalText)
+                try Output.standard.json(report)
                 return
             }
-            for meeting in meetings {
-                var byTeam: [String: Int] = [:]
-                for handle in meeting.attendees { byTeam[team(handle), default: 0] += 1 }
-                let teams = byTeam.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                Output.standard.line("\(meeting.meeting)  \(meeting.at.rfc3339.prefix(10))  \(meeting.title)  (\(teams))\(isJoint(meeting) ? "" : "  not joint")")
+            for entry in report.meetings {
+                let meeting = entry.meeting
+                let teams = entry.attendeesByTeam.sorted { $0.key < $1.key }.map { "\($0.value.count) \($0.key)" }.joined(separator: ", ")
+                Output.standard.line("\(meeting.meeting)  \(meeting.at.rfc3339.prefix(10))  \(meeting.title)  (\(teams))\(entry.joint ? "" : "  not joint")")
                 for decision in meeting.decisions { Output.standard.line("    decided: \(decision)") }
-                for id in meeting.actions {
-                    if case let .action(action)? = actions["action/\(id)"] {
-                        let state = action.completedAt.map { "done \($0.rfc3339.prefix(10))" } ?? (action.due.map { "due \($0)" } ?? "open")
-                        Output.standard.line("    \(id) \(action.owner): \(action.text) [\(state)]")
-                    }
+                for action in entry.actionItems {
+                    let state = action.completedAt.map { "done \($0.rfc3339.prefix(10))" } ?? (action.due.map { "due \($0)" } ?? "open")
+                    Output.standard.line("    \(action.action) \(action.owner): \(action.text) [\(state)]")
                 }
             }
+            let daysSince = report.daysSinceLastJointMeeting
             Output.standard.line(daysSince.map { "\($0) days since the last joint meeting (marketing and sales both present)" }
                                  ?? "no joint meeting yet (marketing and sales both present)")
         }
@@ -159,28 +114,16 @@ extension Parley {
         @OptionGroup var view: ViewOptions
 
         func run() throws {
-            let now = view.now
-            var actions = try view.rows(IssuesProjection.self, prefix: "action/").values.compactMap { row -> IssuesProjection.Action? in
-                if case let .action(action) = row { return action }
-                return nil
-            }
-            if open { actions = actions.filter { $0.completedAt == nil } }
-            if let owner { actions = actions.filter { $0.owner == owner } }
-            actions.sort { ($0.heldAt, $0.action) < ($1.heldAt, $1.action) }
-            func state(_ action: IssuesProjection.Action) -> String { action.state(at: now) }
+            let actions = try view.open().actions(ActionsQuery(openOnly: open, owner: owner, window: view.window), progress: view.progress)
             if view.json {
-                Output.standard.line(JSONValue.array(actions.map { action in
-                    .object(["action": .string(action.action), "meeting": .string(action.meeting), "owner": .string(action.owner),
-                             "text": .string(action.text), "due": action.due.map(JSONValue.string) ?? .null, "state": .string(state(action)),
-                             "completed_at": action.completedAt.map { .string($0.rfc3339) } ?? .null])
-                }).canonicalText)
+                try Output.standard.json(actions)
                 return
             }
             guard !actions.isEmpty else {
                 Output.standard.line(open || owner != nil ? "no action items match" : "no action items yet; `parley meeting hold … --action owner:text:due` records some")
                 return
             }
-            let rows = actions.map { [$0.action, $0.meeting, $0.owner, $0.due ?? "", state($0), $0.text] }
+            let rows = actions.map { [$0.action.action, $0.action.meeting, $0.action.owner, $0.action.due ?? "", $0.state, $0.action.text] }
             for line in Figures.table(["ACTION", "MEETING", "OWNER", "DUE", "STATE", "WHAT"], rows) { Output.standard.line(line) }
         }
     }
@@ -204,36 +147,17 @@ extension Parley.Criteria {
         @OptionGroup var view: ViewOptions
 
         func run() throws {
-            let versions = try view.rows(CriteriaProjection.self).values.sorted { $0.version < $1.version }
-            let quality = try view.source(LeadQualityProjection.self, leavingOut: LeadQualityProjection.rowsLeftOut(reading: .criteria, days: false))
-            let outcomes = LeadQualityProjection.report(try quality.rows(prefix: LeadQualityProjection.Dimension.criteria.monthKeys), by: .criteria)
-            func outcome(_ version: Int64) -> LeadQualityProjection.Line {
-                outcomes.first { $0.key == "v\(version)" } ?? LeadQualityProjection.Line(key: "v\(version)", group: LeadQualityProjection.Group())
-            }
-            var previous: String?
-            var entries: [(CriteriaProjection.Row, String, LeadQualityProjection.Line)] = []
-            for version in versions {
-                entries.append((version, previous.map { WordDiff.diff($0, version.rules) } ?? "{+\(version.rules)+}", outcome(version.version)))
-                previous = version.rules
-            }
+            let entries = try view.open().criteriaHistory(view.window, progress: view.progress)
             if view.json {
-                Output.standard.line(JSONValue.array(entries.map { version, diff, line in
-                    .object([
-                        "version": .integer(version.version), "rules": .string(version.rules), "changed_by": .string(version.changedBy),
-                        "occurred_at": .string(version.occurredAt.rfc3339), "recorded_at": .string(version.recordedAt.rfc3339),
-                        "rationale": version.rationale.map(JSONValue.string) ?? .null, "diff": .string(diff),
-                        "agreed_by": .array(version.agreedBy.map { .object(["team": .string($0.team), "by": .string($0.by), "at": .string($0.at.rfc3339)]) }),
-                        "leads_sent": .integer(line.group.sent), "acceptance_rate": Figures.json(line.acceptanceRate),
-                        "conversion_rate": Figures.json(line.conversionRate),
-                    ])
-                }).canonicalText)
+                try Output.standard.json(entries)
                 return
             }
             guard !entries.isEmpty else {
                 Output.standard.line("no criteria recorded yet; `parley criteria change --rules …` records the first version")
                 return
             }
-            for (index, (version, diff, line)) in entries.enumerated() {
+            for (index, entry) in entries.enumerated() {
+                let (version, diff, line) = (entry.version, entry.diff, entry.outcome.line)
                 if index > 0 { Output.standard.line() }
                 let backdated = version.recordedAt.microseconds - version.occurredAt.microseconds > 3_600_000_000
                     ? " (recorded \(version.recordedAt.rfc3339.prefix(16)))" : ""
@@ -263,30 +187,13 @@ extension Parley.SLA {
         @OptionGroup var view: ViewOptions
 
         func run() throws {
-            let followUp = try view.source(FollowUpProjection.self)
-            let now = view.now
-            var rows = try followUp.rows(prefix: "sla/")
-            for prefix in ["rep/", "source/"] { rows.merge(try followUp.rows(prefix: prefix)) { $1 } }
-            let (history, reps, sources) = FollowUpProjection.compliance(
-                rows, verdicts: try followUp.deadlines(.verdict, at: now), feedback: try followUp.deadlines(.feedback, at: now))
-            typealias Line = FollowUpProjection.Compliance
+            let report = try view.open().sla(view.window, progress: view.progress)
             if view.json {
-                func lines(_ lines: [Line]) -> JSONValue {
-                    .array(lines.map { line in
-                        .object(["key": .string(line.key), "verdicts_in_time": .integer(line.counts.verdictsInTime),
-                                 "verdicts_late": .integer(line.counts.verdictsLate), "verdicts_missing": .integer(line.verdictsMissing),
-                                 "verdicts_pending": .integer(line.verdictsPending), "in_time_rate": Figures.json(line.inTimeRate),
-                                 "feedback_in_time": .integer(line.counts.feedbackInTime), "feedback_late": .integer(line.counts.feedbackLate),
-                                 "feedback_missing": .integer(line.feedbackMissing)])
-                    })
-                }
-                Output.standard.line(JSONValue.object([
-                    "in_force": history.last.map(Self.json) ?? .null,
-                    "history": .array(history.map(Self.json)),
-                    "by_rep": lines(reps), "by_source": lines(sources),
-                ]).canonicalText)
+                try Output.standard.json(report)
                 return
             }
+            let (history, reps, sources) = (report.history, report.byRep, report.bySource)
+            typealias Line = FollowUpProjection.Compliance
             guard let current = history.last else {
                 Output.standard.line("no SLA set yet; `parley sla set --follow-up-hours 24 …` sets one")
                 return
@@ -309,10 +216,5 @@ extension Parley.SLA {
             }
         }
 
-        static func json(_ sla: FollowUpProjection.SLA) -> JSONValue {
-            .object(["follow_up_hours": .integer(sla.followUpHours), "feedback_within_days": sla.feedbackWithinDays.map(JSONValue.integer) ?? .null,
-                     "monthly_mql_target": sla.monthlyMqlTarget.map(JSONValue.integer) ?? .null, "set_by": .string(sla.setBy),
-                     "set_at": .string(sla.setAt.rfc3339)])
-        }
     }
 }

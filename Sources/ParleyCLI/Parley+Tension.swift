@@ -1,6 +1,6 @@
 import ArgumentParser
 import ParleyCore
-import ParleyStore
+import ParleyApp
 
 extension Parley {
     struct Tension: ParsableCommand {
@@ -35,12 +35,9 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { reader, actor in
-                    let tension = try assignedID(id, kind: "tension", prefix: "T", reader: reader)
-                    let payload = TensionFlagged(tension: tension, title: title, severity: severity, category: category,
-                                                 teams: commaList(teams), description: description, refs: refs.isEmpty ? nil : refs)
-                    return [try options.event(payload, actor: actor, expectedVersion: 0)]
-                }
+                try options.run(.flagTension(Command.FlagTension(id: id, title: title, severity: severity, category: category,
+                                                                 teams: commaList(teams), description: description,
+                                                                 refs: refs.isEmpty ? nil : refs)))
             }
         }
 
@@ -51,7 +48,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in [try options.event(TensionCommented(tension: tension, comment: comment), actor: actor)] }
+                try options.run(.commentTension(TensionCommented(tension: tension, comment: comment)))
             }
         }
 
@@ -63,9 +60,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in
-                    [try options.event(TensionEscalated(tension: tension, to: to, reason: reason), actor: actor)]
-                }
+                try options.run(.escalateTension(TensionEscalated(tension: tension, to: to, reason: reason)))
             }
         }
 
@@ -78,10 +73,8 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in
-                    [try options.event(TensionResolved(tension: tension, resolution: resolution,
-                                                       actions: actions.isEmpty ? nil : actions), actor: actor)]
-                }
+                try options.run(.resolveTension(TensionResolved(tension: tension, resolution: resolution,
+                                                                actions: actions.isEmpty ? nil : actions)))
             }
         }
 
@@ -92,7 +85,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.record { _, actor in [try options.event(TensionReopened(tension: tension, reason: reason), actor: actor)] }
+                try options.run(.reopenTension(TensionReopened(tension: tension, reason: reason)))
             }
         }
     }

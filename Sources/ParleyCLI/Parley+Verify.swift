@@ -1,5 +1,6 @@
 import ArgumentParser
 import ParleyCore
+import ParleyApp
 import ParleyStore
 
 extension Parley {
@@ -23,25 +24,10 @@ extension Parley {
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() throws {
-            let log = try database.open()
-            let progress = ProgressLine("verifying…", total: try log.head().count)
-            let report = try log.verify { progress.update($0) }
-            progress.finish()
+            let result = try database.open().verify(progress: ProgressLine.reporting())
+            let report = result.report
             if json {
-                Output.standard.line(JSONValue.object([
-                    "ok": .bool(report.isSound),
-                    "events": .integer(Int64(report.eventsChecked)),
-                    "last_position": .integer(report.lastPosition),
-                    "head_hash": .string(report.headHash),
-                    "first_bad_position": report.firstBadPosition.map { .integer($0) } ?? .null,
-                    "problems": .array(report.problems.map { problem in
-                        .object([
-                            "kind": .string(problem.kind.rawValue),
-                            "position": problem.position.map { .integer($0) } ?? .null,
-                            "message": .string(problem.message),
-                        ])
-                    }),
-                ]).canonicalText)
+                try Output.standard.json(result)
             } else if report.isSound {
                 Output.standard.line("ok: \(report.eventsChecked) events, hash chain intact, SQLite integrity ok")
                 if report.eventsChecked > 0 {
@@ -50,10 +36,7 @@ extension Parley {
             } else {
                 for problem in report.problems { Output.standard.line("FAIL: \(problem.message)") }
             }
-            guard report.isSound else {
-                let first = report.firstBadPosition.map { "first bad position: \($0)" } ?? report.problems[0].message
-                throw CLIFailure(.integrity, code: "verify-failed", "the log failed verification; \(first)")
-            }
+            if let failure = result.failure { throw CLIFailure(failure) }
         }
     }
 }

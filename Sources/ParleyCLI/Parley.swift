@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParleyCore
-import ParleyStore
+import ParleyApp
 
 /// The `parley` command: the root of every subcommand.
 @main
@@ -56,14 +56,14 @@ struct Parley: ParsableCommand {
             Output.standard.flush()
             failure.report(json: wantsJSON)
             Foundation.exit(failure.exitCode)
-        } catch let error as InvalidEvent {
+        } catch let error as ParleyError {
             Output.standard.flush()
-            let failure = CLIFailure(invalid: error)
+            let failure = CLIFailure(error)
             failure.report(json: wantsJSON)
             Foundation.exit(failure.exitCode)
-        } catch let error as StoreError {
+        } catch let error as InvalidEvent {
             Output.standard.flush()
-            let failure = CLIFailure(store: error)
+            let failure = CLIFailure(ParleyError(error))
             failure.report(json: wantsJSON)
             Foundation.exit(failure.exitCode)
         } catch {

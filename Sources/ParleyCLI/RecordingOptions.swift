@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParleyCore
-import ParleyStore
+import ParleyApp
 
 /// The options every recording command shares: which database, who is
 /// recording, when it happened, and JSON output.
@@ -26,52 +26,29 @@ struct RecordingOptions: ParsableArguments {
         throw ValidationError("say who is recording: --as HANDLE (e.g. --as mia@marketing), or set PARLEY_ACTOR")
     }
 
-    /// Decides and records events in one transaction, then prints one line
-    /// per event, as git does (or JSON Lines).
-    ///
-    /// - Parameter decide: builds the events from the log as it stands, for
-    ///   the recording member; the store checks them against the rules.
-    func record(policy: RulePolicy = .everything, _ decide: (LogReader, String) throws -> [ProposedEvent]) throws {
+    /// Runs `command` through the facade (which decides its events and
+    /// records them in one transaction), then prints one line per event,
+    /// as git does (or JSON Lines).
+    func run(_ command: Command, bootstrap: Bool = false) throws {
         let actor = try resolvedActor()
-        let log = try database.open()
-        let outcomes: [EventLog.AppendOutcome]
+        let app = try database.open()
+        let recorded: [App.Recorded]
         do {
-            outcomes = try log.execute(policy: policy) { reader in try decide(reader, actor) }
-        } catch let error as InvalidEvent {
-            throw CLIFailure(.invalidInput, code: "invalid-event", "\(Self.option(for: error)): \(error.reason)", field: error.field)
+            recorded = try app.run(command, as: actor, at: at?.timestamp, bootstrap: bootstrap)
+        } catch {
+            throw CLIFailure(error, fieldsAreOptions: true)
         }
-        for outcome in outcomes {
+        for outcome in recorded {
             let event = outcome.event
             if json {
                 Output.standard.line(event.jsonLine)
-            } else if case .alreadyRecorded = outcome {
+            } else if outcome.alreadyRecorded {
                 Output.standard.line("already recorded: \(event.type) on \(event.stream) (version \(event.version), position \(event.position))")
             } else {
                 Output.standard.line("recorded \(event.type) on \(event.stream) (version \(event.version), position \(event.position))")
             }
         }
     }
-
-    /// The option a payload field comes from: `data.follow_up_hours` → `--follow-up-hours`.
-    static func option(for error: InvalidEvent) -> String {
-        guard let field = error.field else { return "invalid event" }
-        if field.hasPrefix("data.") {
-            let name = field.dropFirst(5).split(separator: "[").first.map(String.init) ?? ""
-            return "invalid --" + name.replacingOccurrences(of: "_", with: "-")
-        }
-        return "invalid \(field)"
-    }
-
-    /// A payload's event, with this command's time.
-    func event<P: EventPayload>(_ payload: P, actor: String, stream: String? = nil, expectedVersion: Int64? = nil) throws -> ProposedEvent {
-        try payload.event(actor: actor, stream: stream, occurredAt: at?.timestamp, expectedVersion: expectedVersion)
-    }
-}
-
-/// Ids Parley hands out (`T-3`, `M-7`, `C-5`, `R-2`) unless one is given.
-func assignedID(_ given: String?, kind: String, prefix: String, reader: LogReader) throws -> String {
-    if let given { return given }
-    return "\(prefix)-\(try reader.nextNumber(kind: kind, prefix: prefix))"
 }
 
 /// Splits `a,b` lists given as one option.

@@ -19,9 +19,9 @@ public struct ProposedEvent: Sendable, Equatable {
     /// The stream version the writer saw (0: the stream must not exist yet).
     public var expectedVersion: Int64?
     /// The payload, validated against its type and in normal form.
-    public let payload: JSONValue
+    public private(set) var payload: JSONValue
     /// Canonical JSON text of the payload, an object.
-    public let data: String
+    public private(set) var data: String
     /// Canonical JSON text of the free-form metadata object, if any.
     public let meta: String?
     /// Where the event starts in its input, for messages.
@@ -189,6 +189,20 @@ public struct ProposedEvent: Sendable, Equatable {
     static func quoted(_ text: String) -> String {
         let shown = text.count > 60 ? String(text.prefix(57)) + "..." : text
         return JSONValue.string(shown).canonicalText
+    }
+
+    /// This event with `value` set as payload member `key` (kept in
+    /// canonical order). For defaults the store fills in: a member the
+    /// catalogue declares, of its declared type, keeps a valid payload valid.
+    public func setting(_ key: String, to value: JSONValue) -> ProposedEvent {
+        guard case var .object(members) = payload else { return self }
+        members.removeAll { $0.key == key }
+        let index = members.firstIndex { !$0.key.utf8.lexicographicallyPrecedes(key.utf8) } ?? members.endIndex
+        members.insert((key, value), at: index)
+        var copy = self
+        copy.payload = .object(members)
+        copy.data = copy.payload.canonicalText
+        return copy
     }
 
     /// True when `stored` records the same event as this proposal: same

@@ -70,7 +70,7 @@ extension EventLog {
                 do {
                     try onEvent(try session.append(proposed))
                 } catch let violation as RuleViolation where options.rejected != nil {
-                    options.rejected!(proposed, StoreError(.ruleViolation, violation.message, line: violation.line))
+                    options.rejected!(proposed, StoreError(violation))
                 } catch let error as StoreError where options.rejected != nil && AppendOptions.skippable.contains(error.code) {
                     options.rejected!(proposed, error)
                 }
@@ -132,7 +132,7 @@ extension EventLog {
                 return result!
             }
         } catch let error as RuleViolation {
-            throw StoreError(.ruleViolation, error.message, line: error.line)
+            throw StoreError(error)
         } catch let error as DatabaseError {
             throw StoreError(mapping: error, path: path)
         }
@@ -158,6 +158,8 @@ final class AppendSession {
     /// read again, since the transaction sees its own rows.
     private var histories: [String: StreamHistory] = [:]
     private var membersExist: Bool?
+    /// The lead criteria's history, for defaults (read when first needed).
+    private var criteria: StreamHistory?
     /// Members' standing, folded once per batch (refolded when their stream grows).
     private var members: [String: MemberState] = [:]
     private var scratch: [UInt8] = []
@@ -183,12 +185,22 @@ final class AppendSession {
         streamVersion = try RawStatement(db, cached: "SELECT max(version) FROM events WHERE stream = ?")
     }
 
-    /// Checks and appends one event (or recognises it as already stored).
-    func append(_ proposed: ProposedEvent) throws -> EventLog.AppendOutcome {
+    /// Checks and appends one event (or recognises it as already stored),
+    /// with the catalogue's defaults filled in (``EventDefaults``).
+    func append(_ given: ProposedEvent) throws -> EventLog.AppendOutcome {
+        let recordedAt = keepRecordedAt ? given.recordedAt ?? self.recordedAt : self.recordedAt
+        var proposed = given
+        if EventDefaults.needsCriteria(given) {
+            proposed = EventDefaults.complete(given, at: given.occurredAt ?? recordedAt, criteria: try criteriaHistory())
+        }
+        return try append(proposed, given: given, recordedAt: recordedAt)
+    }
+
+    private func append(_ proposed: ProposedEvent, given: ProposedEvent, recordedAt: Timestamp) throws -> EventLog.AppendOutcome {
         // A retry with an expected version must be recognised before the
         // version check; otherwise the id is checked only if the insert
         // meets it in the unique index (the common case pays nothing).
-        if proposed.id != nil, proposed.expectedVersion != nil, let stored = try alreadyStored(proposed) {
+        if proposed.id != nil, proposed.expectedVersion != nil, let stored = try alreadyStored(proposed, given: given) {
             summary.alreadyRecorded += 1
             return .alreadyRecorded(stored)
         }
@@ -203,7 +215,7 @@ final class AppendSession {
                 try EventRules.check(proposed, in: context, policy: policy)
             } catch {
                 // A retry of an event already stored is not a second verdict.
-                if let stored = try alreadyStored(proposed) {
+                if let stored = try alreadyStored(proposed, given: given) {
                     summary.alreadyRecorded += 1
                     return .alreadyRecorded(stored)
                 }
@@ -213,7 +225,6 @@ final class AppendSession {
             current = try version(of: proposed.stream)
             try checkExpectedVersion(proposed, current: current)
         }
-        let recordedAt = keepRecordedAt ? proposed.recordedAt ?? self.recordedAt : self.recordedAt
         var event = RecordedEvent(
             position: nextPosition, id: proposed.id ?? EventID.v7(at: recordedAt),
             stream: proposed.stream, version: current + 1, type: proposed.type, actor: proposed.actor,
@@ -238,11 +249,12 @@ final class AppendSession {
             insert.reset()
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             insert.reset()
-            guard let stored = try alreadyStored(proposed) else { throw error }
+            guard let stored = try alreadyStored(proposed, given: given) else { throw error }
             summary.alreadyRecorded += 1
             return .alreadyRecorded(stored)
         }
         previousHash = event.hash
+        if event.stream == CriteriaChanged.stream { criteria?.append(event) }
         if policy.needsHistory {
             histories[event.stream]?.append(event)
             if event.type == "member.joined" { membersExist = true }
@@ -265,9 +277,10 @@ final class AppendSession {
 
     /// The stored event with the proposal's id, if it is the same event
     /// (an idempotent retry); an error if the id holds other content.
-    private func alreadyStored(_ proposed: ProposedEvent) throws -> RecordedEvent? {
+    private func alreadyStored(_ proposed: ProposedEvent, given: ProposedEvent) throws -> RecordedEvent? {
         guard let id = proposed.id, let stored = try EventLog.fetchEvent(db, id: id) else { return nil }
-        guard proposed.isSameContent(as: stored) else {
+        // The default may have been decided otherwise when it was first recorded.
+        guard proposed.isSameContent(as: stored) || EventDefaults.isCompleted(given, as: stored) else {
             throw StoreError(.idConflict, "event id \(id) is already recorded at position \(stored.position) (\(stored.type) on \(stored.stream)) with different content; give a new id, or resend the stored event unchanged", line: proposed.line)
         }
         return stored
@@ -296,6 +309,13 @@ final class AppendSession {
         let state = try history(of: "member/\(handle)").member
         members[handle] = state
         return state
+    }
+
+    private func criteriaHistory() throws -> StreamHistory {
+        if let criteria { return criteria }
+        let history = StreamHistory(try EventLog.streamEvents(db, CriteriaChanged.stream), stream: CriteriaChanged.stream)
+        criteria = history
+        return history
     }
 
     private func membersExistSoFar() throws -> Bool {

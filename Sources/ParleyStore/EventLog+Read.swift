@@ -109,7 +109,7 @@ extension EventLog {
             return try statement.step() ? try statement.event() : nil
         }
         guard let found else {
-            throw StoreError(.notFound, "no event at position \(position); `parley log` lists the positions there are")
+            throw StoreError(.notFound, "no event at position \(position)", remedy: "the log lists the positions there are", hint: .listEvents)
         }
         return found
     }

@@ -60,7 +60,7 @@ public struct EventLog: Sendable {
     ///   not a Parley database, corrupt, from a newer Parley, or needs migrating.
     public static func open(at path: String) throws -> EventLog {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw StoreError(.databaseMissing, "no Parley database at \(path); create one with `parley init` (or pass --db PATH / set PARLEY_DB)")
+            throw StoreError(.databaseMissing, "no Parley database at \(path)", remedy: "create one, or choose another file", hint: .createLog)
         }
         try checkHeader(path, allowEmpty: false)
         let pool = try openPool(path)
@@ -68,7 +68,7 @@ public struct EventLog: Sendable {
             try pool.read { db in
                 try checkNotSuperseded(db, path: path)
                 guard try migrator.hasCompletedMigrations(db) else {
-                    throw StoreError(.needsMigration, "\(path) was made by an older Parley; run `parley init` to migrate it to schema \(Schema.version)")
+                    throw StoreError(.needsMigration, "\(path) was made by an older Parley", remedy: "migrate it to schema \(Schema.version)", hint: .migrateLog)
                 }
             }
         } catch {
@@ -171,10 +171,10 @@ public struct EventLog: Sendable {
         try? handle.close()
         if header.isEmpty {
             if allowEmpty { return }
-            throw StoreError(.notParleyDatabase, "\(path) is an empty file, not a Parley database; run `parley init` to make it one")
+            throw StoreError(.notParleyDatabase, "\(path) is an empty file, not a Parley database", remedy: "create a log in it", hint: .createLog)
         }
         guard header.starts(with: Array("SQLite format 3\0".utf8)) else {
-            throw StoreError(.notParleyDatabase, "\(path) is not a Parley database (not an SQLite file at all); check the --db path")
+            throw StoreError(.notParleyDatabase, "\(path) is not a Parley database (not an SQLite file at all)", remedy: "check the database path", hint: .chooseLog)
         }
         // The application id is in the header (bytes 68–71, big-endian): when it is Parley's,
         // no connection need read it. (A header not yet checkpointed from the WAL may not
@@ -193,7 +193,8 @@ public struct EventLog: Sendable {
                  try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0)
             }
             if id == Schema.applicationID || (allowEmpty && id == 0 && tables == 0) { return }
-            throw StoreError(.notParleyDatabase, "\(path) is an SQLite database of another application (application_id \(id), \(tables) schema objects), not a Parley database; check the --db path")
+            throw StoreError(.notParleyDatabase, "\(path) is an SQLite database of another application (application_id \(id), \(tables) schema objects), not a Parley database",
+                             remedy: "check the database path", hint: .chooseLog)
         } catch {
             throw StoreError(mapping: error, path: path)
         }

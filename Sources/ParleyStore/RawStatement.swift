@@ -95,7 +95,7 @@ struct RawStatement {
 
     private func event(data: String, meta: String?, hash: [UInt8]) throws -> RecordedEvent {
         guard let id = withBytes(1, { EventID(bytes: $0) }) else {
-            throw StoreError(.corrupt, "the event at position \(int64(0)) has a malformed id; run `parley verify`")
+            throw StoreError(.corrupt, "the event at position \(int64(0)) has a malformed id", remedy: "verify the log", hint: .verifyLog)
         }
         return RecordedEvent(
             position: int64(0), id: id, stream: string(2), version: int64(3), type: string(4), actor: string(5),

@@ -198,7 +198,7 @@ private struct RowReader {
     var offset: Int
 
     static func corrupt(_ codingPath: [any CodingKey], _ what: String) -> DecodingError {
-        .dataCorrupted(.init(codingPath: codingPath, debugDescription: "unreadable view row (\(what)); `parley rebuild` makes it again"))
+        .dataCorrupted(.init(codingPath: codingPath, debugDescription: "unreadable view row (\(what)); rebuilding the views makes it again"))
     }
 
     mutating func byte() throws -> UInt8 {
@@ -272,7 +272,7 @@ private struct RowDecoder: Decoder {
     private var tag: UInt8? { offset < bytes.count ? bytes[offset] : nil }
 
     private func mismatch(_ expected: String) -> DecodingError {
-        .typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected) in a view row; `parley rebuild` makes it again"))
+        .typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected) in a view row; rebuilding the views makes it again"))
     }
 
     func int() throws -> Int64 {

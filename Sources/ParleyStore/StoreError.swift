@@ -1,3 +1,5 @@
+public import ParleyCore
+
 /// Why the store refused or failed an operation, in words a user can act on.
 ///
 /// `message` is one line that says what went wrong and how to remedy it;
@@ -27,18 +29,33 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     }
 
     public var code: Code
+    /// What went wrong, about the domain.
     public var message: String
+    /// What to do about it, in the domain's words.
+    public var remedy: String?
+    /// A step that helps, for a front end to name.
+    public var hint: ParleyError.Hint?
     /// The input line of the event at fault, when there is one.
     public var line: Int?
 
-    public init(_ code: Code, _ message: String, line: Int? = nil) {
+    public init(_ code: Code, _ message: String, remedy: String? = nil, hint: ParleyError.Hint? = nil, line: Int? = nil) {
         self.code = code
         self.message = message
+        self.remedy = remedy
+        self.hint = hint
         self.line = line
     }
 
     public var description: String {
-        if let line { return "line \(line): \(message)" }
-        return message
+        let text = remedy.map { "\(message); \($0)" } ?? message
+        if let line { return "line \(line): \(text)" }
+        return text
+    }
+}
+
+extension StoreError {
+    /// A refusal by the practice's rules, with its remedy.
+    public init(_ violation: RuleViolation) {
+        self.init(.ruleViolation, violation.message, remedy: violation.remedy, hint: violation.hint, line: violation.line)
     }
 }

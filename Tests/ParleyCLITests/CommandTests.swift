@@ -60,7 +60,7 @@ import Testing
         for command in [["log"], ["verify"], ["show", "1"], ["record", "-"]] {
             let result = try Workspace.finish(try w.start(command))
             #expect(result.status == 5)
-            #expect(result.stderr.hasPrefix("parley: error: no Parley database at \(w.db); create one with `parley init`"))
+            #expect(result.stderr.hasPrefix("parley: error: no Parley database at \(w.db); create one, or choose another file (`parley init`, or pass --db PATH / set PARLEY_DB)"))
             #expect(result.stdout.isEmpty)
         }
         #expect(!FileManager.default.fileExists(atPath: w.db))
@@ -161,7 +161,7 @@ import Testing
         let result = try w.run("verify")
         #expect(result.status == 4)
         #expect(result.stdout.contains("FAIL: position 13 was altered"))
-        #expect(result.stderr == "parley: error: the log failed verification; first bad position: 13\n")
+        #expect(result.stderr == "parley: error: the log failed verification; first bad position: 13; restore the database from a backup or an export\n")
         let json = try JSONValue.parse(try w.run("verify", "--json").stdout)
         #expect(json["ok"] == .bool(false))
         #expect(json["first_bad_position"] == .integer(13))

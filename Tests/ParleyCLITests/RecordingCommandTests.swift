@@ -18,7 +18,8 @@ import Testing
     @Test func aQuarterOfWorkThroughTheCommands() throws {
         let w = try teamWorkspace()
         try w.ok("role", "define", "--team", "sales", "--responsibility", "follow up MQLs within the SLA", "--kpi", "SAL rate", "--as", "lee@mgmt")
-        try w.ok("criteria", "change", "--rules", "title>=manager AND employees>=50", "--rationale", "fewer students", "--as", "mia@marketing")
+        try w.ok("criteria", "change", "--rules", "title>=manager AND employees>=50", "--rationale", "fewer students", "--as", "mia@marketing",
+                 "--at", "2026-01-02T00:00:00Z")
         try w.ok("criteria", "agree", "1", "--as", "sam@sales")
         try w.ok("sla", "set", "--follow-up-hours", "24", "--feedback-within-days", "7", "--as", "lee@mgmt")
         try w.ok("goal", "set", "pipeline-q1", "--metric", "conversions", "--target", "120", "--period", "2026-Q1", "--teams", "marketing,sales", "--as", "lee@mgmt")
@@ -53,7 +54,7 @@ import Testing
         let lead = try w.ok("log", "--stream", "lead/L-1042", "--json").stdout.split(separator: "\n").map { try JSONValue.parse(String($0)) }
         #expect(lead.map { $0["type"]?.stringValue } == ["lead.sent", "lead.rejected", "lead.feedback"])
         #expect(lead[0]["occurred_at"] == .string("2026-01-05T09:30:00Z"))
-        #expect(lead[0]["data"]?["criteria_version"] == .integer(1), "a lead is sent under the current criteria")
+        #expect(lead[0]["data"]?["criteria_version"] == .integer(1), "a lead is sent under the criteria in force when it was sent")
         #expect(lead[0]["data"]?["attributes"] == .object(["employees": .integer(120), "industry": .string("retail")]))
         #expect(try w.ok("verify").stdout.hasPrefix("ok: 23 events"))
     }
@@ -67,17 +68,17 @@ import Testing
             #expect(result.stdout.isEmpty, sourceLocation: sourceLocation)
         }
         try refused("lead", "send", "L-1", "--source", "webinar", "--as", "sam@sales",
-                    message: "only marketing members may send leads; sam@sales is in sales — ask a marketing member, or record as one with --as (nothing written)")
+                    message: "only marketing members may send leads; sam@sales is in sales; ask a marketing member, or record as one (--as HANDLE) (nothing written)")
         try refused("lead", "accept", "L-1", "--as", "sam@sales",
                     message: "there is no lead L-1 in the log; it must be sent first (`parley lead send L-1 --source …`) (nothing written)")
         try refused("tension", "flag", "--title", "t", "--severity", "low", "--category", "other", "--as", "eve@sales",
-                    message: "eve@sales is not a member; add them first with `parley member add eve@sales --name \"…\" --team …`, or record as a member with --as (nothing written)")
+                    message: "eve@sales is not a member; add them as a member first, or record as a member (`parley member add eve@sales --name \"…\" --team …`, or --as a member) (nothing written)")
         try refused("lead", "feedback", "L-1", "--rating", "9", "--as", "sam@sales", status: 2,
                     message: "invalid --rating: must be from 1 to 5, got 9 (lead.feedback)")
         try refused("member", "add", "ann@x", "--name", "Ann", "--team", "legal", "--as", "mia@marketing", status: 2,
                     message: "invalid --team: must be one of marketing, sales, management; got \"legal\" (member.joined)")
         try refused("action", "complete", "A-3", "--as", "sam@sales", status: 6,
-                    message: "no meeting has an action item A-3; `parley log --type meeting.held` lists them")
+                    message: "no meeting has an action item A-3; the meetings list their action items (`parley actions` or `parley meetings`)")
         let noActor = try Workspace.finish(try w.start(["lead", "accept", "L-1"]))
         #expect(noActor.status == 64)
         #expect(noActor.stderr.contains("say who is recording: --as HANDLE"))

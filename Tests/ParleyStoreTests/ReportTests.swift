@@ -144,9 +144,10 @@ import Testing
         #expect(WordDiff.diff(versions[0].rules, versions[1].rules) == "employees >= 50 {+AND company email+}")
         #expect(WordDiff.diff("a b c", "a x c") == "a [-b-] {+x+} c")
         let v1 = LeadQualityProjection.report(try log.rows(LeadQualityProjection.self, prefix: "month/criteria/"), by: .criteria).first { $0.key == "v1" }
-        #expect(v1?.group.sent == 3)
-        #expect(v1?.acceptanceRate == 0.5)
-        #expect(v1?.conversionRate == 1.0 / 3)
+        // L-4 names no version: it is sent under v1, in force when it was sent.
+        #expect(v1?.group.sent == 4)
+        #expect(v1?.acceptanceRate == 2.0 / 3)
+        #expect(v1?.conversionRate == 1.0 / 4)
         let source = LeadQualityProjection.report(try log.rows(LeadQualityProjection.self, prefix: "month/source/"), by: .source)
         #expect(source.map(\.key) == ["referral", "webinar"])
         #expect(source[1].medianHoursToVerdict == 15, "1 h and 29 h")

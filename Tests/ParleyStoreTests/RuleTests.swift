@@ -29,7 +29,7 @@ import Testing
             try record(log, payload, as: actor, stream: stream, policy: policy)
         } throws: { error in
             guard let error = error as? StoreError, error.code == .ruleViolation else { return false }
-            return error.message.contains(words)
+            return error.description.contains(words)
         }
         #expect(try log.head().count == before, "nothing written", sourceLocation: sourceLocation)
     }
@@ -37,7 +37,7 @@ import Testing
     @Test func theActorMustBeACurrentMember() throws {
         let log = try EventLog.inMemory()
         // The first member adds themselves; nobody else may record before joining.
-        try expectRefused(log, LeadSent(lead: "L-1", source: "webinar"), as: "mia@marketing", "mia@marketing is not a member; add them first with `parley member add")
+        try expectRefused(log, LeadSent(lead: "L-1", source: "webinar"), as: "mia@marketing", "mia@marketing is not a member")
         try record(log, MemberJoined(handle: "mia@marketing", name: "Mia", team: "marketing"), as: "mia@marketing")
         try expectRefused(log, MemberJoined(handle: "sam@sales", name: "Sam", team: "sales"), as: "sam@sales", "sam@sales is not a member")
         var bootstrap = RulePolicy.everything

@@ -115,7 +115,7 @@ extension PayloadField.Kind {
             throw invalid("must be an RFC 3339 time with a zone such as \"2026-04-01T17:00:00Z\", or a date \"2026-04-01\"; \(got())")
         case .eventID:
             guard let text = value.stringValue, let id = EventID(text) else {
-                throw invalid("must be an event id (a UUID, as `parley log --json` shows), \(got())")
+                throw invalid("must be an event id (a UUID, as the log lists them), \(got())")
             }
             return .string(id.description)
         case .link:

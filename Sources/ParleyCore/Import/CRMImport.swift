@@ -197,7 +197,7 @@ extension CRMImport {
         }
         let statusIndices = (columns[.status] ?? []).compactMap { lowered.firstIndex(of: $0.lowercased()) }
         for key in [Key.lead, .sentAt] where index[key] == nil {
-            throw CRMRowError(row: 1, column: nil, reason: "no column for \(key.rawValue) (looked for \(columns[key]?.map { "\"\($0)\"" }.joined(separator: ", ") ?? "nothing; map one with --map \(key.rawValue)=COLUMN")); the header has \(header.prefix(12).map { "\"\($0)\"" }.joined(separator: ", "))")
+            throw CRMRowError(row: 1, column: nil, reason: "no column for \(key.rawValue) (looked for \(columns[key]?.map { "\"\($0)\"" }.joined(separator: ", ") ?? "nothing; map a column to \(key.rawValue)")); the header has \(header.prefix(12).map { "\"\($0)\"" }.joined(separator: ", "))")
         }
         let used = Set(index.values).union(statusIndices)
         return Header(index: index, names: names, statusIndices: statusIndices,

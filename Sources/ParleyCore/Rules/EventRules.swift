@@ -50,9 +50,11 @@ public enum EventRules {
         if event.type == "member.joined", !membersExist || bootstrap { return }
         if actor.isActive { return }
         if let left = actor.left {
-            throw RuleViolation(.membership, "\(event.actor) left on \(left.rfc3339) and may no longer record events; record as a current member with --as")
+            throw RuleViolation(.membership, "\(event.actor) left on \(left.rfc3339) and may no longer record events",
+                                remedy: "record as a current member", hint: .actAsMember)
         }
-        throw RuleViolation(.membership, "\(event.actor) is not a member; add them first with `parley member add \(event.actor) --name \"…\" --team …`, or record as a member with --as")
+        throw RuleViolation(.membership, "\(event.actor) is not a member",
+                            remedy: "add them as a member first, or record as a member", hint: .addMember(event.actor))
     }
 
     // MARK: - Teams
@@ -69,7 +71,8 @@ public enum EventRules {
     static func checkTeam(_ event: ProposedEvent, actor: MemberState, history: StreamHistory) throws(RuleViolation) {
         let team = actor.team ?? "no team"
         if let rule = teamOf[event.type], team != rule.team {
-            throw RuleViolation(.team, "only \(rule.team) members may \(rule.doing); \(event.actor) is in \(team) — ask a \(rule.team) member, or record as one with --as")
+            throw RuleViolation(.team, "only \(rule.team) members may \(rule.doing); \(event.actor) is in \(team)",
+                                remedy: "ask a \(rule.team) member, or record as one", hint: .actAsMember)
         }
         switch event.type {
         case "tension.resolved" where history.tension.escalated && team != "management":
@@ -95,7 +98,8 @@ public enum EventRules {
         switch event.type {
         case "member.joined":
             if let joined = history.member.joined, history.member.left == nil {
-                throw refuse("\(id) is already a member (joined \(by(joined))); use `parley member move` to change team")
+                throw RuleViolation(.state, "\(id) is already a member (joined \(by(joined)))", remedy: "move them to change their team",
+                                    hint: .moveMember(id))
             }
         case "member.left", "member.moved":
             guard history.member.isActive else { throw refuse("\(id) is not a current member") }
@@ -109,7 +113,7 @@ public enum EventRules {
             }
         case let type where type.hasPrefix("lead."):
             guard history.lead.sent != nil else {
-                throw refuse("there is no lead \(id) in the log; it must be sent first (`parley lead send \(id) --source …`)")
+                throw RuleViolation(.state, "there is no lead \(id) in the log", remedy: "it must be sent first", hint: .sendLead(id))
             }
             switch type {
             case "lead.accepted", "lead.rejected":
@@ -145,7 +149,7 @@ public enum EventRules {
                 throw refuse("tension \(id) already exists (flagged \(by(flagged)))")
             }
         case let type where type.hasPrefix("tension."):
-            guard history.tension.flagged != nil else { throw refuse("there is no tension \(id); flag it first with `parley tension flag`") }
+            guard history.tension.flagged != nil else { throw RuleViolation(.state, "there is no tension \(id)", remedy: "flag it first", hint: .flagTension) }
             switch type {
             case "tension.escalated":
                 if let resolved = history.tension.resolved { throw refuse("tension \(id) was resolved \(by(resolved)); only an open tension can be escalated (reopen it first)") }
@@ -175,7 +179,7 @@ public enum EventRules {
         case "resource.shared":
             if let shared = history.resource.shared { throw refuse("resource \(id) was already shared \(by(shared))") }
         case "resource.used":
-            guard history.resource.shared != nil else { throw refuse("there is no resource \(id); share it first with `parley resource share`") }
+            guard history.resource.shared != nil else { throw RuleViolation(.state, "there is no resource \(id)", remedy: "share it first", hint: .shareResource) }
 
         case "event.retracted":
             let target = data["target"]?.stringValue.flatMap(EventID.init)

@@ -43,17 +43,25 @@ public struct RuleViolation: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     public var kind: Kind
+    /// What the rule refuses, in the domain's words.
     public var message: String
+    /// What to do instead, when there is something to do.
+    public var remedy: String?
+    /// A step that helps, for a front end to name.
+    public var hint: ParleyError.Hint?
     /// The input line of the event, when there is one.
     public var line: Int?
 
-    public init(_ kind: Kind, _ message: String, line: Int? = nil) {
+    public init(_ kind: Kind, _ message: String, remedy: String? = nil, hint: ParleyError.Hint? = nil, line: Int? = nil) {
         self.kind = kind
         self.message = message
+        self.remedy = remedy
+        self.hint = hint
         self.line = line
     }
 
     public var description: String {
-        line.map { "line \($0): \(message)" } ?? message
+        let text = remedy.map { "\(message); \($0)" } ?? message
+        return line.map { "line \($0): \(text)" } ?? text
     }
 }

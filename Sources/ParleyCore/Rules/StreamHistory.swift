@@ -23,6 +23,14 @@ public final class StreamHistory {
         public var currentVersion: Int64 = 0
         public var versions: Set<Int64> = []
         public var agreements: [Int64: [String: RecordedEvent]] = [:]
+        /// When each version was changed to (its `occurred_at`).
+        public var changedAt: [Int64: Timestamp] = [:]
+
+        /// The version a lead sent at `time` is under: the highest version
+        /// changed to at or before it, or nil when there was none yet.
+        public func version(inForceAt time: Timestamp) -> Int64? {
+            changedAt.filter { $0.value <= time }.keys.max()
+        }
     }
 
     public struct Tension {
@@ -108,6 +116,7 @@ public final class StreamHistory {
             if let version = data["version"]?.integerValue {
                 criteria.versions.insert(version)
                 criteria.currentVersion = max(criteria.currentVersion, version)
+                criteria.changedAt[version] = event.occurredAt
             }
         case "criteria.agreed":
             let payload = data

@@ -10,11 +10,14 @@ public struct InvalidEvent: Error, Sendable, Equatable, CustomStringConvertible 
     public var field: String?
     /// Why, in words a user can act on.
     public var reason: String
+    /// A step that helps, for a front end to name.
+    public var hint: ParleyError.Hint?
 
-    public init(line: Int? = nil, field: String? = nil, reason: String) {
+    public init(line: Int? = nil, field: String? = nil, reason: String, hint: ParleyError.Hint? = nil) {
         self.line = line
         self.field = field
         self.reason = reason
+        self.hint = hint
     }
 
     public var description: String {

@@ -1,0 +1,203 @@
+public import ParleyCore
+import ParleyStore
+
+extension ReplayWindow {
+    /// The moment a report is made for: the replay's time, or now.
+    public var now: Timestamp { asOf ?? knownAt ?? .now() }
+}
+
+extension App {
+    /// Where a view is read from: the persisted view, caught up first, or
+    /// a replay in memory when the window is not everything.
+    ///
+    /// - Parameter leavingOut: prefixes of rows the caller will not read (a replay may skip them).
+    func source<P: Projection>(_ projection: P.Type, _ window: ReplayWindow, leavingOut: Set<String> = [],
+                               progress: ProgressReporter) throws(ParleyError) -> ViewSource<P> {
+        try mapped {
+            if !window.isEverything {
+                return ViewSource(log: log, replayed: try log.replay(P.self, window: window, leavingOut: leavingOut))
+            }
+            progress.begin("catching up \(P.name)…", nil)
+            defer { progress.end() }
+            try log.catchUp(P.self) { done, _ in progress.update(done) }
+            return ViewSource(log: log, replayed: nil)
+        }
+    }
+
+    /// Who is on which team, and who moved or left.
+    public func members(_ window: ReplayWindow = ReplayWindow(), progress: ProgressReporter = .none) throws(ParleyError) -> [MemberEntry] {
+        let source = try self.source(MembersProjection.self, window, progress: progress)
+        return try mapped { MembersProjection.directory(try source.rows().values).map(MemberEntry.init) }
+    }
+
+    /// The role matrix, by team.
+    public func roles(_ window: ReplayWindow = ReplayWindow(), progress: ProgressReporter = .none) throws(ParleyError) -> [RoleEntry] {
+        let source = try self.source(RolesProjection.self, window, progress: progress)
+        return try mapped { try source.rows().values.sorted { $0.team < $1.team }.map(RoleEntry.init) }
+    }
+
+    /// Lead quality per group of `query.by`, over the leads sent in its period.
+    public func quality(_ query: QualityQuery, progress: ProgressReporter = .none) throws(ParleyError) -> [QualityLine] {
+        let by = query.by
+        let since = query.since
+        let until = query.until
+        if let since, let until, until <= since {
+            throw ParleyError(.invalid, code: "invalid-period", "the period ends (\(until.rfc3339)) before it starts (\(since.rfc3339))",
+                              field: "until")
+        }
+        let lines: [LeadQualityProjection.Line]
+        if since == nil && until == nil {
+            // Everything: the dimension's month groups added up.
+            let source = try self.source(LeadQualityProjection.self, query.window,
+                                         leavingOut: LeadQualityProjection.rowsLeftOut(reading: by, days: false), progress: progress)
+            lines = try mapped { LeadQualityProjection.report(try source.rows(prefix: by.monthKeys), by: by) }
+        } else if since?.isMidnight ?? true, until?.isMidnight ?? true {
+            // Whole days: whole months from the month groups, the days of the months cut from the day groups.
+            let source = try self.source(LeadQualityProjection.self, query.window,
+                                         leavingOut: LeadQualityProjection.rowsLeftOut(reading: by, days: true), progress: progress)
+            let sinceDay = since?.yearMonthDay
+            let untilDay = until?.yearMonthDay
+            lines = try mapped {
+                var rows: [String: LeadQualityProjection.Row] = [:]
+                for range in by.keyRanges(since: sinceDay, until: untilDay) {
+                    rows.merge(try source.rows(from: range.from, to: range.to)) { $1 }
+                }
+                return LeadQualityProjection.report(rows, by: by, since: sinceDay, until: untilDay)
+            }
+        } else {
+            // A time within a day: summed lead by lead.
+            let source = try self.source(LeadQualityProjection.self, query.window, progress: progress)
+            lines = try mapped {
+                let leads = try source.rows(prefix: "lead/").values.compactMap { row -> LeadQualityProjection.Lead? in
+                    if case let .lead(lead) = row { return lead }
+                    return nil
+                }
+                return LeadQualityProjection.report(leads: leads, by: by, since: since, until: until)
+            }
+        }
+        return lines.map(QualityLine.init)
+    }
+
+    /// What is open between the teams, the most severe and oldest first.
+    public func issues(_ query: IssuesQuery, progress: ProgressReporter = .none) throws(ParleyError) -> [OpenIssue] {
+        let now = query.window.now
+        let source = try self.source(IssuesProjection.self, query.window, progress: progress)
+        let followUp = try self.source(FollowUpProjection.self, query.window, progress: progress)
+        var open = try mapped {
+            let issues = try IssuesProjection.openPrefixes.flatMap { try source.rows(prefix: $0).values }
+            if query.eachLead {
+                return OpenIssue.list(issues: issues, followUp: try followUp.rows(prefix: "lead/").values, now: now)
+            }
+            // One row per rep for the leads' issues: counted from the deadline rows, not read lead by lead.
+            let perRep = try OpenIssue.perRep(
+                verdicts: try followUp.deadlines(.verdict, at: now), feedback: try followUp.deadlines(.feedback, at: now),
+                pending: { lead in
+                    if case let .pending(pending)? = try followUp.row("lead/\(lead)") { return pending }
+                    return nil
+                }, now: now)
+            return OpenIssue.sorted(OpenIssue.list(issues: issues, followUp: [], now: now) + perRep)
+        }
+        if !query.kinds.isEmpty { open = open.filter { query.kinds.contains($0.kind) } }
+        return open
+    }
+
+    /// Joint meetings, their attendees by team, decisions and action items.
+    public func meetings(_ window: ReplayWindow = ReplayWindow(), progress: ProgressReporter = .none) throws(ParleyError) -> MeetingsReport {
+        let meetingRows = try self.source(MeetingsProjection.self, window, progress: progress)
+        let memberRows = try self.source(MembersProjection.self, window, progress: progress)
+        let issueRows = try self.source(IssuesProjection.self, window, progress: progress)
+        return try mapped {
+            let meetings = try meetingRows.rows().values.sorted { ($0.at, $0.meeting) < ($1.at, $1.meeting) }
+            let members = try memberRows.rows()
+            let actions = try issueRows.rows(prefix: "action/")
+            func team(_ handle: String) -> String { members[handle]?.team ?? "unknown" }
+            let entries = meetings.map { meeting in
+                MeetingEntry(meeting: meeting, joint: meeting.isJoint(teamOf: team),
+                             attendeesByTeam: Dictionary(grouping: meeting.attendees, by: team),
+                             actionItems: meeting.actions.compactMap { id in
+                                 if case let .action(action)? = actions["action/\(id)"] { return action }
+                                 return nil
+                             })
+            }
+            let lastJoint = entries.last(where: \.joint)
+            let daysSince = lastJoint.map { Int((window.now.microseconds - $0.meeting.at.microseconds) / 86_400_000_000) }
+            return MeetingsReport(daysSinceLastJointMeeting: daysSince, meetings: entries, now: window.now)
+        }
+    }
+
+    /// Action items from meetings, in the order they were set.
+    public func actions(_ query: ActionsQuery, progress: ProgressReporter = .none) throws(ParleyError) -> [ActionEntry] {
+        let source = try self.source(IssuesProjection.self, query.window, progress: progress)
+        let now = query.window.now
+        return try mapped {
+            var actions = try source.rows(prefix: "action/").values.compactMap { row -> IssuesProjection.Action? in
+                if case let .action(action) = row { return action }
+                return nil
+            }
+            if query.openOnly { actions = actions.filter { $0.completedAt == nil } }
+            if let owner = query.owner { actions = actions.filter { $0.owner == owner } }
+            actions.sort { ($0.heldAt, $0.action) < ($1.heldAt, $1.action) }
+            return actions.map { ActionEntry(action: $0, state: $0.state(at: now)) }
+        }
+    }
+
+    /// Each criteria version: who changed it, why, the diff, who agreed,
+    /// and what the leads sent under it became.
+    public func criteriaHistory(_ window: ReplayWindow = ReplayWindow(), progress: ProgressReporter = .none) throws(ParleyError) -> [CriteriaVersion] {
+        let versionRows = try self.source(CriteriaProjection.self, window, progress: progress)
+        let quality = try self.source(LeadQualityProjection.self, window,
+                                      leavingOut: LeadQualityProjection.rowsLeftOut(reading: .criteria, days: false), progress: progress)
+        return try mapped {
+            let versions = try versionRows.rows().values.sorted { $0.version < $1.version }
+            let outcomes = LeadQualityProjection.report(try quality.rows(prefix: LeadQualityProjection.Dimension.criteria.monthKeys), by: .criteria)
+            var previous: String?
+            return versions.map { version in
+                defer { previous = version.rules }
+                let outcome = outcomes.first { $0.key == "v\(version.version)" }
+                    ?? LeadQualityProjection.Line(key: "v\(version.version)", group: LeadQualityProjection.Group())
+                return CriteriaVersion(version: version, diff: previous.map { WordDiff.diff($0, version.rules) } ?? "{+\(version.rules)+}",
+                                       outcome: QualityLine(outcome))
+            }
+        }
+    }
+
+    /// SLA compliance per rep and per source, and the SLA's versions.
+    public func sla(_ window: ReplayWindow = ReplayWindow(), progress: ProgressReporter = .none) throws(ParleyError) -> SLAReport {
+        let followUp = try self.source(FollowUpProjection.self, window, progress: progress)
+        let now = window.now
+        return try mapped {
+            var rows = try followUp.rows(prefix: "sla/")
+            for prefix in ["rep/", "source/"] { rows.merge(try followUp.rows(prefix: prefix)) { $1 } }
+            let (history, reps, sources) = FollowUpProjection.compliance(
+                rows, verdicts: try followUp.deadlines(.verdict, at: now), feedback: try followUp.deadlines(.feedback, at: now))
+            return SLAReport(history: history, byRep: reps, bySource: sources)
+        }
+    }
+
+    /// The views there are, by name.
+    public static var viewNames: [String] { ViewCatalogue.projections.map { $0.name }.sorted() }
+
+    /// Rebuilds views from the events, from scratch (all when `names` is empty).
+    public func rebuild(_ names: [String] = [], progress: ProgressReporter = .none) throws(ParleyError) -> RebuildResult {
+        var projections: [any Projection.Type] = []
+        for name in names {
+            guard let projection = ViewCatalogue.projection(named: name) else {
+                throw ParleyError(.invalid, code: "unknown-view", "there is no view \(name); the views are \(Self.viewNames.joined(separator: ", "))",
+                                  field: "view")
+            }
+            projections.append(projection)
+        }
+        if projections.isEmpty { projections = ViewCatalogue.projections }
+        let chosen = projections
+        let clock = ContinuousClock()
+        let start = clock.now
+        let read = try mapped {
+            progress.begin("rebuilding \(chosen.map { $0.name }.joined(separator: ", "))…", Int(try log.lastPosition()))
+            defer { progress.end() }
+            return try log.rebuild(chosen) { done, _ in progress.update(done) }
+        }
+        let elapsed = clock.now - start
+        return RebuildResult(views: chosen.map { $0.name }, events: read,
+                             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+}

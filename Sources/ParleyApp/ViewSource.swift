@@ -1,0 +1,42 @@
+import ParleyCore
+import ParleyStore
+
+/// One view's rows as the facade reads them: from the persisted view
+/// (caught up first), or from a replay in memory when a time is given.
+struct ViewSource<P: Projection> {
+    let log: EventLog
+    let replayed: [String: P.Row]?
+
+    /// The rows whose keys start with `prefix`.
+    func rows(prefix: String = "") throws -> [String: P.Row] {
+        if let replayed { return replayed.filter { $0.key.hasPrefix(prefix) } }
+        return try log.rows(P.self, prefix: prefix)
+    }
+
+    /// The rows with keys in `from ..< to` (by UTF-8 bytes, as SQLite compares them).
+    func rows(from: String, to: String) throws -> [String: P.Row] {
+        if let replayed {
+            return replayed.filter { !$0.key.utf8.lexicographicallyPrecedes(from.utf8) && $0.key.utf8.lexicographicallyPrecedes(to.utf8) }
+        }
+        return try log.rows(P.self, from: from, to: to)
+    }
+
+    /// The row at `key`, if any.
+    func row(_ key: String) throws -> P.Row? {
+        if let replayed { return replayed[key] }
+        return try log.row(P.self, key: key)
+    }
+
+    /// The rows under `prefix` tallied on either side of `split` (see ``RowTally``).
+    func tally(prefix: String, split: String, total: (P.Row) -> Int? = { _ in nil }) throws -> [RowTally<P.Row>] {
+        if let replayed { return RowTally.of(replayed, prefix: prefix, split: split) }
+        return try log.tally(P.self, prefix: prefix, split: split, total: total)
+    }
+}
+
+extension ViewSource where P == FollowUpProjection {
+    /// The open deadlines of `kind` per rep and source: overdue at `now` (below) or not yet due.
+    func deadlines(_ kind: FollowUpProjection.DeadlineKind, at now: Timestamp) throws -> [RowTally<P.Row>] {
+        try tally(prefix: kind.prefix, split: kind.split(now), total: FollowUpProjection.DeadlineKind.total)
+    }
+}
