@@ -101,6 +101,7 @@ let package = Package(
             dependencies: [
                 "ParleyCLI",
                 "ParleyCore",
+                "ParleyApp",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings

@@ -4,7 +4,7 @@ public import ParleyStore
 extension App {
     /// Reads the events `filter` selects in position order, handing each
     /// to `body` (which returns false to stop). Flat memory on any log.
-    public func events(_ filter: EventLog.Filter = EventLog.Filter(), _ body: (RecordedEvent) throws -> Bool) throws(ParleyError) {
+    public func events(_ filter: EventFilter = EventFilter(), _ body: (RecordedEvent) throws -> Bool) throws(ParleyError) {
         try mapped { try log.events(filter, body) }
     }
 

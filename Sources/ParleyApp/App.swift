@@ -53,14 +53,14 @@ public struct App: Sendable {
 
     /// Runs blocking work (any of this facade's methods) on a thread of its
     /// own, so an async caller's executor is never blocked by SQLite.
-    public func perform<T: Sendable>(_ work: @escaping @Sendable (App) throws(ParleyError) -> T) async throws(ParleyError) -> T {
+    public func perform<T: Sendable>(_ work: @escaping @Sendable (App) throws -> T) async throws(ParleyError) -> T {
         let app = self
         let result: Result<T, ParleyError> = await withCheckedContinuation { continuation in
             Self.blockingWork.async {
-                do throws(ParleyError) {
+                do {
                     continuation.resume(returning: .success(try work(app)))
                 } catch {
-                    continuation.resume(returning: .failure(error))
+                    continuation.resume(returning: .failure(ParleyError(mapping: error)))
                 }
             }
         }

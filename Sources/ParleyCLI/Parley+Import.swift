@@ -206,7 +206,7 @@ extension Parley {
 
         func run() throws {
             let log = try database.open()
-            let filter = EventLog.Filter(since: since?.timestamp, until: until?.timestamp, types: types)
+            let filter = EventFilter(since: since?.timestamp, until: until?.timestamp, types: types)
             let progress = ProgressLine("exporting…", total: try log.head().count)
             var count = 0
             try ExportSink.write(to: out) { sink in

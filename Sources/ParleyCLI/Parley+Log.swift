@@ -46,7 +46,7 @@ extension Parley {
 
         func run() throws {
             let log = try database.open()
-            let filter = EventLog.Filter(stream: stream, type: type, actor: actor, since: since?.timestamp,
+            let filter = EventFilter(stream: stream, type: type, actor: actor, since: since?.timestamp,
                                          until: until?.timestamp, after: after, limit: limit)
             let out = Output.standard
             if json {

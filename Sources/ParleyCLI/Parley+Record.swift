@@ -134,7 +134,7 @@ struct RecordReport {
         if let positions = summary.positions {
             first = first ?? positions.lowerBound
             last = positions.upperBound
-            let filter = EventLog.Filter(after: positions.lowerBound - 1, limit: Int(positions.count))
+            let filter = EventFilter(after: positions.lowerBound - 1, limit: Int(positions.count))
             try log.events(filter) { event in
                 print(event, repeated: false)
                 return true

@@ -88,6 +88,12 @@ struct Workspace {
     /// Runs and expects exit status 0, recording stderr if not.
     @discardableResult
     func ok(_ arguments: String..., stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
+        try ok(arguments, stdin: stdin, sourceLocation: sourceLocation)
+    }
+
+    /// ``ok(_:stdin:sourceLocation:)`` with the arguments as an array.
+    @discardableResult
+    func ok(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
         let result = try Self.finish(try start(arguments, stdin: stdin))
         #expect(result.status == 0, "parley \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
         return result

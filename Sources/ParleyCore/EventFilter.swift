@@ -1,0 +1,29 @@
+/// Which events a read of the log selects, in position order. Empty fields match everything.
+public struct EventFilter: Sendable, Equatable {
+    /// A stream name, or a prefix ending in `*` (`lead/*`).
+    public var stream: String?
+    /// A type, or a prefix ending in `*` (`lead.*`).
+    public var type: String?
+    public var actor: String?
+    /// occurred_at ≥ since.
+    public var since: Timestamp?
+    /// occurred_at < until.
+    public var until: Timestamp?
+    /// position > after.
+    public var after: Int64?
+    public var limit: Int?
+    /// Any of these types (exact names), when not empty.
+    public var types: [String] = []
+
+    public init(stream: String? = nil, type: String? = nil, actor: String? = nil, since: Timestamp? = nil,
+                until: Timestamp? = nil, after: Int64? = nil, limit: Int? = nil, types: [String] = []) {
+        self.types = types
+        self.stream = stream
+        self.type = type
+        self.actor = actor
+        self.since = since
+        self.until = until
+        self.after = after
+        self.limit = limit
+    }
+}
