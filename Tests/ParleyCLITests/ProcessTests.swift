@@ -92,12 +92,26 @@ func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, v
         let w = try Workspace()
         try w.ok("init")
         try w.ok("record", "--import", try w.file("base.jsonl", (0..<30_000).map { leadLine("R-\($0)") }.joined(separator: "\n")), "--quiet")
-        let reader = try w.start(["log", "--json"])
+        // The reader writes into a pipe nobody drains: once it is full, the
+        // reader stops mid-read, inside its read transaction, and stays there.
+        let reader = Process()
+        reader.executableURL = parleyBinary
+        reader.arguments = ["log", "--json", "--db", w.db]
+        let pipe = Pipe()
+        reader.standardOutput = pipe
+        reader.standardError = FileHandle.nullDevice
+        try reader.run()
+        var output = pipe.fileHandleForReading.availableData
+        #expect(!output.isEmpty, "the reader has begun")
         let writer = try w.run("record", "--import", "-", "--quiet", stdin: leadLine("W-1"))
         #expect(writer.status == 0, "\(writer.stderr)")
-        let read = try Workspace.finish(reader)
-        #expect(read.status == 0)
-        #expect(read.stdout.split(separator: "\n").count >= 30_000)
+        #expect(reader.isRunning, "the writer finished while the reader was still reading")
+        output.append(pipe.fileHandleForReading.readDataToEndOfFile())
+        reader.waitUntilExit()
+        #expect(reader.terminationStatus == 0)
+        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 30_000, "the reader saw its snapshot, without the event written meanwhile")
+        #expect(try storedEvents(w.db).count == 30_001)
     }
 
     @Test func theBinaryWorksCopiedAloneToAnotherFolder() throws {
@@ -174,14 +188,28 @@ func storedEvents(_ path: String) throws -> [(position: Int64, stream: String, v
     }
 
     @Test func aLongViewReadDoesNotStopAWriter() throws {
-        let w = try bigLog(15_000)
-        let reader = try w.start(["rebuild", "quality"])
-        usleep(200_000)
+        // Big enough that the rebuild takes several of its write transactions
+        // (each bounded in time), so a writer gets in between two of them.
+        let w = try bigLog(120_000)
+        try w.ok("quality", "--json")
+        let rebuild = try w.start(["rebuild", "quality"])
+        // Wait until the rebuild has started over: its checkpoint is back before the end.
+        let last = try storedEvents(w.db).count
+        var started = false
+        for _ in 0..<500 where !started {
+            usleep(10_000)
+            let queue = try DatabaseQueue(path: w.db)
+            let position = try queue.read { try Int64.fetchOne($0, sql: "SELECT position FROM view_checkpoints WHERE view = 'quality'") } ?? 0
+            try queue.close()
+            started = position < Int64(last)
+        }
+        #expect(started, "the rebuild never started over")
         let writer = try w.run("record", "--import", "-", "--quiet", stdin: leadLine("W-1"))
         #expect(writer.status == 0, "\(writer.stderr)")
-        let read = try Workspace.finish(reader)
+        #expect(rebuild.0.isRunning, "the writer finished while the rebuild was still folding")
+        let read = try Workspace.finish(rebuild)
         #expect(read.status == 0, "\(read.stderr)")
-        #expect(try quality(w)[0]?["sent"] == .integer(15_001))
+        #expect(try quality(w)[0]?["sent"] == .integer(120_001))
     }
 }
 
