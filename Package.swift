@@ -1,5 +1,6 @@
 // swift-tools-version:6.2
 import PackageDescription
+import class Foundation.ProcessInfo
 
 /// Settings every Parley target shares: Swift 6 mode with strict
 /// concurrency is the default of tools 6.2; these make dependencies and
@@ -15,7 +16,6 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "parley", targets: ["ParleyCLI"]),
-        .executable(name: "parley-bench", targets: ["ParleyBench"]),
         .library(name: "ParleyCore", targets: ["ParleyCore"]),
         .library(name: "ParleyStore", targets: ["ParleyStore"]),
         .library(name: "ParleyApp", targets: ["ParleyApp"]),
@@ -62,18 +62,6 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Benchmark driver and demo-data generator (`scripts/bench`).
-        .executableTarget(
-            name: "ParleyBench",
-            dependencies: [
-                "ParleyCore",
-                "ParleyStore",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: strictSettings
-        ),
         // Build tool: turns Schema/*.sql into Swift byte arrays, so the binary
         // needs no resource bundle at run time.
         .executableTarget(name: "SchemaEmbedder"),
@@ -108,3 +96,22 @@ let package = Package(
         ),
     ]
 )
+
+// The bench and its history generator (`parley-bench`) are not part of the
+// package Parley ships: they are built only when asked, by scripts/bench and
+// scripts/demo, which set PARLEY_BENCHMARKS (as Hummingbird gates its own).
+if ProcessInfo.processInfo.environment["PARLEY_BENCHMARKS"] != nil {
+    package.products.append(.executable(name: "parley-bench", targets: ["ParleyBench"]))
+    package.targets.append(.executableTarget(
+        name: "ParleyBench",
+        dependencies: [
+            "ParleyCore",
+            "ParleyStore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        path: "Benchmarks/ParleyBench",
+        swiftSettings: strictSettings
+    ))
+}
