@@ -27,17 +27,9 @@ extension Parley {
             commandName: "jsonl",
             abstract: "Bring history in from JSON Lines (an export of another Parley, or your own tooling).",
             discussion: """
-                Each line is an event as `parley record` takes it; an export's store fields are
-                read too, and its `recorded_at` is kept, so an export imported into an empty
-                database gives the same events with the same hashes. Imported history is
-                checked like `parley record --import`: payloads and state rules, not membership
-                or team rules.
+                Each line is an event as `parley record` takes it; an export's store fields are read too, and its `recorded_at` is kept, so an export imported into an empty database gives the same events with the same hashes. Imported history is checked like `parley record --import`: payloads and state rules, not membership or team rules.
 
-                All or nothing by default: one bad line and nothing is written, and the error
-                names the line, the field and why. With --skip-invalid FILE, the good events
-                are written and each bad line goes to FILE with its reason. Events keep their
-                ids, so importing the same file again writes nothing new: an interrupted import
-                is simply run again.
+                All or nothing by default: one bad line and nothing is written, and the error names the line, the field and why. With --skip-invalid FILE, the good events are written and each bad line goes to FILE with its reason. Events keep their ids, so importing the same file again writes nothing new: an interrupted import is simply run again.
 
                 Examples:
                   parley import events.jsonl
@@ -175,12 +167,7 @@ extension Parley {
             commandName: "log",
             abstract: "Write the log out as JSON Lines or CSV, for backups, other tools, or another Parley.",
             discussion: """
-                As JSON Lines (the default), each line is a stored event in full (position, id,
-                stream, version, type, actor, occurred_at, recorded_at, schema, data, meta, hash);
-                `parley import` reads it back into an empty database with the same events and the
-                same hashes. As CSV, the payload is flattened into one column per catalogue field
-                (data.lead, data.source, …; lists and objects as JSON text). Writing to --out goes
-                through a temporary file: a failed export leaves nothing half-written.
+                As JSON Lines (the default), each line is a stored event in full (position, id, stream, version, type, actor, occurred_at, recorded_at, schema, data, meta, hash); `parley import` reads it back into an empty database with the same events and the same hashes. As CSV, the payload is flattened into one column per catalogue field (data.lead, data.source, …; lists and objects as JSON text). Writing to --out goes through a temporary file: a failed export leaves nothing half-written.
 
                 Examples:
                   parley export --out backup.jsonl
@@ -244,8 +231,7 @@ extension Parley {
             commandName: "view",
             abstract: "Write a view out as CSV or JSON, for spreadsheets and BI tools.",
             discussion: """
-                The same figures as the view's command with --json; as CSV, one row per line of
-                the view (lists and objects as JSON text; sla gives one row per rep and per source).
+                The same figures as the view's command with --json; as CSV, one row per line of the view (lists and objects as JSON text; sla gives one row per rep and per source).
 
                 Examples:
                   parley export view quality --format csv --out quality.csv

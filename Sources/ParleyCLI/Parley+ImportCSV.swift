@@ -11,17 +11,9 @@ extension Parley {
             commandName: "csv",
             abstract: "Import leads from a CRM's CSV export: HubSpot, Salesforce, or any CSV with --map.",
             discussion: """
-                Each row becomes a lead.sent (source, campaign, score, owner, sent time) and, where
-                a status or converted column says so, lead.accepted / lead.rejected /
-                lead.converted / lead.lost at the mapped times. The importing member (--as)
-                records them; each carries meta.import (file and row); the CRM owner is kept as
-                assigned_to (made a handle: "Sam Ortiz" becomes sam.ortiz@crm). Team rules do
-                not apply to imported history; state rules do (one verdict per lead).
+                Each row becomes a lead.sent (source, campaign, score, owner, sent time) and, where a status or converted column says so, lead.accepted / lead.rejected / lead.converted / lead.lost at the mapped times. The importing member (--as) records them; each carries meta.import (file and row); the CRM owner is kept as assigned_to (made a handle: "Sam Ortiz" becomes sam.ortiz@crm). Team rules do not apply to imported history; state rules do (one verdict per lead).
 
-                Ids come from the file's name and rows, so importing the same file again adds
-                nothing. Quoted fields, embedded newlines, a BOM, CRLF, ';' delimiters and empty
-                cells are read; an empty source becomes "unknown"; values that cannot be used
-                (unknown statuses, bad dates or scores) are reported once each with a count.
+                Ids come from the file's name and rows, so importing the same file again adds nothing. Quoted fields, embedded newlines, a BOM, CRLF, ';' delimiters and empty cells are read; an empty source becomes "unknown"; values that cannot be used (unknown statuses, bad dates or scores) are reported once each with a count.
 
                 Mapping keys (--map KEY=COLUMN, column names matched case-insensitively):
                   lead          the lead's id (required), e.g. lead="Record ID"
@@ -35,10 +27,7 @@ extension Parley {
                   converted_at  when it converted (default: the verdict time)
                   amount        the deal's amount
 
-                Presets: hubspot (Record ID, Original Source, Lead Status / Lifecycle Stage,
-                Became a Marketing Qualified Lead Date, Contact owner, …) and salesforce (Id,
-                LeadSource, Status, IsConverted, ConvertedDate, CreatedDate, OwnerId). --map
-                overrides a preset's column.
+                Presets: hubspot (Record ID, Original Source, Lead Status / Lifecycle Stage, Became a Marketing Qualified Lead Date, Contact owner, …) and salesforce (Id, LeadSource, Status, IsConverted, ConvertedDate, CreatedDate, OwnerId). --map overrides a preset's column.
 
                 Deals kept in a separate file are joined by lead id:
                   --outcomes deals.csv --outcome-map lead=COL --outcome-map converted_at=COL [--outcome-map amount=COL]

@@ -9,8 +9,7 @@ extension Parley {
             commandName: "init",
             abstract: "Create the database, or migrate it to this version's schema.",
             discussion: """
-                Safe to run again: an up-to-date database is left as it is. A file that is
-                not a Parley database, or one made by a newer Parley, is refused untouched.
+                Safe to run again: an up-to-date database is left as it is. A file that is not a Parley database, or one made by a newer Parley, is refused untouched.
 
                 Examples:
                   parley init

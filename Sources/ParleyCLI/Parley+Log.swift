@@ -10,9 +10,7 @@ extension Parley {
             commandName: "log",
             abstract: "List events in the order they were recorded.",
             discussion: """
-                Prints a table (position, when it happened, actor, type, stream, a summary of
-                the data), or JSON Lines with --json. Output streams: a log of millions of
-                events starts printing at once.
+                Prints a table (position, when it happened, actor, type, stream, a summary of the data), or JSON Lines with --json. Output streams: a log of millions of events starts printing at once.
 
                 Examples:
                   parley log --limit 20

@@ -8,8 +8,7 @@ extension Parley {
             commandName: "member",
             abstract: "Add members to the teams, move them, record that they left.",
             discussion: """
-                Every event is recorded by a member. The first member may add themselves; after
-                that, a member adds the others (or use --bootstrap to set up a log).
+                Every event is recorded by a member. The first member may add themselves; after that, a member adds the others (or use --bootstrap to set up a log).
 
                 Examples:
                   parley member add mia@marketing --name "Mia Chen" --team marketing --role "demand gen" --as mia@marketing

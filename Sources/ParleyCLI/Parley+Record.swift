@@ -17,26 +17,15 @@ extension Parley {
                    "data": {"lead": "L-1042", "source": "webinar", "score": 72},
                    "id": "<uuid, optional>", "expected_version": 0, "meta": {"note": "optional"}}
 
-                stream, type, actor and data are required; occurred_at defaults to now and
-                needs a zone; data and meta together hold at most 64 KiB; `parley types` lists
-                each type's fields. Every event is validated before anything is committed: one
-                bad line and nothing is written, and the error names the line, the field and
-                why (exit 2).
+                stream, type, actor and data are required; occurred_at defaults to now and needs a zone; data and meta together hold at most 64 KiB; `parley types` lists each type's fields. Every event is validated before anything is committed: one bad line and nothing is written, and the error names the line, the field and why (exit 2).
 
-                The practice's rules hold as for the commands (exit 7 when one is broken): the
-                actor must be a member (the first member may add themselves), team rules (only
-                marketing sends leads, only sales gives verdicts, …) and state rules (no verdict
-                on an unknown lead, one verdict per lead, …). With --import, for history from
-                another system, membership and team rules are off; payloads and state rules
-                are still checked.
+                Defaults are those of the commands: a lead.sent without criteria_version is sent under the criteria version in force at its occurred_at.
 
-                expected_version is the stream version you saw (0: the stream must not exist
-                yet); if the stream moved on, nothing is written (exit 3). Resending an event
-                with the same id and content writes nothing and prints the stored event, so
-                a failed run can simply be run again.
+                The practice's rules hold as for the commands (exit 7 when one is broken): the actor must be a member (the first member may add themselves), team rules (only marketing sends leads, only sales gives verdicts, …) and state rules (no verdict on an unknown lead, one verdict per lead, …). With --import, for history from another system, membership and team rules are off; payloads and state rules are still checked.
 
-                Prints each stored event (position, stream@version, type), events that were
-                already recorded first; --json prints the stored envelopes as JSON Lines.
+                expected_version is the stream version you saw (0: the stream must not exist yet); if the stream moved on, nothing is written (exit 3). Resending an event with the same id and content writes nothing and prints the stored event, so a failed run can simply be run again.
+
+                Prints each stored event (position, stream@version, type), events that were already recorded first; --json prints the stored envelopes as JSON Lines.
 
                 Examples:
                   parley record lead.json

@@ -9,14 +9,9 @@ extension Parley {
             commandName: "issues",
             abstract: "What is open between the teams, most severe and oldest first.",
             discussion: """
-                Unresolved tensions, and what the log itself can see: leads past the SLA
-                follow-up time with no verdict (sla-breach), leads with no feedback after the
-                agreed days (missing-feedback), overdue action items, content requests past
-                their date, and criteria versions a team has not agreed to. Each row says why
-                it is open and since when.
+                Unresolved tensions, and what the log itself can see: leads past the SLA follow-up time with no verdict (sla-breach), leads with no feedback after the agreed days (missing-feedback), overdue action items, content requests past their date, and criteria versions a team has not agreed to. Each row says why it is open and since when.
 
-                The table gives the leads' issues one row per rep (how many leads, since the
-                oldest); --leads lists every lead, as --json always does.
+                The table gives the leads' issues one row per rep (how many leads, since the oldest); --leads lists every lead, as --json always does.
 
                 Examples:
                   parley issues
@@ -135,9 +130,7 @@ extension Parley.Criteria {
             commandName: "history",
             abstract: "Who changed the lead criteria, when, why, and did it help?",
             discussion: """
-                Each version: its rules, who changed it and when (when it happened and when the
-                log learned it), the rationale, a word diff from the version before, which
-                teams agreed and when, and what leads sent under it became.
+                Each version: its rules, who changed it and when (when it happened and when the log learned it), the rationale, a word diff from the version before, which teams agreed and when, and what leads sent under it became.
 
                 Examples:
                   parley criteria history

@@ -8,8 +8,7 @@ extension Parley {
             commandName: "tension",
             abstract: "Flag tension early, discuss it, escalate it, resolve it.",
             discussion: """
-                Anyone may flag a tension; Parley gives it an id (T-1, T-2, …). Only management
-                resolves an escalated tension.
+                Anyone may flag a tension; Parley gives it an id (T-1, T-2, …). Only management resolves an escalated tension.
 
                 Examples:
                   parley tension flag --title "Webinar leads are students" --severity high --category lead-quality --teams marketing,sales --as sam@sales

@@ -9,10 +9,7 @@ extension Parley {
             commandName: "verify",
             abstract: "Check that no event was changed, removed or reordered.",
             discussion: """
-                Walks the SHA-256 hash chain from the first event to the last and runs
-                SQLite's integrity check. Exits 0 when the log is sound; otherwise names the
-                first bad position and exits 4. Tampering shows even when someone dropped the
-                triggers that refuse UPDATE and DELETE.
+                Walks the SHA-256 hash chain from the first event to the last and runs SQLite's integrity check. Exits 0 when the log is sound; otherwise names the first bad position and exits 4. Tampering shows even when someone dropped the triggers that refuse UPDATE and DELETE.
 
                 Examples:
                   parley verify

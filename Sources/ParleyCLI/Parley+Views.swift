@@ -117,11 +117,7 @@ extension Parley {
             commandName: "quality",
             abstract: "Lead quality per source (or campaign, criteria version, rep, month).",
             discussion: """
-                For each group: leads sent, accepted, rejected (and why), recycled, the
-                acceptance rate (accepted ÷ judged), feedback ratings, conversions, the
-                conversion rate (converted ÷ sent), revenue, the median hours from sent to
-                verdict (speed-to-lead), sales velocity (revenue a day over the average sales
-                cycle) and the objections heard most.
+                For each group: leads sent, accepted, rejected (and why), recycled, the acceptance rate (accepted ÷ judged), feedback ratings, conversions, the conversion rate (converted ÷ sent), revenue, the median hours from sent to verdict (speed-to-lead), sales velocity (revenue a day over the average sales cycle) and the objections heard most.
 
                 Examples:
                   parley quality
@@ -177,8 +173,7 @@ extension Parley {
             commandName: "rebuild",
             abstract: "Rebuild views from the events, from scratch.",
             discussion: """
-                Views catch up by themselves when read; rebuild after changing a projection, or
-                to check a view against the log. A progress bar shows on a terminal.
+                Views catch up by themselves when read; rebuild after changing a projection, or to check a view against the log. A progress bar shows on a terminal.
 
                 Examples:
                   parley rebuild

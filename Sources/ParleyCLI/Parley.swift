@@ -10,10 +10,7 @@ struct Parley: ParsableCommand {
         commandName: "parley",
         abstract: "An event-sourced log of what passes between sales and marketing.",
         discussion: """
-            Every interaction (a lead sent, feedback on it, a tension flagged, a change to
-            the lead criteria) is one immutable event in a SQLite file, chained by SHA-256
-            so that any later edit shows. The database is ./parley.db unless --db or
-            $PARLEY_DB says otherwise.
+            Every interaction (a lead sent, feedback on it, a tension flagged, a change to the lead criteria) is one immutable event in a SQLite file, chained by SHA-256 so that any later edit shows. The database is ./parley.db unless --db or $PARLEY_DB says otherwise.
 
             Start with:
               parley init
@@ -25,13 +22,9 @@ struct Parley: ParsableCommand {
               parley log
               parley verify
 
-            `parley help <command>` shows each command's examples; `parley types` lists the
-            event catalogue; `parley record` appends events written as JSON.
+            `parley help <command>` shows each command's examples; `parley types` lists the event catalogue; `parley record` appends events written as JSON.
 
-            Exit codes: 0 ok, 1 failure, 2 invalid input, 3 conflict (stale
-            expected_version, reused id), 4 the log failed verification, 5 the database
-            is missing, damaged, not Parley's or from a newer Parley, 6 not found,
-            7 not allowed by the rules (membership, team, state), 64 wrong usage.
+            Exit codes: 0 ok, 1 failure, 2 invalid input, 3 conflict (stale expected_version, reused id), 4 the log failed verification, 5 the database is missing, damaged, not Parley's or from a newer Parley, 6 not found, 7 not allowed by the rules (membership, team, state), 64 wrong usage.
             """,
         version: "0.1.0",
         groupedSubcommands: [
