@@ -107,10 +107,15 @@ public struct EventLog: Sendable {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.label = "parley"
+        // Reader connections of a pool. A catch-up takes at most two at once (its
+        // events, its second fold share), and never waits for one while another
+        // waits for it: the rest serve other readers in the process.
+        config.maximumReaderCount = 5
         config.prepareDatabase { db in
-            // The writer only: readers scan, and need no large cache.
+            // Readers too: a catch-up folds on a reader connection, and reads back
+            // the rows earlier chunks wrote through it. (The pages are taken as used.)
+            try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
             if !db.configuration.readonly {
-                try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
                 // Pages a view frees (rebuilt, or rows moving) are not overwritten
                 // with zeros when that costs a write of its own: Debian's SQLite
                 // zeroes every freed page by default, and emptying the views for a

@@ -138,13 +138,13 @@ extension EventLog {
     }
 
     @Test(arguments: [false, true], [false, true])
-    func viewsFoldedSideBySideEqualViewsFoldedOneByOne(startingOver: Bool, overlapped: Bool) throws {
+    func viewsFoldedSideBySideEqualViewsFoldedOneByOne(startingOver: Bool, smallChunks: Bool) throws {
         // Caught up once, then 2,700 events later: the views fold on two threads, the second
         // reading through its own connection, and the first share's rows (over a thousand)
         // are encoded on both. With a retraction among them, every view starts over in that
         // transaction, while the second connection still sees the old rows: the view must
-        // not read them. Overlapped: in chunks of 1,000 events, each written while the next
-        // folds, with 50 rows cached, so that the folds read back what the chunks before wrote.
+        // not read them. Small chunks: 1,000 events each, with 50 rows cached, so that the
+        // folds read back what the chunks before wrote.
         let log = try EventLog.create(at: try temporaryFolder().appending(path: "s.db").path).0
         var history = RandomHistory(seed: 13)
         for _ in 0..<20 { try log.append(try history.batch(40, log: log), policy: .payloadOnly) }
@@ -169,9 +169,9 @@ extension EventLog {
             events.append(try EventRetracted(target: target.id.description, reason: "mistake").event(actor: "lee@mgmt", stream: target.stream))
         }
         try log.append(events, policy: .payloadOnly)
-        let folded = try log.catchUp(ViewCatalogue.projections, chunk: overlapped ? 1_000 : EventLog.catchUpChunk,
-                                     cached: overlapped ? 50 : EventLog.catchUpCached)
-        #expect(folded > (overlapped ? 2_000 : ChunkFold.parallelAbove), "enough new events to fold side by side")
+        let folded = try log.catchUp(ViewCatalogue.projections, chunk: smallChunks ? 1_000 : EventLog.catchUpChunk,
+                                     cached: smallChunks ? 50 : EventLog.catchUpCached)
+        #expect(folded > (smallChunks ? 2_000 : ChunkFold.parallelAbove), "enough new events to fold side by side")
         try AllViews.check(log, try log.everything())
     }
 
@@ -202,7 +202,7 @@ extension EventLog {
         #expect(accepted == [false, true])
     }
 
-    @Test func anOverlappedCatchUpLeavesTheWALEmpty() throws {
+    @Test func aCatchUpOfManyChunksLeavesTheWALEmpty() throws {
         let path = try temporaryFolder().appending(path: "w.db").path
         let log = try EventLog.create(at: path).0
         var history = RandomHistory(seed: 19)
@@ -224,10 +224,10 @@ extension EventLog {
     }
 
     @Test func aViewCaughtUpElsewhereBetweenChunksIsNotFoldedAgain() throws {
-        // A catch-up in chunks of 300, each written while the next folds. Once the first is
-        // handed over, another connection catches quality up to the head: the chunks after
-        // must not write over its rows and set its checkpoint back (the catch-up goes on
-        // chunk by chunk from where the checkpoints stand).
+        // A catch-up in chunks of 300, each folded outside the write lock. Once the first is
+        // written, another connection catches quality up to the head: the chunks after must
+        // not write over its rows and set its checkpoint back (the catch-up reads anew from
+        // where the checkpoints stand).
         let path = try temporaryFolder().appending(path: "o.db").path
         let log = try EventLog.create(at: path).0
         var history = RandomHistory(seed: 17)

@@ -7,16 +7,19 @@ import Foundation
 /// Values arrive in the order they were made, in chunks through a small
 /// bounded queue (memory stays flat however many there are). An error the
 /// producer meets is delivered in its place, after every value before it.
-public final class Prefetcher<Element>: @unchecked Sendable {
+public final class Prefetcher<Element> {
     /// How many chunks may wait for the consumer.
     private let maximumQueuedChunks: Int
 
-    // Guarded by `condition`.
-    private let condition = NSCondition()
-    private var queue: [[Element]] = []
-    private var finished = false
-    private var failure: (any Error)?
-    private var cancelled = false
+    /// What the two threads share.
+    private struct Shared {
+        var queue: [[Element]] = []
+        var finished = false
+        var failure: (any Error)?
+        var cancelled = false
+    }
+
+    private let shared = Guarded(Shared())
 
     // Owned by the consumer.
     private var current: [Element] = []
@@ -64,8 +67,9 @@ public final class Prefetcher<Element>: @unchecked Sendable {
     @usableFromInline
     init(name: String, queuedChunks: Int, producingChunks produce: @escaping (_ hand: ([Element]) -> Bool) throws -> Void) {
         maximumQueuedChunks = queuedChunks
-        let box = ProducerBox(produce)
-        let thread = Thread { [self] in run(box) }
+        let producer = Handover(produce)
+        // The thread shares only the guarded state with the consumer.
+        let thread = Thread { [shared] in Self.run(producer.take(), shared: shared, maximumQueuedChunks: queuedChunks) }
         thread.name = name
         thread.start()
     }
@@ -102,67 +106,44 @@ public final class Prefetcher<Element>: @unchecked Sendable {
             }
             return currentIndex == 0 ? current : Array(current[currentIndex...])
         }
-        condition.lock()
-        while queue.isEmpty && !finished {
-            condition.wait()
+        let (chunk, failure) = shared.wait(until: { !$0.queue.isEmpty || $0.finished }) { shared in
+            shared.queue.isEmpty ? (nil, shared.failure) : (shared.queue.removeFirst(), nil)
         }
-        if queue.isEmpty {
-            let failure = self.failure
-            condition.unlock()
-            if let failure { throw failure }
-            return nil
-        }
-        let chunk = queue.removeFirst()
-        condition.signal()
-        condition.unlock()
+        if let failure { throw failure }
         return chunk
     }
 
     /// Stops the producing thread (it ends at its next chunk).
     public func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
+        shared.update { $0.cancelled = true }
     }
 
-    private func run(_ box: ProducerBox<Element>) {
+    private static func run(_ produce: (_ hand: ([Element]) -> Bool) throws -> Void, shared: Guarded<Shared>, maximumQueuedChunks: Int) {
         var failure: (any Error)?
         var stopped = false
         do {
-            try box.produce { chunk in
-                stopped = !hand(chunk)
+            try produce { chunk in
+                stopped = !hand(chunk, shared: shared, maximumQueuedChunks: maximumQueuedChunks)
                 return !stopped
             }
         } catch {
             failure = error
         }
         if stopped { return }
-        condition.lock()
-        finished = true
-        self.failure = failure
-        condition.broadcast()
-        condition.unlock()
+        shared.update { shared in
+            shared.finished = true
+            shared.failure = failure
+        }
     }
 
     /// Queues a chunk, waiting while the queue is full; false once cancelled.
-    private func hand(_ chunk: [Element]) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while queue.count >= maximumQueuedChunks && !cancelled {
-            condition.wait()
+    private static func hand(_ chunk: [Element], shared: Guarded<Shared>, maximumQueuedChunks: Int) -> Bool {
+        shared.wait(until: { $0.queue.count < maximumQueuedChunks || $0.cancelled }) { shared in
+            guard !shared.cancelled else { return false }
+            shared.queue.append(chunk)
+            return true
         }
-        guard !cancelled else { return false }
-        queue.append(chunk)
-        condition.broadcast()
-        return true
     }
-}
-
-/// Carries the producer to the thread that alone runs it.
-private final class ProducerBox<Element>: @unchecked Sendable {
-    let produce: (_ hand: ([Element]) -> Bool) throws -> Void
-    init(_ produce: @escaping (_ hand: ([Element]) -> Bool) throws -> Void) { self.produce = produce }
 }
 
 /// Reads and validates events on a second thread while the caller appends

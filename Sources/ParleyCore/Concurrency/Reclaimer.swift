@@ -11,17 +11,7 @@ public enum Reclaimer {
 
     /// Frees `value` later, on the reclaimer's thread (unless another reference keeps it).
     public static func free<T>(_ value: consuming T) {
-        let box = Box(value)
-        queue.async { box.value = nil }
-    }
-
-    /// Holds a value until the reclaimer's thread drops it. Only that
-    /// thread touches it once handed over, so it may cross threads.
-    private final class Box<T>: @unchecked Sendable {
-        var value: T?
-
-        init(_ value: consuming T) {
-            self.value = value
-        }
+        let handover = Handover(value)
+        queue.async { _ = handover.take() }
     }
 }
