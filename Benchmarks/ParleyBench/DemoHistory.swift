@@ -27,9 +27,40 @@ struct DemoHistory: Sequence, IteratorProtocol {
         Source(name: "trade-show", weight: 12, acceptance: 55, conversion: 20),
         Source(name: "linkedin", weight: 8, acceptance: 50, conversion: 15),
     ]
-    static let marketing = ["mia@marketing", "noah@marketing", "ava@marketing", "liam@marketing"]
-    static let sales = ["sam@sales", "olivia@sales", "ethan@sales", "zoe@sales", "lucas@sales"]
+    static let marketingNames = ["mia@marketing", "noah@marketing", "ava@marketing", "liam@marketing"]
+    static let salesNames = ["sam@sales", "olivia@sales", "ethan@sales", "zoe@sales", "lucas@sales"]
     static let management = ["lee@mgmt"]
+
+    /// The shape of a history: how long a lead lives, how many events it
+    /// makes, how many sources, campaigns and members there are.
+    struct Shape {
+        /// Days over which a lead's verdict, feedback and outcome arrive after
+        /// it was sent; nil: within days, its events written together (the
+        /// bench's own shape). With a lifetime, every event is written in time
+        /// order, so a lead's events lie far apart in the log.
+        var leadLifetimeDays: Int?
+        /// Feedback events per accepted lead.
+        var feedbackPerLead: ClosedRange<Int> = 1...1
+        var sources = 6
+        /// Campaigns across the whole history; nil: one per source and month.
+        var campaigns: Int?
+        var marketing = 4
+        var sales = 5
+
+        /// The bench's own history.
+        static let bench = Shape()
+        /// Leads whose verdicts, feedback (often several) and outcomes arrive
+        /// spread over months, over a thousand campaigns and sixty members.
+        static let spread = Shape(leadLifetimeDays: 300, feedbackPerLead: 1...4, sources: 12, campaigns: 1000, marketing: 20, sales: 39)
+
+        static func named(_ name: String) -> Shape? {
+            switch name {
+            case "bench": .bench
+            case "spread": .spread
+            default: nil
+            }
+        }
+    }
     static let rejectReasons = ["not-a-fit", "bad-contact", "no-budget", "duplicate", "not-ready", "other"]
     static let objections = ["price", "timing", "already has a vendor", "no budget this year", "needs IT approval"]
     static let tensionTitles = [
@@ -42,17 +73,23 @@ struct DemoHistory: Sequence, IteratorProtocol {
     ]
 
     let limit: Int
+    let shape: Shape
+    private let marketing: [String]
+    private let sales: [String]
+    private let sources: [Source]
     private var produced = 0
+    /// Events of a history with a lead lifetime, by time: the next to write is the earliest.
+    private var future = TimeHeap()
     private var random: SeededGenerator
     private var time: Timestamp
-    private var pending: [ProposedEventText] = []
+    private var pending: [Line] = []
     private var leadNumber = 1000
     private var tensionNumber = 0
     private var meetingNumber = 0
     private var lastMeeting: Timestamp
 
-    /// One event as a JSON line.
-    typealias ProposedEventText = String
+    /// One event as a JSON line, and when it happened.
+    typealias Line = (at: Int64, text: String)
 
     /// Minutes between episodes, at most; the history spans about the days asked for.
     private let maximumGap: Int
@@ -64,8 +101,16 @@ struct DemoHistory: Sequence, IteratorProtocol {
     ///     criteria and the SLA (false when the demo records those through
     ///     the commands).
     init(count: Int, days: Int = 120, seed: UInt64 = 42, opening: Bool = true,
-         start: Timestamp = Timestamp(rfc3339: "2025-01-06T08:00:00Z")!) {
+         start: Timestamp = Timestamp(rfc3339: "2025-01-06T08:00:00Z")!, shape: Shape = .bench) {
         limit = count
+        self.shape = shape
+        marketing = Array(Self.marketingNames.prefix(shape.marketing))
+            + (Self.marketingNames.count..<Swift.max(Self.marketingNames.count, shape.marketing)).map { "marketer\($0)@marketing" }
+        sales = Array(Self.salesNames.prefix(shape.sales))
+            + (Self.salesNames.count..<Swift.max(Self.salesNames.count, shape.sales)).map { "rep\($0)@sales" }
+        sources = Array(Self.sources.prefix(shape.sources)) + (Self.sources.count..<Swift.max(Self.sources.count, shape.sources)).map { n in
+            Source(name: "source-\(n)", weight: 5, acceptance: 30 + (n * 7) % 50, conversion: 5 + (n * 3) % 20)
+        }
         // An episode (a lead, a tension, a meeting) averages about 3.3 events.
         let episodes = Swift.max(1.0, Double(count) / 3.3)
         maximumGap = Swift.max(2, Int(2 * Double(days) * 1440 / episodes))
@@ -77,9 +122,33 @@ struct DemoHistory: Sequence, IteratorProtocol {
 
     mutating func next() -> String? {
         guard produced < limit else { return nil }
-        if pending.isEmpty { pending = nextEpisode().reversed() }
         produced += 1
-        return pending.removeLast()
+        if !pending.isEmpty { return pending.removeLast().text }
+        guard shape.leadLifetimeDays != nil else {
+            pending = nextEpisode().reversed()
+            return pending.removeLast().text
+        }
+        // In time order: episodes are made until none could come before the earliest event waiting.
+        while future.isEmpty || future.earliest! > time.microseconds {
+            for line in nextEpisode() { future.insert(line) }
+        }
+        return future.removeEarliest()
+    }
+
+    /// Microseconds of a random number of hours in `range`; with a lead
+    /// lifetime, up to the lifetime's `lifetimeShare`th part instead.
+    private mutating func hours(_ range: ClosedRange<Int>, lifetimeShare: Int) -> Int64 {
+        var range = range
+        if let days = shape.leadLifetimeDays {
+            range = range.lowerBound...Swift.max(range.lowerBound, days * 24 / lifetimeShare)
+        }
+        return Int64(Int.random(in: range, using: &random)) * 3_600_000_000
+    }
+
+    /// A lead's campaign: one per source and month, or one of the shape's campaigns.
+    private mutating func campaign(_ source: String, month: Substring) -> String {
+        guard let campaigns = shape.campaigns else { return "\(source)-\(month)" }
+        return "campaign-\(Int.random(in: 0..<campaigns, using: &random))"
     }
 
     private mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &random)] }
@@ -89,18 +158,18 @@ struct DemoHistory: Sequence, IteratorProtocol {
     }
 
     private mutating func event(_ stream: String, _ type: String, _ actor: String, at: Timestamp? = nil,
-                                _ data: [String: JSONValue]) -> String {
+                                _ data: [String: JSONValue]) -> Line {
         let when = at ?? time
         let id = EventID.v7(at: when, using: &random)
-        return JSONValue.object([
+        return (when.microseconds, JSONValue.object([
             "id": .string(id.description), "stream": .string(stream), "type": .string(type),
             "actor": .string(actor), "occurred_at": .string(when.rfc3339), "data": .object(data),
-        ]).canonicalText
+        ]).canonicalText)
     }
 
-    private mutating func opening() -> [String] {
-        var events: [String] = []
-        for (handles, team) in [(Self.marketing, "marketing"), (Self.sales, "sales"), (Self.management, "management")] {
+    private mutating func opening() -> [Line] {
+        var events: [Line] = []
+        for (handles, team) in [(marketing, "marketing"), (sales, "sales"), (Self.management, "management")] {
             for handle in handles {
                 let name = handle.split(separator: "@")[0].capitalized + " " + pick(["Chen", "Novak", "Okafor", "Silva", "Berg"])
                 // The first member adds themselves, then adds the others.
@@ -121,16 +190,16 @@ struct DemoHistory: Sequence, IteratorProtocol {
         return events.reversed()
     }
 
-    private mutating func nextEpisode() -> [String] {
+    private mutating func nextEpisode() -> [Line] {
         advance(minutes: 1...maximumGap)
         if time.microseconds - lastMeeting.microseconds > 7 * 86_400_000_000 {
             lastMeeting = time
             meetingNumber += 1
-            let owner = pick(Self.sales)
+            let owner = pick(sales)
             let due = Timestamp(microseconds: time.microseconds + 4 * 86_400_000_000)
             var events = [event("meeting/M-\(meetingNumber)", "meeting.held", "lee@mgmt", [
                 "meeting": .string("M-\(meetingNumber)"), "title": .string("Weekly pipeline sync"),
-                "attendees": .array([.string(pick(Self.marketing)), .string(owner), .string("lee@mgmt")]),
+                "attendees": .array([.string(pick(marketing)), .string(owner), .string("lee@mgmt")]),
                 "decisions": .array([.string("Call back open webinar leads first")]),
                 "action_items": .array([.object([
                     "action": .string("A-\(meetingNumber)"), "owner": .string(owner),
@@ -150,18 +219,18 @@ struct DemoHistory: Sequence, IteratorProtocol {
         return leadEpisode()
     }
 
-    private mutating func tensionEpisode() -> [String] {
+    private mutating func tensionEpisode() -> [Line] {
         tensionNumber += 1
         let id = "T-\(tensionNumber)"
         let (title, category, severity) = pick(Self.tensionTitles)
-        let flagger = chance(50) ? pick(Self.sales) : pick(Self.marketing)
+        let flagger = chance(50) ? pick(sales) : pick(marketing)
         var events = [event("tension/\(id)", "tension.flagged", flagger, [
             "tension": .string(id), "title": .string(title), "severity": .string(severity), "category": .string(category),
             "teams": .array([.string("marketing"), .string("sales")]),
         ])]
         var at = time
         at.microseconds += Int64(Int.random(in: 1...48, using: &random)) * 3_600_000_000
-        events.append(event("tension/\(id)", "tension.commented", pick(Self.marketing), at: at, [
+        events.append(event("tension/\(id)", "tension.commented", pick(marketing), at: at, [
             "tension": .string(id), "comment": .string("Looking into it; will bring numbers to the sync."),
         ]))
         if chance(70) {
@@ -173,35 +242,38 @@ struct DemoHistory: Sequence, IteratorProtocol {
         return events
     }
 
-    private mutating func leadEpisode() -> [String] {
+    private mutating func leadEpisode() -> [Line] {
         leadNumber += 1
         let lead = "L-\(leadNumber)"
         let stream = "lead/\(lead)"
-        var roll = Int.random(in: 0..<100, using: &random)
-        var source = Self.sources[0]
-        for candidate in Self.sources {
+        var roll = Int.random(in: 0..<sources.reduce(0) { $0 + $1.weight }, using: &random)
+        var source = sources[0]
+        for candidate in sources {
             if roll < candidate.weight { source = candidate; break }
             roll -= candidate.weight
         }
-        let rep = pick(Self.sales)
+        let rep = pick(sales)
         let month = time.rfc3339.prefix(7)
-        var events = [event(stream, "lead.sent", pick(Self.marketing), [
-            "lead": .string(lead), "source": .string(source.name), "campaign": .string("\(source.name)-\(month)"),
+        var events = [event(stream, "lead.sent", pick(marketing), [
+            "lead": .string(lead), "source": .string(source.name), "campaign": .string(campaign(source.name, month: month)),
             "score": .integer(Int64(Int.random(in: 20...99, using: &random))), "assigned_to": .string(rep),
             "criteria_version": .integer(1),
             "attributes": .object(["employees": .integer(Int64(Int.random(in: 5...5000, using: &random))),
                                    "industry": .string(pick(["software", "retail", "finance", "health", "education"]))]),
         ])]
         var at = time
-        at.microseconds += Int64(Int.random(in: 1...60, using: &random)) * 3_600_000_000
+        at.microseconds += hours(1...60, lifetimeShare: 4)
         if chance(source.acceptance) {
             events.append(event(stream, "lead.accepted", rep, at: at, ["lead": .string(lead)]))
-            at.microseconds += Int64(Int.random(in: 24...200, using: &random)) * 3_600_000_000
-            events.append(event(stream, "lead.feedback", rep, at: at, [
-                "lead": .string(lead), "rating": .integer(Int64(Int.random(in: 2...5, using: &random))),
-                "objections": .array([.string(pick(Self.objections))]),
-            ]))
-            at.microseconds += Int64(Int.random(in: 72...900, using: &random)) * 3_600_000_000
+            let feedbacks = shape.feedbackPerLead.count > 1 ? Int.random(in: shape.feedbackPerLead, using: &random) : shape.feedbackPerLead.lowerBound
+            for _ in 0..<feedbacks {
+                at.microseconds += hours(24...200, lifetimeShare: 2 * (feedbacks + 1))
+                events.append(event(stream, "lead.feedback", rep, at: at, [
+                    "lead": .string(lead), "rating": .integer(Int64(Int.random(in: 2...5, using: &random))),
+                    "objections": .array([.string(pick(Self.objections))]),
+                ]))
+            }
+            at.microseconds += hours(72...900, lifetimeShare: 2)
             if chance(source.conversion * 2) {
                 events.append(event(stream, "lead.converted", rep, at: at, [
                     "lead": .string(lead), "amount": .integer(Int64(Int.random(in: 20...400, using: &random)) * 100),
@@ -223,5 +295,56 @@ struct DemoHistory: Sequence, IteratorProtocol {
             }
         }
         return events
+    }
+}
+
+/// A min-heap of event lines by time (for a history written in time order).
+struct TimeHeap {
+    private var lines: [DemoHistory.Line] = []
+    /// Breaks ties in the order lines were inserted.
+    private var order: [Int] = []
+    private var inserted = 0
+
+    var isEmpty: Bool { lines.isEmpty }
+    var earliest: Int64? { lines.first?.at }
+
+    private func before(_ a: Int, _ b: Int) -> Bool {
+        (lines[a].at, order[a]) < (lines[b].at, order[b])
+    }
+
+    private mutating func swapAt(_ a: Int, _ b: Int) {
+        lines.swapAt(a, b)
+        order.swapAt(a, b)
+    }
+
+    mutating func insert(_ line: DemoHistory.Line) {
+        lines.append(line)
+        order.append(inserted)
+        inserted += 1
+        var child = lines.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard before(child, parent) else { break }
+            swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func removeEarliest() -> String {
+        swapAt(0, lines.count - 1)
+        let text = lines.removeLast().text
+        order.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var first = parent
+            if left < lines.count && before(left, first) { first = left }
+            if right < lines.count && before(right, first) { first = right }
+            guard first != parent else { break }
+            swapAt(parent, first)
+            parent = first
+        }
+        return text
     }
 }

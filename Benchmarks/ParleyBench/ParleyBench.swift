@@ -26,14 +26,43 @@ struct Generate: ParsableCommand {
     @Option(help: "Output file (default: stdout).") var out: String?
     @Flag(help: "Leave out the opening (members, first criteria, SLA): the demo records those with commands.")
     var withoutOpening = false
+    @OptionGroup var shape: ShapeOptions
 
     func run() throws {
-        try writeHistory(count: count, days: days, seed: seed, opening: !withoutOpening, to: out)
+        try writeHistory(count: count, days: days, seed: seed, opening: !withoutOpening, shape: try shape.resolved(), to: out)
+    }
+}
+
+/// The shape of the history to generate: a preset, and what to change of it.
+struct ShapeOptions: ParsableArguments {
+    @Option(help: "bench (the bench's own: leads answered within days, 6 sources, 9 members) or spread (leads answered over months, several feedbacks, 12 sources, 1,000 campaigns, 60 members).")
+    var shape = "bench"
+    @Option(help: "Days over which a lead's verdict, feedback and outcome arrive; the events are then written in time order.")
+    var leadLifetimeDays: Int?
+    @Option(help: "Feedback events per accepted lead, as LOW-HIGH (e.g. 1-4).") var feedbackPerLead: String?
+    @Option(help: "How many lead sources.") var sources: Int?
+    @Option(help: "How many campaigns across the history (default: one per source and month).") var campaigns: Int?
+    @Option(help: "How many sales reps.") var salesReps: Int?
+    @Option(help: "How many marketers.") var marketers: Int?
+
+    func resolved() throws -> DemoHistory.Shape {
+        guard var shape = DemoHistory.Shape.named(self.shape) else { throw ValidationError("--shape takes bench or spread, got '\(self.shape)'") }
+        if let leadLifetimeDays { shape.leadLifetimeDays = leadLifetimeDays }
+        if let feedbackPerLead {
+            let parts = feedbackPerLead.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 2, parts[0] >= 0, parts[0] <= parts[1] else { throw ValidationError("--feedback-per-lead takes LOW-HIGH, e.g. 1-4") }
+            shape.feedbackPerLead = parts[0]...parts[1]
+        }
+        if let sources { shape.sources = max(1, sources) }
+        if let campaigns { shape.campaigns = max(1, campaigns) }
+        if let salesReps { shape.sales = max(1, salesReps) }
+        if let marketers { shape.marketing = max(1, marketers) }
+        return shape
     }
 }
 
 func writeHistory(count: Int, days: Int, seed: UInt64, opening: Bool = true,
-                  start: Timestamp = Timestamp(rfc3339: "2025-01-06T08:00:00Z")!, to path: String?) throws {
+                  start: Timestamp = Timestamp(rfc3339: "2025-01-06T08:00:00Z")!, shape: DemoHistory.Shape = .bench, to path: String?) throws {
     let handle: FileHandle
     if let path {
         guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
@@ -44,7 +73,7 @@ func writeHistory(count: Int, days: Int, seed: UInt64, opening: Bool = true,
         handle = .standardOutput
     }
     var buffer: [UInt8] = []
-    for line in DemoHistory(count: count, days: days, seed: seed, opening: opening, start: start) {
+    for line in DemoHistory(count: count, days: days, seed: seed, opening: opening, start: start, shape: shape) {
         buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)
         if buffer.count > 1 << 20 {
@@ -63,6 +92,7 @@ struct Run: ParsableCommand {
     @Option(help: "How many events.") var count = 1_000_000
     @Option(help: "The parley binary to measure.") var parley: String
     @Option(help: "Working folder (files are left there).") var dir: String
+    @OptionGroup var shape: ShapeOptions
 
     func run() throws {
         let fm = FileManager.default
@@ -74,7 +104,8 @@ struct Run: ParsableCommand {
         progress("generating \(count) events…")
         // Three years of a busy team's history, ending about a year before this bench was
         // written (2026-11), so that nothing lies in the future of the views' "now".
-        try writeHistory(count: count, days: 3 * 365, seed: 42, start: Timestamp(rfc3339: "2022-11-07T08:00:00Z")!, to: input)
+        try writeHistory(count: count, days: 3 * 365, seed: 42, start: Timestamp(rfc3339: "2022-11-07T08:00:00Z")!,
+                         shape: try shape.resolved(), to: input)
         let inputBytes = (try fm.attributesOfItem(atPath: input)[.size] as? Int) ?? 0
 
         _ = try runProcess(parley, ["init", "--db", db])
