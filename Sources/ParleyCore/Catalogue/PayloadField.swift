@@ -259,3 +259,12 @@ extension String {
 func short(_ number: Double) -> String {
     number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : number.description
 }
+
+extension PayloadField.Kind {
+    /// A team: marketing, sales or management.
+    static let team = PayloadField.Kind.choice(PayloadField.teams)
+    /// Free text of a paragraph or so.
+    static let note = PayloadField.Kind.text(maxLength: 2000)
+    /// Free text of a line.
+    static let line = PayloadField.Kind.text(maxLength: 200)
+}

@@ -1,0 +1,98 @@
+extension LeadQualityProjection.Lead {
+    // A list of the fields in this order (see PositionalCoding): a view holds a row per lead.
+    public func encode(to encoder: any Encoder) throws {
+        var list = encoder.unkeyedContainer()
+        try list.encode(lead)
+        try list.encode(source)
+        try list.encode(optional: campaign)
+        try list.encode(optional: criteriaVersion)
+        try list.encode(optional: rep)
+        try list.encode(sentAt)
+        try list.encode(optional: verdict)
+        try list.encode(optional: verdictAt)
+        try list.encode(optional: rejectReason)
+        try list.encode(recycled)
+        try list.encode(ratingSum)
+        try list.encode(ratings)
+        try list.encode(objections)
+        try list.encode(converted)
+        try list.encode(optional: convertedAt)
+        try list.encode(amount)
+        try list.encode(lost)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        var list = try decoder.unkeyedContainer()
+        lead = try list.decode(String.self)
+        let source = try list.decode(String.self)
+        let campaign = try list.decode(optional: String.self)
+        let criteriaVersion = try list.decode(optional: Int64.self)
+        let rep = try list.decode(optional: String.self)
+        sentAt = try list.decode(Timestamp.self)
+        cell = LeadQualityProjection.Cell(sentAt: sentAt, source: source, campaign: campaign, criteriaVersion: criteriaVersion, rep: rep)
+        verdict = try list.decode(optional: String.self)
+        verdictAt = try list.decode(optional: Timestamp.self)
+        rejectReason = try list.decode(optional: String.self)
+        recycled = try list.decode(Bool.self)
+        ratingSum = try list.decode(Int64.self)
+        ratings = try list.decode(Int64.self)
+        objections = try list.decode([String].self)
+        converted = try list.decode(Bool.self)
+        convertedAt = try list.decode(optional: Timestamp.self)
+        amount = try list.decode(Double.self)
+        lost = try list.decode(Bool.self)
+    }
+}
+
+// The same bytes as the Codable form above, written directly: a chunk of a
+// rebuild writes tens of thousands of these rows.
+extension LeadQualityProjection.Row: RowWritable {
+    public func write(to writer: inout RowWriter) -> Bool {
+        writer.list(count: 2)
+        switch self {
+        case let .lead(lead):
+            writer.int(0)
+            lead.write(to: &writer)
+        case let .group(group):
+            writer.int(1)
+            group.write(to: &writer)
+        }
+        return true
+    }
+}
+
+extension LeadQualityProjection.Lead {
+    func write(to writer: inout RowWriter) {
+        writer.list(count: 17)
+        writer.string(lead)
+        writer.string(source)
+        writer.optional(campaign) { $0.string($1) }
+        writer.optional(criteriaVersion) { $0.int($1) }
+        writer.optional(rep) { $0.string($1) }
+        writer.time(sentAt)
+        writer.optional(verdict) { $0.string($1) }
+        writer.optional(verdictAt) { $0.time($1) }
+        writer.optional(rejectReason) { $0.string($1) }
+        writer.bool(recycled)
+        writer.int(ratingSum)
+        writer.int(ratings)
+        writer.strings(objections)
+        writer.bool(converted)
+        writer.optional(convertedAt) { $0.time($1) }
+        writer.double(amount)
+        writer.bool(lost)
+    }
+}
+
+extension LeadQualityProjection.Group {
+    func write(to writer: inout RowWriter) {
+        writer.list(count: 15)
+        for sum in [sent, accepted, rejected, recycled, converted, revenueCents, ratingSum, ratings, cycleSeconds] { writer.int(sum) }
+        writer.strings(rejectedByReason.keys)
+        writer.ints(rejectedByReason.counts)
+        writer.ints(verdictTenths.keys)
+        writer.ints(verdictTenths.counts)
+        writer.strings(objections.keys)
+        writer.ints(objections.counts)
+    }
+}
