@@ -58,7 +58,7 @@ extension Parley {
             var options = EventLog.AppendOptions(keepRecordedAt: true, dryRun: dryRun)
             let next: () throws -> ProposedEvent?
             if let rejects {
-                options.rejected = { event, error in rejects.add(line: event.line, reason: error.message, text: reader.lastText, event: event) }
+                options.rejected = { event, error in rejects.add(line: event.line, reason: error.explanation, text: reader.lastText, event: event) }
                 next = {
                     while true {
                         do {
@@ -313,7 +313,7 @@ struct ExportSink {
             }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            if error is CLIFailure || error is StoreError { throw error }
+            if error is CLIFailure || error is ParleyError { throw error }
             throw CLIFailure(.failure, code: "unwritable-output", "cannot write \(path): \(error.localizedDescription)")
         }
     }

@@ -109,7 +109,7 @@ extension Parley {
             let mapping = self.mapping
             var options = EventLog.AppendOptions(keepRecordedAt: false, dryRun: dryRun)
             options.rejected = rejects.map { rejects in
-                { event, error in rejects.add(line: event.line, reason: "row \(event.line ?? 0): \(error.message)", text: nil, event: event) }
+                { event, error in rejects.add(line: event.line, reason: "row \(event.line ?? 0): \(error.explanation)", text: nil, event: event) }
             }
             let next: () throws -> ProposedEvent? = {
                 while pending.isEmpty {

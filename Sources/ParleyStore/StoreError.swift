@@ -46,8 +46,13 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         self.line = line
     }
 
+    /// The message and its remedy, without the line.
+    public var explanation: String {
+        remedy.map { "\(message); \($0)" } ?? message
+    }
+
     public var description: String {
-        let text = remedy.map { "\(message); \($0)" } ?? message
+        let text = explanation
         if let line { return "line \(line): \(text)" }
         return text
     }
