@@ -107,9 +107,9 @@ public struct EventLog: Sendable {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.label = "parley"
-        // Reader connections of a pool. A catch-up takes at most two at once (its
-        // events, its second fold share), and never waits for one while another
-        // waits for it: the rest serve other readers in the process.
+        // Reader connections of a pool. A catch-up takes at most three at once (the
+        // snapshot a chunk folds on, its events, its second fold share), and none of
+        // them waits for another: the rest serve other readers in the process.
         config.maximumReaderCount = 5
         config.prepareDatabase { db in
             // Readers too: a catch-up folds on a reader connection, and reads back
