@@ -55,7 +55,6 @@ let package = Package(
             name: "ParleyCLI",
             dependencies: [
                 "ParleyCore",
-                "ParleyStore",
                 "ParleyApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CSV", package: "CSV.swift"),

@@ -1,5 +1,5 @@
 public import ParleyCore
-public import ParleyStore
+import ParleyStore
 
 extension App {
     /// Reads the events `filter` selects in position order, handing each
@@ -38,7 +38,7 @@ extension App {
 
 /// What `verify` found.
 public struct VerifyResult: Sendable, Equatable, Encodable {
-    public var report: EventLog.VerifyReport
+    public var report: VerifyReport
 
     /// The error a failed verification is, for front ends that fail on it.
     public var failure: ParleyError? {

@@ -1,7 +1,25 @@
 public import ParleyCore
-public import ParleyStore
+import ParleyStore
 
 extension App {
+    /// How ``record(from:policy:options:onEvent:)`` treats a batch.
+    public struct RecordOptions {
+        /// Keep each event's `recorded_at` from the input (an import of an
+        /// export), instead of the time of this append.
+        public var keepRecordedAt: Bool
+        /// Check everything, then roll back: nothing is written.
+        public var dryRun: Bool
+        /// When set, an event the rules refuse, or whose version or id
+        /// conflicts, is handed here and skipped instead of failing the batch.
+        public var rejected: ((ProposedEvent, ParleyError) -> Void)?
+
+        public init(keepRecordedAt: Bool = false, dryRun: Bool = false, rejected: ((ProposedEvent, ParleyError) -> Void)? = nil) {
+            self.keepRecordedAt = keepRecordedAt
+            self.dryRun = dryRun
+            self.rejected = rejected
+        }
+    }
+
     /// One event a command or a batch recorded.
     public struct Recorded: Sendable, Equatable {
         /// The event as stored, with its position, version and hash.
@@ -41,10 +59,14 @@ extension App {
     ///   caller's own errors pass through as they are). Nothing is written.
     @discardableResult
     public func record(from next: () throws -> ProposedEvent?, policy: RulePolicy = .everything,
-                       options: EventLog.AppendOptions = EventLog.AppendOptions(),
-                       onEvent: (Recorded) throws -> Void = { _ in }) throws -> EventLog.AppendSummary {
+                       options: RecordOptions = RecordOptions(),
+                       onEvent: (Recorded) throws -> Void = { _ in }) throws -> AppendSummary {
+        var appendOptions = EventLog.AppendOptions(keepRecordedAt: options.keepRecordedAt, dryRun: options.dryRun)
+        if let rejected = options.rejected {
+            appendOptions.rejected = { event, error in rejected(event, ParleyError(error)) }
+        }
         do {
-            return try log.append(from: next, policy: policy, options: options) { try onEvent(Recorded($0)) }
+            return try log.append(from: next, policy: policy, options: appendOptions) { try onEvent(Recorded($0)) }
         } catch let error where ParleyError.maps(error) {
             throw ParleyError(mapping: error)
         }
@@ -57,5 +79,13 @@ extension App {
         var iterator = events.makeIterator()
         _ = try mapped { try record(from: { iterator.next() }, policy: policy) { recorded.append($0) } }
         return recorded
+    }
+}
+
+extension App {
+    /// A stable event id made from `text` (an import's file and row): the
+    /// same row gives the same id, so importing a file again adds nothing.
+    public static func derivedID(from text: String) -> EventID {
+        EventID.derived(from: text)
     }
 }

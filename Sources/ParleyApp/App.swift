@@ -32,10 +32,21 @@ public struct App: Sendable {
         self.log = log
     }
 
+    /// What ``create(at:)`` did.
+    public enum Creation: Sendable, Equatable {
+        case created
+        case migrated(from: Int)
+        case upToDate
+    }
+
     /// Creates the database at `path`, or migrates it to this build's schema.
-    public static func create(at path: String) throws(ParleyError) -> (App, EventLog.Creation) {
+    public static func create(at path: String) throws(ParleyError) -> (App, Creation) {
         let (log, creation) = try mapped { try EventLog.create(at: path) }
-        return (App(log: log), creation)
+        return switch creation {
+        case .created: (App(log: log), .created)
+        case let .migrated(from): (App(log: log), .migrated(from: from))
+        case .upToDate: (App(log: log), .upToDate)
+        }
     }
 
     /// Opens an existing, up-to-date Parley database.

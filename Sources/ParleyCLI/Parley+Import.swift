@@ -3,7 +3,6 @@ import CSV
 import Foundation
 import ParleyCore
 import ParleyApp
-import ParleyStore
 
 extension Parley {
     struct Import: ParsableCommand {
@@ -55,7 +54,7 @@ extension Parley {
             if let skipInvalid { rejects = try RejectsFile(path: skipInvalid) }
             let progress = ProgressLine(dryRun ? "checking…" : "importing…")
             var seen = 0
-            var options = EventLog.AppendOptions(keepRecordedAt: true, dryRun: dryRun)
+            var options = App.RecordOptions(keepRecordedAt: true, dryRun: dryRun)
             let next: () throws -> ProposedEvent?
             if let rejects {
                 options.rejected = { event, error in rejects.add(line: event.line, reason: error.explanation, text: reader.lastText, event: event) }
@@ -72,7 +71,7 @@ extension Parley {
                 let prefetching = PrefetchingEventReader(reader)
                 next = { try prefetching.next() }
             }
-            let summary: EventLog.AppendSummary
+            let summary: AppendSummary
             do {
                 summary = try log.record(from: next, policy: .history, options: options) { _ in
                     seen += 1

@@ -3,7 +3,6 @@ import CSV
 import Foundation
 import ParleyCore
 import ParleyApp
-import ParleyStore
 
 extension Parley {
     struct CSVFile: ParsableCommand {
@@ -107,9 +106,11 @@ extension Parley {
             var rows = 0
             let progress = ProgressLine(dryRun ? "checking rows…" : "importing rows…")
             let mapping = self.mapping
-            var options = EventLog.AppendOptions(keepRecordedAt: false, dryRun: dryRun)
-            options.rejected = rejects.map { rejects in
-                { event, error in rejects.add(line: event.line, reason: "row \(event.line ?? 0): \(error.explanation)", text: nil, event: event) }
+            var options = App.RecordOptions(keepRecordedAt: false, dryRun: dryRun)
+            if let rejects {
+                options.rejected = { event, error in
+                    rejects.add(line: event.line, reason: "row \(event.line ?? 0): \(error.explanation)", text: nil, event: event)
+                }
             }
             let next: () throws -> ProposedEvent? = {
                 while pending.isEmpty {
@@ -127,7 +128,7 @@ extension Parley {
                     progress.update(rows)
                     do {
                         pending = try mapping.events(row: cells, number: rowNumber, header: header, actor: actor, file: file,
-                                                     deals: deals, notes: &notes) { EventID.derived(from: $0) }
+                                                     deals: deals, notes: &notes) { App.derivedID(from: $0) }
                         pending.reverse()
                     } catch let error as CRMRowError {
                         guard let rejects else { throw CLIFailure(.invalidInput, code: "invalid-csv", "\(input): \(error.description); nothing written") }
@@ -136,7 +137,7 @@ extension Parley {
                 }
                 return pending.removeLast()
             }
-            let summary: EventLog.AppendSummary
+            let summary: AppendSummary
             do {
                 summary = try log.record(from: next, policy: .history, options: options)
             } catch var error as ParleyError where error.line != nil {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import ParleyCore
 import ParleyApp
-import ParleyStore
 
 extension Parley {
     struct Init: ParsableCommand {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ParleyCore
 import ParleyApp
-import ParleyStore
 
 extension Parley {
     struct Log: ParsableCommand {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ParleyCore
 import ParleyApp
-import ParleyStore
 
 extension Parley {
     struct Record: ParsableCommand {
@@ -101,7 +100,7 @@ struct RecordReport {
     /// Runs one batch, then prints its events. New events are read back
     /// from the log by position (they are contiguous: the batch held the
     /// write lock), so a batch of millions is not kept in memory.
-    mutating func commit(_ batch: ((App.Recorded) throws -> Void) throws -> EventLog.AppendSummary) throws {
+    mutating func commit(_ batch: ((App.Recorded) throws -> Void) throws -> AppendSummary) throws {
         var repeats: [RecordedEvent] = []
         var seen = 0
         defer { progress.finish() }

@@ -19,12 +19,7 @@ extension EventLog {
     }
 
     /// Counts of a committed batch.
-    public struct AppendSummary: Sendable, Equatable {
-        public var appended = 0
-        public var alreadyRecorded = 0
-        /// Positions written, when any were.
-        public var positions: ClosedRange<Int64>?
-    }
+    public typealias AppendSummary = ParleyCore.AppendSummary
 
     /// Appends events as one all-or-nothing batch and returns what was stored.
     ///

@@ -1,41 +1,10 @@
 import Foundation
 import GRDB
-import ParleyCore
+public import ParleyCore
 
 extension EventLog {
     /// What ``verify(progress:)`` found.
-    public struct VerifyReport: Sendable, Equatable {
-        /// One thing wrong with the log.
-        public struct Problem: Sendable, Equatable, CustomStringConvertible {
-            public enum Kind: String, Sendable {
-                /// A row's content no longer matches its hash.
-                case changed
-                /// A position is missing (a row was deleted).
-                case missing
-                /// The rows after the last one were removed.
-                case truncated
-                /// The immutability triggers were dropped.
-                case unguarded
-                /// SQLite's own integrity check failed.
-                case damaged
-            }
-            public var kind: Kind
-            /// The first position concerned, when one is.
-            public var position: Int64?
-            public var message: String
-            public var description: String { message }
-        }
-
-        public var eventsChecked = 0
-        public var lastPosition: Int64 = 0
-        /// The hash at the head of the chain (hex), empty for an empty log.
-        public var headHash = ""
-        public var problems: [Problem] = []
-
-        public var isSound: Bool { problems.isEmpty }
-        /// The first position whose row was changed, removed or reordered.
-        public var firstBadPosition: Int64? { problems.compactMap(\.position).min() }
-    }
+    public typealias VerifyReport = ParleyCore.VerifyReport
 
     /// Walks the hash chain from position 1 and runs SQLite's integrity check.
     ///

@@ -88,12 +88,17 @@ public struct ParleyError: Error, Sendable, Equatable, CustomStringConvertible {
         self.line = line
     }
 
+    /// The message and its remedy, without the line or field.
+    public var explanation: String {
+        remedy.map { "\(message); \($0)" } ?? message
+    }
+
     /// `line 4: field "data.score": must be …; remedy`.
     public var description: String {
         var parts: [String] = []
         if let line { parts.append("line \(line)") }
         if let field { parts.append("field \"\(field)\"") }
-        parts.append(remedy.map { "\(message); \($0)" } ?? message)
+        parts.append(explanation)
         return parts.joined(separator: ": ")
     }
 }
