@@ -50,6 +50,7 @@ extension Parley {
                 Examples:
                   parley sla
                   parley sla set --follow-up-hours 24 --feedback-within-days 7 --monthly-mql-target 400 --as lee@mgmt
+                  parley sla set --follow-up-hours 24 --feedback-within-days 7 --feedback-on all --as lee@mgmt
                 """,
             subcommands: [Show.self, SetSLA.self],
             defaultSubcommand: Show.self
@@ -60,11 +61,14 @@ extension Parley {
             @Option(help: "Hours sales has to give a verdict on a lead.") var followUpHours: Int64
             @Option(help: "Days sales has to give feedback on a lead.") var feedbackWithinDays: Int64?
             @Option(help: "MQLs marketing delivers a month.") var monthlyMqlTarget: Int64?
+            @Option(help: ArgumentHelp("Which leads sales rates within those days: accepted (the default: a rejection's reason is its feedback) or all.",
+                                       valueName: "accepted|all"))
+            var feedbackOn: String?
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
                 try options.run(.setSLA(SLASet(followUpHours: followUpHours, feedbackWithinDays: feedbackWithinDays,
-                                               monthlyMqlTarget: monthlyMqlTarget)))
+                                               monthlyMqlTarget: monthlyMqlTarget, feedbackOn: feedbackOn)))
             }
         }
     }

@@ -191,7 +191,7 @@ extension Parley.SLA {
                 Output.standard.line("no SLA set yet; `parley sla set --follow-up-hours 24 …` sets one")
                 return
             }
-            Output.standard.line("In force: verdict within \(current.followUpHours) h\(current.feedbackWithinDays.map { ", feedback within \($0) days" } ?? "")\(current.monthlyMqlTarget.map { ", \($0) MQLs a month" } ?? "") (set by \(current.setBy) on \(current.setAt.rfc3339.prefix(10)))")
+            Output.standard.line("In force: verdict within \(current.followUpHours) h\(current.feedbackWithinDays.map { ", feedback within \($0) days on \(current.rejectionIsFeedback ? "accepted leads (a rejection's reason is its feedback)" : "every lead")" } ?? "")\(current.monthlyMqlTarget.map { ", \($0) MQLs a month" } ?? "") (set by \(current.setBy) on \(current.setAt.rfc3339.prefix(10)))")
             if history.count > 1 {
                 for sla in history.dropLast() { Output.standard.line("  before: \(sla.followUpHours) h, from \(sla.setAt.rfc3339.prefix(10)) (\(sla.setBy))") }
             }

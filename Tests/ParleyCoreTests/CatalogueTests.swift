@@ -25,7 +25,7 @@ import Testing
             LeadFeedback(lead: "L-1", rating: 2, comment: "meh", objections: ["price"]),
             LeadConverted(lead: "L-1", amount: 12000.5, currency: "EUR"), LeadLost(lead: "L-1", reason: "competitor"),
             CriteriaChanged(version: 2, rules: "employees >= 50", rationale: "fewer students"), CriteriaAgreed(version: 2, team: "sales"),
-            SLASet(followUpHours: 24, feedbackWithinDays: 7, monthlyMqlTarget: 400),
+            SLASet(followUpHours: 24, feedbackWithinDays: 7, monthlyMqlTarget: 400, feedbackOn: "all"),
             GoalSet(goal: "pipeline-q1", metric: "conversions", target: 120, period: "2026-Q1", teams: ["marketing", "sales"]),
             TensionFlagged(tension: "T-1", title: "Students", severity: "high", category: "lead-quality", teams: ["sales"],
                            description: "many", refs: [EventID.v7().description]),

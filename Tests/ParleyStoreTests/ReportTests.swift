@@ -55,8 +55,9 @@ import Testing
         let open = OpenIssue.list(issues: try log.rows(IssuesProjection.self).values,
                                   followUp: try log.rows(FollowUpProjection.self, prefix: "lead/").values, now: now)
         let found = Set(open.map { "\($0.kind) \($0.ref)" })
+        // L-2 was rejected with a reason: that is its feedback.
         #expect(found == [
-            "tension T-1", "sla-breach L-3", "missing-feedback L-2", "missing-feedback L-3", "missing-feedback L-4",
+            "tension T-1", "sla-breach L-3", "missing-feedback L-3", "missing-feedback L-4",
             "overdue-action A-1", "unanswered-content C-1", "unagreed-criteria criteria v2",
         ])
         #expect(open.first?.severity == "high")
@@ -95,7 +96,7 @@ import Testing
         #expect(late.reps["zoe@sales"]?.verdictsMissing == 1, "L-3")
         #expect(late.reps["zoe@sales"]?.feedbackMissing == 1, "L-3")
         #expect(late.reps["sam@sales"]?.verdictsMissing == 0)
-        #expect(late.reps["sam@sales"]?.feedbackMissing == 2, "L-2 and L-4")
+        #expect(late.reps["sam@sales"]?.feedbackMissing == 1, "L-4 (L-2's rejection gave its reason)")
         #expect(late.reps["sam@sales"]?.counts.verdictsInTime == 2)
         let early = try report(at(hours: 20))
         #expect(early.persisted)
@@ -114,9 +115,9 @@ import Testing
             }, now: now)
         #expect(Set(perRep.map { "\($0.kind) \($0.ref)" }) == ["sla-breach zoe@sales", "missing-feedback zoe@sales", "missing-feedback sam@sales"])
         let sam = try #require(perRep.first { $0.kind == "missing-feedback" && $0.ref == "sam@sales" })
-        #expect(sam.reason.hasPrefix("2 leads without feedback past the agreed days; the oldest: L-2"), "\(sam.reason)")
+        #expect(sam.reason.hasPrefix("1 lead without feedback past the agreed days; the oldest: L-4"), "\(sam.reason)")
         #expect(sam.since == at(hours: 1 + 7 * 24))
-        #expect(sam.count == 2, "the row stands for two leads")
+        #expect(sam.count == 1, "the row stands for L-4 alone")
         #expect(perRep.first { $0.kind == "sla-breach" }?.since == at(hours: 25))
     }
 

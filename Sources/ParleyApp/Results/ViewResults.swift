@@ -185,6 +185,7 @@ public struct SLAReport: Sendable, Equatable, Encodable {
             try out.put(sla.followUpHours, "follow_up_hours")
             try out.put(sla.feedbackWithinDays, "feedback_within_days")
             try out.put(sla.monthlyMqlTarget, "monthly_mql_target")
+            try out.put(sla.feedbackOn ?? "accepted", "feedback_on")
             try out.put(sla.setBy, "set_by")
             try out.put(sla.setAt, "set_at")
         }

@@ -251,10 +251,15 @@ public struct SLASet: EventPayload {
         .required("follow_up_hours", .integer(1...8760), "hours sales has to give a verdict on a lead"),
         .optional("feedback_within_days", .integer(1...365)),
         .optional("monthly_mql_target", .integer(0...10_000_000)),
+        .optional("feedback_on", .choice(SLASet.feedbackOnChoices),
+                  "which leads sales rates: accepted (the default: a rejection's reason is its feedback) or all"),
     ])
-    public var followUpHours: Int64, feedbackWithinDays: Int64?, monthlyMqlTarget: Int64?
-    public init(followUpHours: Int64, feedbackWithinDays: Int64? = nil, monthlyMqlTarget: Int64? = nil) {
+    /// What `feedback_on` takes: the leads whose feedback the SLA asks for.
+    public static let feedbackOnChoices = ["accepted", "all"]
+    public var followUpHours: Int64, feedbackWithinDays: Int64?, monthlyMqlTarget: Int64?, feedbackOn: String?
+    public init(followUpHours: Int64, feedbackWithinDays: Int64? = nil, monthlyMqlTarget: Int64? = nil, feedbackOn: String? = nil) {
         self.followUpHours = followUpHours; self.feedbackWithinDays = feedbackWithinDays; self.monthlyMqlTarget = monthlyMqlTarget
+        self.feedbackOn = feedbackOn
     }
 }
 

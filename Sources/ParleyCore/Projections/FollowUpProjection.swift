@@ -14,7 +14,7 @@ public enum FollowUpProjection: Projection {
     public static let name = "followup"
     /// 2: deadline rows. 3: grouped by rep and source. 4: a count per group.
     /// 5: rows coded as lists.
-    public static let version = 5
+    public static let version = 6
 
     /// What a deadline row holds: whose lead it is and where it came from.
     public struct Deadline: Codable, Sendable, Hashable {
@@ -119,6 +119,19 @@ public enum FollowUpProjection: Projection {
         public var monthlyMqlTarget: Int64?
         public var setBy: String
         public var setAt: Timestamp
+        /// Which leads need a feedback rating: "accepted" (nil: the default) or "all".
+        public var feedbackOn: String?
+
+        /// Whether a rejection, which names its reason, is the lead's feedback.
+        public var rejectionIsFeedback: Bool { feedbackOn != "all" }
+    }
+
+    /// The terms of the SLA a lead event is folded under.
+    struct Terms {
+        var followUpHours: Int64?
+        var feedbackWithinDays: Int64?
+        /// A rejection (with its reason) stands for the lead's feedback.
+        var rejectionIsFeedback = true
     }
 
     /// A lead waiting for a verdict or for feedback.
@@ -203,17 +216,22 @@ public enum FollowUpProjection: Projection {
     public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
         if event.type == "sla.set" {
             let sla = SLA(followUpHours: data["follow_up_hours"]?.integerValue ?? 0, feedbackWithinDays: data["feedback_within_days"]?.integerValue,
-                          monthlyMqlTarget: data["monthly_mql_target"]?.integerValue, setBy: event.actor, setAt: event.occurredAt)
+                          monthlyMqlTarget: data["monthly_mql_target"]?.integerValue, setBy: event.actor, setAt: event.occurredAt,
+                          feedbackOn: data["feedback_on"]?.stringValue)
             rows.set("sla/\(String(repeating: "0", count: max(0, 12 - String(event.position).count)))\(event.position)", .sla(sla))
             rows.set("sla/current", .sla(sla))
-            HeldDeadlines.of(rows).sla = (sla.followUpHours, sla.feedbackWithinDays)
+            HeldDeadlines.of(rows).sla = Terms(followUpHours: sla.followUpHours, feedbackWithinDays: sla.feedbackWithinDays,
+                                               rejectionIsFeedback: sla.rejectionIsFeedback)
             return
         }
         guard event.type.hasPrefix("lead."), let id = data["lead"]?.stringValue else { return }
         let held = HeldDeadlines.of(rows)
         let current = try held.sla ?? {
-            var terms: (followUpHours: Int64?, feedbackWithinDays: Int64?) = (nil, nil)
-            if case let .sla(sla)? = try rows.row("sla/current") { terms = (sla.followUpHours, sla.feedbackWithinDays) }
+            var terms = Terms()
+            if case let .sla(sla)? = try rows.row("sla/current") {
+                terms = Terms(followUpHours: sla.followUpHours, feedbackWithinDays: sla.feedbackWithinDays,
+                              rejectionIsFeedback: sla.rejectionIsFeedback)
+            }
             held.sla = terms
             return terms
         }()
@@ -248,7 +266,7 @@ public enum FollowUpProjection: Projection {
     /// `held`): a lead sent and answered in one chunk never has a deadline
     /// row at all.
     private static func follow(_ row: inout Row?, id: String, _ event: RecordedEvent, _ data: Payload,
-                               sla: (followUpHours: Int64?, feedbackWithinDays: Int64?), held: HeldDeadlines)
+                               sla: Terms, held: HeldDeadlines)
         -> (what: CountedFollowUp, rep: String?, source: String)? {
         func sent() -> Pending {
             Pending(lead: id, rep: data["assigned_to"]?.stringValue, source: data["source"]?.stringValue ?? "unknown",
@@ -277,6 +295,11 @@ public enum FollowUpProjection: Projection {
         case "lead.accepted", "lead.rejected":
             lead.verdictAt = event.occurredAt
             if let due = lead.verdictDue { counted = event.occurredAt <= due ? .verdictInTime : .verdictLate }
+            // A rejection names its reason: that is sales' feedback on the lead, unless the
+            // SLA asks for a rating on every lead. It is not counted as feedback in time.
+            if event.type == "lead.rejected" && sla.rejectionIsFeedback && lead.feedbackAt == nil {
+                lead.feedbackAt = event.occurredAt
+            }
         default:
             // lead.feedback
             lead.feedbackAt = event.occurredAt
@@ -316,7 +339,7 @@ public enum FollowUpProjection: Projection {
         private var before: [String: [Filed]] = [:]
         /// The terms of the SLA in force (`sla/current`), once read: every lead event needs
         /// them, and only an `sla.set`, folded into the same rows, changes them.
-        var sla: (followUpHours: Int64?, feedbackWithinDays: Int64?)?
+        var sla: Terms?
 
         /// The deadlines held for `rows` (made on first use).
         static func of(_ rows: ProjectionRows<Row>) -> HeldDeadlines {
