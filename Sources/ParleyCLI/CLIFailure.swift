@@ -61,7 +61,7 @@ struct CLIFailure: Error {
             text = error.line.map { "line \($0): \(error.message)" } ?? error.message
         }
         if let remedy = error.remedy { text += "; \(remedy)" }
-        if let hint = error.hint { text += " (\(Self.command(for: hint)))" }
+        if let hint = error.hint { text += " (\(Self.command(for: hint, recordingCommand: fieldsAreOptions)))" }
         if status == .conflict || status == .notAllowed { text += " (nothing written)" }
         self.init(status, code: error.code, text, line: error.line, field: error.field)
     }
@@ -76,14 +76,16 @@ struct CLIFailure: Error {
         return "invalid \(field)"
     }
 
-    /// The command line that takes the step a hint names.
-    static func command(for hint: ParleyError.Hint) -> String {
+    /// The command line that takes the step a hint names. Who records is
+    /// `--as` for a recording command, and the events' `actor` for a file.
+    static func command(for hint: ParleyError.Hint, recordingCommand: Bool) -> String {
         switch hint {
         case .createLog: "`parley init`, or pass --db PATH / set PARLEY_DB"
         case .migrateLog: "`parley init` migrates it"
         case .chooseLog: "check --db PATH / PARLEY_DB"
-        case .addMember(let handle): "`parley member add \(handle) --name \"…\" --team …`, or --as a member"
-        case .actAsMember: "--as HANDLE"
+        case .addMember(let handle):
+            "`parley member add \(handle) --name \"…\" --team …`" + (recordingCommand ? ", or --as a member" : "")
+        case .actAsMember: recordingCommand ? "--as HANDLE" : "the event's \"actor\""
         case .moveMember(let handle): "`parley member move \(handle) --team …`"
         case .sendLead(let lead): "`parley lead send \(lead) --source …`"
         case .flagTension: "`parley tension flag`"

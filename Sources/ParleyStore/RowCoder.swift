@@ -1,8 +1,8 @@
-import Foundation
-import ParleyCore
-
 // One file over 400 lines: the encoder and the decoder of one binary form,
 // kept side by side so that each change to the form is made to both.
+
+import Foundation
+import ParleyCore
 
 /// The form a persisted view keeps its rows in: a compact binary encoding
 /// of the row's `Codable` shape.

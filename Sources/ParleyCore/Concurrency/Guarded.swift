@@ -11,8 +11,11 @@ import Foundation
 /// Values put in are handed over: the thread that put one in uses it only
 /// through the lock from then on.
 public final class Guarded<State>: @unchecked Sendable {
+    // Unchecked: the compiler cannot see that `state` is touched only with
+    // `condition` locked (NSCondition is not a Mutex it knows). It is: the
+    // property is private, and every method below locks first.
+    // `Synchronization.Mutex` would let it check, but offers no wait.
     private let condition = NSCondition()
-    // Touched only in the methods below, with `condition` locked.
     private var state: State
 
     public init(_ state: State) {

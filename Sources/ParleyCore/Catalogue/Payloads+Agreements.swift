@@ -1,0 +1,51 @@
+// The payloads of the catalogue: What the teams agree on: lead criteria, the SLA, shared goals.
+
+public struct CriteriaChanged: EventPayload {
+    public static let spec = EventTypeSpec("criteria.changed", stream: "criteria", streamID: "mql", "a new version of the MQL definition", [
+        .required("version", .integer(1...Int64.max), "one more than the current version"),
+        .required("rules", .text(maxLength: 4000)),
+        .optional("rationale", .note),
+    ])
+    public var version: Int64, rules: String, rationale: String?
+    public init(version: Int64, rules: String, rationale: String? = nil) { self.version = version; self.rules = rules; self.rationale = rationale }
+}
+
+public struct CriteriaAgreed: EventPayload {
+    public static let spec = EventTypeSpec("criteria.agreed", stream: "criteria", streamID: "mql", "a team signs off a criteria version", [
+        .required("version", .integer(1...Int64.max)),
+        .required("team", .team),
+    ])
+    public var version: Int64, team: String
+    public init(version: Int64, team: String) { self.version = version; self.team = team }
+}
+
+public struct SLASet: EventPayload {
+    public static let spec = EventTypeSpec("sla.set", stream: "sla", streamID: "main", "the service level agreement between the teams", [
+        .required("follow_up_hours", .integer(1...8760), "hours sales has to give a verdict on a lead"),
+        .optional("feedback_within_days", .integer(1...365)),
+        .optional("monthly_mql_target", .integer(0...10_000_000)),
+        .optional("feedback_on", .choice(SLASet.feedbackOnChoices),
+                  "which leads sales rates: accepted (the default: a rejection's reason is its feedback) or all"),
+    ])
+    /// What `feedback_on` takes: the leads whose feedback the SLA asks for.
+    public static let feedbackOnChoices = ["accepted", "all"]
+    public var followUpHours: Int64, feedbackWithinDays: Int64?, monthlyMqlTarget: Int64?, feedbackOn: String?
+    public init(followUpHours: Int64, feedbackWithinDays: Int64? = nil, monthlyMqlTarget: Int64? = nil, feedbackOn: String? = nil) {
+        self.followUpHours = followUpHours; self.feedbackWithinDays = feedbackWithinDays; self.monthlyMqlTarget = monthlyMqlTarget
+        self.feedbackOn = feedbackOn
+    }
+}
+
+public struct GoalSet: EventPayload {
+    public static let spec = EventTypeSpec("goal.set", stream: "goal", idField: "goal", "a shared goal", [
+        .required("goal", .identifier),
+        .required("metric", .text(maxLength: 100)),
+        .required("target", .number(0...Double.greatestFiniteMagnitude)),
+        .required("period", .text(maxLength: 32), "2026-Q1, 2026-03, …"),
+        .optional("teams", .list(.team, maxCount: 3)),
+    ])
+    public var goal: String, metric: String, target: Double, period: String, teams: [String]?
+    public init(goal: String, metric: String, target: Double, period: String, teams: [String]? = nil) {
+        self.goal = goal; self.metric = metric; self.target = target; self.period = period; self.teams = teams
+    }
+}
