@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "ParleyCore", targets: ["ParleyCore"]),
         .library(name: "ParleyStore", targets: ["ParleyStore"]),
         .library(name: "ParleyApp", targets: ["ParleyApp"]),
+        .library(name: "ParleyCharts", targets: ["ParleyCharts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -44,10 +45,15 @@ let package = Package(
             swiftSettings: strictSettings,
             plugins: ["EmbedSchema"]
         ),
+        // Charts as SVG text: series in, an <svg> out. Knows nothing of Parley.
+        .target(
+            name: "ParleyCharts",
+            swiftSettings: strictSettings
+        ),
         // The application facade every front end calls: commands in, typed results out.
         .target(
             name: "ParleyApp",
-            dependencies: ["ParleyCore", "ParleyStore"],
+            dependencies: ["ParleyCore", "ParleyStore", "ParleyCharts"],
             swiftSettings: strictSettings
         ),
         // The `parley` executable: parses, calls ParleyApp, formats.
@@ -72,6 +78,11 @@ let package = Package(
         .testTarget(
             name: "ParleyCoreTests",
             dependencies: ["ParleyCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ParleyChartsTests",
+            dependencies: ["ParleyCharts"],
             swiftSettings: strictSettings
         ),
         .testTarget(
