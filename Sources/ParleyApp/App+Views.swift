@@ -38,26 +38,35 @@ extension App {
 
     /// Lead quality per group of `query.by`, over the leads sent in its period.
     public func quality(_ query: QualityQuery, progress: ProgressReporter = .none) throws(ParleyError) -> [QualityLine] {
-        let by = query.by
-        let since = query.since
-        let until = query.until
-        if let since, let until, until <= since {
+        if let since = query.since, let until = query.until, until <= since {
             throw ParleyError(.invalid, code: "invalid-period", "the period ends (\(until.rfc3339)) before it starts (\(since.rfc3339))",
                               field: "until")
         }
-        let lines: [LeadQualityProjection.Line]
+        let source = try self.source(LeadQualityProjection.self, query.window, leavingOut: Self.rowsLeftOut(query), progress: progress)
+        return try qualityLines(query, source).map(QualityLine.init)
+    }
+
+    /// The quality rows `query` will not read, so a replay may skip them.
+    static func rowsLeftOut(_ query: QualityQuery) -> Set<String> {
+        if query.since == nil && query.until == nil { return LeadQualityProjection.rowsLeftOut(reading: query.by, days: false) }
+        if query.since?.isMidnight ?? true, query.until?.isMidnight ?? true { return LeadQualityProjection.rowsLeftOut(reading: query.by, days: true) }
+        return []
+    }
+
+    /// Lead quality per group of `query.by` from `source`, over the leads
+    /// sent in the query's period (its window is the source's).
+    func qualityLines(_ query: QualityQuery, _ source: ViewSource<LeadQualityProjection>) throws(ParleyError) -> [LeadQualityProjection.Line] {
+        let by = query.by
+        let since = query.since
+        let until = query.until
         if since == nil && until == nil {
             // Everything: the dimension's month groups added up.
-            let source = try self.source(LeadQualityProjection.self, query.window,
-                                         leavingOut: LeadQualityProjection.rowsLeftOut(reading: by, days: false), progress: progress)
-            lines = try mapped { LeadQualityProjection.report(try source.rows(prefix: by.monthKeys), by: by) }
+            return try mapped { LeadQualityProjection.report(try source.rows(prefix: by.monthKeys), by: by) }
         } else if since?.isMidnight ?? true, until?.isMidnight ?? true {
             // Whole days: whole months from the month groups, the days of the months cut from the day groups.
-            let source = try self.source(LeadQualityProjection.self, query.window,
-                                         leavingOut: LeadQualityProjection.rowsLeftOut(reading: by, days: true), progress: progress)
             let sinceDay = since?.yearMonthDay
             let untilDay = until?.yearMonthDay
-            lines = try mapped {
+            return try mapped {
                 var rows: [String: LeadQualityProjection.Row] = [:]
                 for range in by.keyRanges(since: sinceDay, until: untilDay) {
                     rows.merge(try source.rows(from: range.from, to: range.to)) { $1 }
@@ -66,8 +75,7 @@ extension App {
             }
         } else {
             // A time within a day: summed lead by lead.
-            let source = try self.source(LeadQualityProjection.self, query.window, progress: progress)
-            lines = try mapped {
+            return try mapped {
                 let leads = try source.rows(prefix: "lead/").values.compactMap { row -> LeadQualityProjection.Lead? in
                     if case let .lead(lead) = row { return lead }
                     return nil
@@ -75,7 +83,6 @@ extension App {
                 return LeadQualityProjection.report(leads: leads, by: by, since: since, until: until)
             }
         }
-        return lines.map(QualityLine.init)
     }
 
     /// What is open between the teams, the most severe and oldest first.
@@ -163,9 +170,12 @@ extension App {
 
     /// SLA compliance per rep and per source, and the SLA's versions.
     public func sla(_ window: ReplayWindow = ReplayWindow(), progress: ProgressReporter = .none) throws(ParleyError) -> SLAReport {
-        let followUp = try self.source(FollowUpProjection.self, window, progress: progress)
-        let now = window.now
-        return try mapped {
+        try slaReport(try self.source(FollowUpProjection.self, window, progress: progress), now: window.now)
+    }
+
+    /// SLA compliance from `followUp`'s rows, with deadlines counted at `now`.
+    func slaReport(_ followUp: ViewSource<FollowUpProjection>, now: Timestamp) throws(ParleyError) -> SLAReport {
+        try mapped {
             var rows = try followUp.rows(prefix: "sla/")
             for prefix in ["rep/", "source/"] { rows.merge(try followUp.rows(prefix: prefix)) { $1 } }
             let (history, reps, sources) = FollowUpProjection.compliance(

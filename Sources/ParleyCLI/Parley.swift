@@ -34,6 +34,7 @@ struct Parley: ParsableCommand {
                 Meeting.self, Action.self, Content.self, Resource.self, Retract.self,
             ]),
             CommandGroup(name: "Views", subcommands: [Issues.self, Quality.self, Meetings.self, Actions.self, Members.self, Roles.self, Rebuild.self]),
+            CommandGroup(name: "Retrospectives", subcommands: [Timeline.self, Diff.self, Retro.self]),
         ]
     )
 

@@ -29,7 +29,7 @@ public struct BarChart: Sendable, Equatable {
         let band = frame.plotWidth / Double(max(1, categories.count))
         let inner = band * 0.8
         let barWidth = inner / Double(max(1, series.count))
-        canvas.categoryAxis(categories) { frame.left + band * (Double($0) + 0.5) }
+        canvas.categoryAxis(categories, thin: false) { frame.left + band * (Double($0) + 0.5) }
         let baseline = frame.top + frame.plotHeight
         for (index, bars) in series.enumerated() {
             canvas.out += "<g class=\"series\" data-series=\"\(index)\" data-name=\"\(Markup.escape(bars.name))\">"

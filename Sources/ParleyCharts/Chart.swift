@@ -172,15 +172,21 @@ struct ChartCanvas {
         out += "</g>"
     }
 
-    /// The category names under the plot, thinned out when they would overlap.
-    mutating func categoryAxis(_ categories: [String], x: (Int) -> Double) {
+    /// The category names under the plot: thinned out when they would
+    /// overlap (`thin`), else each cut to the room it has (its full name
+    /// stays in a tooltip).
+    mutating func categoryAxis(_ categories: [String], thin: Bool = true, x: (Int) -> Double) {
         let baseline = coordinate(frame.top + frame.plotHeight)
         out += "<g class=\"category-axis\"><line x1=\"\(coordinate(frame.left))\" x2=\"\(coordinate(frame.width - frame.right))\" y1=\"\(baseline)\" y2=\"\(baseline)\" stroke=\"#888\"/>"
         let widest = categories.map(\.count).max() ?? 0
         let room = frame.plotWidth / Double(max(1, categories.count))
-        let every = max(1, Int((Double(widest) * 6.5 + 8) / room) + 1)
+        let every = thin ? max(1, Int((Double(widest) * 6.5 + 8) / room) + 1) : 1
+        let fits = max(3, Int((room - 4) / 6.5))
         for (index, category) in categories.enumerated() where index % every == 0 {
-            out += "<text class=\"category\" x=\"\(coordinate(x(index)))\" y=\"\(coordinate(frame.top + frame.plotHeight + 16))\" text-anchor=\"middle\" fill=\"#555\">\(Markup.escape(category))</text>"
+            let shown = thin || category.count <= fits ? category : String(category.prefix(fits - 1)) + "…"
+            out += "<text class=\"category\" x=\"\(coordinate(x(index)))\" y=\"\(coordinate(frame.top + frame.plotHeight + 16))\" text-anchor=\"middle\" fill=\"#555\">"
+            out += shown == category ? Markup.escape(category) : "<title>\(Markup.escape(category))</title>\(Markup.escape(shown))"
+            out += "</text>"
         }
         out += "</g>"
     }

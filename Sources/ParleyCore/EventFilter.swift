@@ -11,13 +11,20 @@ public struct EventFilter: Sendable, Equatable {
     public var until: Timestamp?
     /// position > after.
     public var after: Int64?
+    /// recorded_at > recordedAfter: what the log learned after a moment.
+    public var recordedAfter: Timestamp?
+    /// recorded_at ≤ knownAt: what the log knew at a moment.
+    public var knownAt: Timestamp?
     public var limit: Int?
     /// Any of these types (exact names), when not empty.
     public var types: [String] = []
 
     public init(stream: String? = nil, type: String? = nil, actor: String? = nil, since: Timestamp? = nil,
-                until: Timestamp? = nil, after: Int64? = nil, limit: Int? = nil, types: [String] = []) {
+                until: Timestamp? = nil, after: Int64? = nil, recordedAfter: Timestamp? = nil, knownAt: Timestamp? = nil,
+                limit: Int? = nil, types: [String] = []) {
         self.types = types
+        self.recordedAfter = recordedAfter
+        self.knownAt = knownAt
         self.stream = stream
         self.type = type
         self.actor = actor

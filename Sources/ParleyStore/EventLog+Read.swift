@@ -36,6 +36,8 @@ extension EventLog {
         if let since = filter.since { clauses.append("occurred_at >= ?"); arguments.append(.integer(since.microseconds)) }
         if let until = filter.until { clauses.append("occurred_at < ?"); arguments.append(.integer(until.microseconds)) }
         if let after = filter.after { clauses.append("position > ?"); arguments.append(.integer(after)) }
+        if let recordedAfter = filter.recordedAfter { clauses.append("recorded_at > ?"); arguments.append(.integer(recordedAfter.microseconds)) }
+        if let knownAt = filter.knownAt { clauses.append("recorded_at <= ?"); arguments.append(.integer(knownAt.microseconds)) }
         if !filter.types.isEmpty {
             clauses.append("type IN (" + filter.types.map { _ in "?" }.joined(separator: ", ") + ")")
             arguments.append(contentsOf: filter.types.map(Argument.text))

@@ -180,7 +180,7 @@ public struct OpenIssue: Sendable, Equatable {
     static let severityRank = ["high": 0, "medium": 1, "low": 2]
 
     /// A due date or time as a deadline: a date is due by the end of that day (UTC).
-    static func deadline(_ text: String?) -> Timestamp? {
+    public static func deadline(_ text: String?) -> Timestamp? {
         guard let text else { return nil }
         if let time = Timestamp(rfc3339: text) { return time }
         return Timestamp(rfc3339: text + "T23:59:59Z")

@@ -65,6 +65,9 @@ extension LeadQualityProjection {
             try objections.encodeLists(to: &list)
         }
 
+        /// Adds `other`'s leads to these (two sources' into a total, say).
+        public mutating func merge(_ other: Group) { add(other, sign: 1) }
+
         mutating func add(_ other: Group, sign: Int64) {
             sent += sign * other.sent
             accepted += sign * other.accepted
