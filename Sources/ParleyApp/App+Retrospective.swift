@@ -70,16 +70,27 @@ extension App {
     public func hindsight(at moment: Timestamp, occurredSince: Timestamp? = nil, progress: ProgressReporter = .none) throws(ParleyError) -> HindsightReport {
         let then = try quality(QualityQuery(by: .source, window: ReplayWindow(asOf: moment, knownAt: moment)), progress: progress)
         let now = try quality(QualityQuery(by: .source, window: ReplayWindow(asOf: moment)), progress: progress)
-        let late = try mapped {
+        let late = try lateEvents(at: moment, occurredSince: occurredSince).events
+        return HindsightReport(at: moment, then: then, now: now, late: late)
+    }
+
+    /// The events that happened by `moment` (and at or after `occurredSince`)
+    /// but were recorded after it (and by `knownAt`), in position order:
+    /// the first `limit` of them, and how many there are.
+    func lateEvents(at moment: Timestamp, occurredSince: Timestamp? = nil, knownAt: Timestamp? = nil,
+                    limit: Int = .max) throws(ParleyError) -> (events: [LateEvent], count: Int) {
+        try mapped {
             var late: [LateEvent] = []
+            var count = 0
             // occurred_at ≤ moment: an exclusive bound one microsecond later.
-            try log.events(EventFilter(since: occurredSince, until: Timestamp(microseconds: moment.microseconds + 1), recordedAfter: moment)) { event in
-                late.append(LateEvent(event: event, summary: EventSummary.line(event, data: Payload(event.payload))))
+            try log.events(EventFilter(since: occurredSince, until: Timestamp(microseconds: moment.microseconds + 1),
+                                       recordedAfter: moment, knownAt: knownAt)) { event in
+                count += 1
+                if late.count < limit { late.append(LateEvent(event: event, summary: EventSummary.line(event, data: Payload(event.payload)))) }
                 return true
             }
-            return late
+            return (late, count)
         }
-        return HindsightReport(at: moment, then: then, now: now, late: late)
     }
 
     /// Every view at `query.from` against `query.to`: lead quality per
@@ -153,8 +164,9 @@ extension App {
         let current = try figures(from, to)
         let previous = try figures(previousFrom, from)
         let open = try issues(IssuesQuery(kinds: ["tension", "overdue-action", "unagreed-criteria"], window: window), progress: progress)
-        let hindsight = try self.hindsight(at: to, occurredSince: from, progress: progress)
+        // What the log learned after the period about the period (never what a --known-at leaves out).
+        let late = try lateEvents(at: to, occurredSince: from, knownAt: window.knownAt, limit: RetroReport.lateShown)
         return RetroReport(current: current, previous: previous, weeks: spans.map(\.week), weekly: weekly,
-                           timeline: entries.filter { from <= $0.at }, open: open, late: hindsight.late, now: window.now)
+                           timeline: entries.filter { from <= $0.at }, open: open, late: late.events, lateCount: late.count, now: window.now)
     }
 }

@@ -109,8 +109,11 @@ extension RetroReport {
             out += "<div><h3>\(title)</h3><ul>"
             let issues = open(kind)
             if issues.isEmpty { out += "<li class=\"none\">\(none)</li>" }
-            for issue in issues {
+            for issue in issues.prefix(Self.openShown) {
                 out += "<li><b>\(e(issue.ref))</b> <span class=\"sev \(e(issue.severity))\">\(e(issue.severity))</span> \(e(issue.reason)) <small>since \(e(issue.since.yearMonthDay))</small></li>"
+            }
+            if issues.count > Self.openShown {
+                out += "<li class=\"none\">and \(issues.count - Self.openShown) more: <code>parley issues --kind \(kind)</code></li>"
             }
             out += "</ul></div>\n"
         }
@@ -130,7 +133,7 @@ extension RetroReport {
         if late.isEmpty {
             out += "<p class=\"none\">Nothing that happened in the period was recorded after it ended.</p>"
         } else {
-            out += "<p>Happened in the period, recorded only after it ended: the figures above include these; whoever decided at the time did not have them.</p><table><thead><tr><th>Event</th><th>Happened</th><th>Recorded</th><th>By</th><th>Late</th><th>What</th></tr></thead><tbody>"
+            out += "<p>Happened in the period, recorded only after it ended: the figures above include these; whoever decided at the time did not have them.\(lateCount > late.count ? " The first \(late.count) of \(lateCount); <code>parley diff --hindsight \(e(current.to.rfc3339))</code> lists them all." : "")</p><table><thead><tr><th>Event</th><th>Happened</th><th>Recorded</th><th>By</th><th>Late</th><th>What</th></tr></thead><tbody>"
             for event in late {
                 out += "<tr><td>#\(event.event.position)</td><td>\(e(event.event.occurredAt.yearMonthDay))</td><td>\(e(event.event.recordedAt.yearMonthDay))</td><td>\(e(event.event.actor))</td><td>\(e(RetroText.lateness(event.hoursLate)))</td><td>\(e(event.summary))</td></tr>"
             }

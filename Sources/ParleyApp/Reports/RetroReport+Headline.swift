@@ -18,20 +18,20 @@ extension RetroReport {
             let delta = now - before
             return Headline(label: label, current: String(now), previous: String(before),
                             change: delta == 0 ? "±0" : (delta > 0 ? "+\(delta)" : "\(delta)"),
-                            better: delta == 0 ? nil : higherIsBetter.map { $0 == (delta > 0) })
+                            better: Self.matters(Double(delta), of: Double(before)) ? higherIsBetter.map { $0 == (delta > 0) } : nil)
         }
         func rate(_ label: String, _ now: Double?, _ before: Double?) -> Headline {
             let points = QualityChange.points(before, now)
             return Headline(label: label, current: RetroText.percent(now), previous: RetroText.percent(before),
                             change: points.map { $0 == 0 ? "±0 pts" : String(format: "%+.1f pts", $0) } ?? "–",
-                            better: points.flatMap { $0 == 0 ? nil : $0 > 0 })
+                            better: points.flatMap { abs($0) < Self.leastPoints ? nil : $0 > 0 })
         }
         let hours = (current.total.medianHoursToVerdict, previous.total.medianHoursToVerdict)
         var hoursChange = "–"
         var hoursBetter: Bool?
         if let now = hours.0, let before = hours.1 {
             hoursChange = String(format: "%+.1f h", now - before)
-            hoursBetter = now == before ? nil : now < before
+            hoursBetter = Self.matters(now - before, of: before) ? now < before : nil
         }
         return [
             count("Leads sent", current.total.group.sent, previous.total.group.sent, higherIsBetter: true),
@@ -45,6 +45,17 @@ extension RetroReport {
             count("Joint meetings held", Int64(current.jointMeetings), Int64(previous.jointMeetings), higherIsBetter: true),
         ]
     }
+
+    /// A rate's move, in points, below which the report calls it flat.
+    static let leastPoints = 1.0
+
+    /// Whether a move of `delta` from `before` is worth a colour: at least 5% of it (any move from nothing).
+    static func matters(_ delta: Double, of before: Double) -> Bool {
+        delta != 0 && abs(delta) >= 0.05 * abs(before)
+    }
+
+    /// The open issues a report lists of each kind; `parley issues` lists them all.
+    static let openShown = 10
 
     /// The period in words: `2026-03-01 – 2026-05-31`.
     public var periodName: String { RetroText.period(current.from, current.to) }

@@ -72,7 +72,8 @@ extension RetroReport {
             out.append("**\(title)**")
             out.append("")
             let issues = open(kind)
-            out.append(contentsOf: issues.isEmpty ? ["- \(none)"] : issues.map { "- \($0.ref) (\($0.severity), since \($0.since.yearMonthDay)): \($0.reason)" })
+            out.append(contentsOf: issues.isEmpty ? ["- \(none)"] : issues.prefix(Self.openShown).map { "- \($0.ref) (\($0.severity), since \($0.since.yearMonthDay)): \($0.reason)" })
+            if issues.count > Self.openShown { out.append("- and \(issues.count - Self.openShown) more: `parley issues --kind \(kind)`") }
             out.append("")
         }
 
@@ -96,6 +97,10 @@ extension RetroReport {
             out.append("Nothing that happened in the period was recorded after it ended.")
         } else {
             out.append("What happened in the period but was recorded only after it ended: the numbers above include it; whoever decided at the time did not have it.")
+            if lateCount > late.count {
+                out.append("")
+                out.append("The first \(late.count) of \(lateCount); `parley diff --hindsight \(current.to.rfc3339)` lists them all.")
+            }
             out.append("")
             table(["Event", "Happened", "Recorded", "By", "Late", "What"], late.map {
                 [String($0.event.position), $0.event.occurredAt.yearMonthDay, $0.event.recordedAt.yearMonthDay, $0.event.actor,

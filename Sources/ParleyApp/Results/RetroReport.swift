@@ -53,10 +53,15 @@ public struct RetroReport: Sendable, Encodable {
     public var timeline: [TimelineEntry]
     /// Tensions still open, overdue action items and unsigned criteria, at the report's moment.
     public var open: [OpenIssue]
-    /// What happened in the period and was recorded only after it.
+    /// What happened in the period and was recorded only after it (the first ``lateShown``).
     public var late: [LateEvent]
+    /// How many events happened in the period and were recorded only after it.
+    public var lateCount: Int
     /// The moment the report is made for.
     public var now: Timestamp
+
+    /// The late events a report lists; `parley diff --hindsight` lists them all.
+    public static let lateShown = 50
 
     /// Least verdicts on each side for a group's move to count.
     static let leastJudged: Int64 = 5
@@ -106,6 +111,7 @@ public struct RetroReport: Sendable, Encodable {
         try out.put(open, "open")
         try out.put(timeline.map(TimelineLine.init), "timeline")
         try out.put(late, "hindsight")
+        try out.put(lateCount, "hindsight_count")
     }
 
     private struct WeeklyJSON: Encodable { var source: String; var sent, accepted, converted: [Int64] }
