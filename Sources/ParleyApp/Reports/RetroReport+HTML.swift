@@ -123,7 +123,7 @@ extension RetroReport {
             if entry.week != week {
                 if week != nil { out += "</ol>\n" }
                 week = entry.week
-                out += "<h3>Week of \(e(RetroText.short(entry.week.start)))</h3><ol>"
+                out += "<h3>Week of \(e(RetroText.short(max(entry.week.start, current.from))))</h3><ol>"
             }
             let position = entry.position.map { "<span class=\"pos\">#\($0)</span>" } ?? ""
             out += "<li class=\"\(e(entry.kind))\"><time>\(e(RetroText.short(entry.at)))</time> <span class=\"kind\">\(e(entry.kind))</span> \(e(entry.summary)) \(position)</li>"

@@ -84,7 +84,7 @@ extension RetroReport {
             if entry.week != week {
                 week = entry.week
                 out.append("")
-                out.append("### Week of \(RetroText.short(entry.week.start))")
+                out.append("### Week of \(RetroText.short(max(entry.week.start, current.from)))")
                 out.append("")
             }
             out.append("- \(entry.at.yearMonthDay) · \(entry.summary)\(entry.position.map { " (event \($0))" } ?? "")")
