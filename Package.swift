@@ -67,6 +67,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Seeded histories of a calm team and of troubled ones, with problems planted on
+        // known days: what the signal detectors are judged on (tests and the bench).
+        .target(
+            name: "PlantedHistories",
+            dependencies: ["ParleyCore"],
+            path: "Benchmarks/PlantedHistories",
+            swiftSettings: strictSettings
+        ),
         // Build tool: turns Schema/*.sql into Swift byte arrays, so the binary
         // needs no resource bundle at run time.
         .executableTarget(name: "SchemaEmbedder"),
@@ -100,6 +108,7 @@ let package = Package(
                 "ParleyCLI",
                 "ParleyCore",
                 "ParleyApp",
+                "PlantedHistories",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
@@ -117,6 +126,7 @@ if ProcessInfo.processInfo.environment["PARLEY_BENCHMARKS"] != nil {
         dependencies: [
             "ParleyCore",
             "ParleyStore",
+            "PlantedHistories",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -12,6 +12,6 @@ struct ParleyBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley-bench",
         abstract: "Generate realistic event histories and benchmark parley against raw SQLite.",
-        subcommands: [Generate.self, Run.self]
+        subcommands: [Generate.self, Run.self, SignalsTrial.self]
     )
 }

@@ -104,6 +104,13 @@ extension App {
                 }, now: now)
             return OpenIssue.sorted(OpenIssue.list(issues: issues, followUp: [], now: now) + perRep)
         }
+        if query.kinds.isEmpty || query.kinds.contains("signal") {
+            // The detectors' signals beside people's tensions (dismissed ones are closed).
+            let raised = try signals(query.window, progress: progress).map(\.signal).map {
+                OpenIssue(kind: "signal", ref: $0.id, since: $0.since, severity: $0.severity, reason: $0.summary)
+            }
+            open = OpenIssue.sorted(open + raised)
+        }
         if !query.kinds.isEmpty { open = open.filter { query.kinds.contains($0.kind) } }
         return open
     }

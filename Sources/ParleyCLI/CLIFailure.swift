@@ -94,6 +94,7 @@ struct CLIFailure: Error {
         case .verifyLog: "`parley verify`"
         case .listEvents: "`parley log --json`"
         case .listMeetings: "`parley actions` or `parley meetings`"
+        case .listSignals: "`parley signals --all`"
         }
     }
 

@@ -29,12 +29,15 @@ struct RecordingOptions: ParsableArguments {
     /// Runs `command` through the facade (which decides its events and
     /// records them in one transaction), then prints one line per event,
     /// as git does (or JSON Lines).
-    func run(_ command: Command, bootstrap: Bool = false) throws {
+    ///
+    /// - Parameter answering: the command answers a signal, which must be one the detectors raised.
+    func run(_ command: Command, bootstrap: Bool = false, answering: Bool = false) throws {
         let actor = try resolvedActor()
         let app = try database.open()
         let recorded: [App.Recorded]
         do {
-            recorded = try app.run(command, as: actor, at: at?.timestamp, bootstrap: bootstrap)
+            recorded = answering ? try app.answerSignal(command, as: actor, at: at?.timestamp)
+                : try app.run(command, as: actor, at: at?.timestamp, bootstrap: bootstrap)
         } catch {
             throw CLIFailure(error, fieldsAreOptions: true)
         }

@@ -52,6 +52,9 @@ public enum EventCatalogue {
         ContentDelivered.self,
         ResourceShared.self,
         ResourceUsed.self,
+        SignalAcknowledged.self,
+        SignalDismissed.self,
+        SignalConfigured.self,
         EventRetracted.self,
     ]
 

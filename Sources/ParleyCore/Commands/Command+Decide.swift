@@ -92,6 +92,9 @@ extension Command {
         case .reopenTension(let payload): return try event(payload)
         case .deliverContent(let payload): return try event(payload)
         case .useResource(let payload): return try event(payload)
+        case .acknowledgeSignal(let payload): return try event(payload)
+        case .dismissSignal(let payload): return try event(payload)
+        case .configureSignals(let payload): return try event(payload)
 
         case let .changeCriteria(rules, rationale):
             let history = state.history(CriteriaChanged.stream)

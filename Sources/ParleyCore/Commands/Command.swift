@@ -46,6 +46,13 @@ public enum Command: Sendable, Equatable {
     case shareResource(ShareResource)
     case useResource(ResourceUsed)
 
+    /// Someone has seen a signal and is acting on it.
+    case acknowledgeSignal(SignalAcknowledged)
+    /// Someone closes a signal (a false alarm, expected, other).
+    case dismissSignal(SignalDismissed)
+    /// Management sets a detector's thresholds.
+    case configureSignals(SignalConfigured)
+
     /// Corrects a mistake: the event stays, and no longer counts.
     case retract(target: EventID, reason: String)
 }

@@ -61,6 +61,8 @@ public struct ParleyError: Error, Sendable, Equatable, CustomStringConvertible {
         case listEvents
         /// List the meetings and their action items.
         case listMeetings
+        /// List the signals open now.
+        case listSignals
     }
 
     public var kind: Kind

@@ -179,6 +179,15 @@ public struct OpenIssue: Sendable, Equatable {
 
     static let severityRank = ["high": 0, "medium": 1, "low": 2]
 
+    public init(kind: String, ref: String, since: Timestamp, severity: String, reason: String, count: Int = 1) {
+        self.kind = kind
+        self.ref = ref
+        self.since = since
+        self.severity = severity
+        self.reason = reason
+        self.count = count
+    }
+
     /// A due date or time as a deadline: a date is due by the end of that day (UTC).
     public static func deadline(_ text: String?) -> Timestamp? {
         guard let text else { return nil }

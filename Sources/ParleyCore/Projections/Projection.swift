@@ -378,7 +378,7 @@ extension RecordedEvent {
 public enum ViewCatalogue {
     public static var projections: [any Projection.Type] {
         [CriteriaProjection.self, FollowUpProjection.self, IssuesProjection.self, MeetingsProjection.self,
-         MembersProjection.self, LeadQualityProjection.self, RolesProjection.self]
+         MembersProjection.self, LeadQualityProjection.self, RolesProjection.self, SignalsProjection.self]
     }
 
     /// The projection named `name`, if any.

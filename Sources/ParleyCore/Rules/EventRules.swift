@@ -66,6 +66,7 @@ public enum EventRules {
         "lead.accepted": ("sales", "accept leads"),
         "lead.rejected": ("sales", "reject leads"),
         "lead.feedback": ("sales", "give feedback on leads"),
+        "signal.configured": ("management", "configure the signal detectors"),
     ]
 
     static func checkTeam(_ event: ProposedEvent, actor: MemberState, history: StreamHistory) throws(RuleViolation) {

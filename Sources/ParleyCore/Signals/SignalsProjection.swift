@@ -1,0 +1,340 @@
+/// The detectors' state, folded from the log like every view: per-subject
+/// CUSUMs over rejections, SLA breaches and feedback silence, and what the
+/// rule detectors read on their clock (criteria versions and who signed
+/// them, joint meetings, open tensions, MQLs sent per day), the detectors'
+/// configuration and people's answers. ``SignalDetectors`` reads the
+/// signals out of the rows at a given moment.
+///
+/// Rows: `lead/<id>`, `watch/<kind>/<subject>`, `team/feedback-silence`,
+/// `sla/current`, `config/<kind>`, `member/<handle>`, `criteria/<version>`,
+/// `criteria/latest`, `meetings/joint`, `tension/<id>`,
+/// `durations/<category>`, `month/<yyyy-mm>`, `answer/<signal>`.
+public enum SignalsProjection: Projection {
+    public static let typePrefixes = ["lead.", "sla.", "signal.", "criteria.", "meeting.", "tension.", "member."]
+    public static let name = "signals"
+    public static let version = 1
+
+    /// A lead, while a detector still waits on it.
+    public struct LeadWatch: Codable, Sendable, Equatable {
+        public var source: String
+        public var rep: String?
+        public var sentAt: Timestamp
+        public var verdictAt: Timestamp?
+    }
+
+    /// The SLA's terms the detectors use.
+    public struct Terms: Codable, Sendable, Equatable {
+        public var followUpHours: Int64
+        public var feedbackWithinDays: Int64?
+        public var monthlyMqlTarget: Int64?
+        public var rejectionIsFeedback: Bool
+        public var position: Int64
+    }
+
+    /// A criteria version: who changed it, who signed, the leads sent under it.
+    public struct CriteriaWatch: Codable, Sendable, Equatable {
+        public var version: Int64
+        public var changedBy: String
+        public var changedAt: Timestamp
+        public var position: Int64
+        /// Team → when it signed (the changer's team counts as signing).
+        public var signed: [String: Timestamp]
+        public var leads: Int64 = 0
+        /// The first lead sent under it once its grace period was over, and that lead's event.
+        public var firstLeadAfterGrace: Timestamp?
+        public var firstLeadPosition: Int64?
+        public var graceDays: Int64
+    }
+
+    /// A joint meeting.
+    public struct Meeting: Codable, Sendable, Equatable {
+        public var at: Timestamp
+        public var position: Int64
+    }
+
+    /// A tension, and when anything last happened to it.
+    public struct TensionWatch: Codable, Sendable, Equatable {
+        public var tension: String
+        public var title: String
+        public var category: String
+        public var severity: String
+        public var flaggedAt: Timestamp
+        public var lastActivity: Timestamp
+        public var lastPosition: Int64
+        public var escalated: Bool
+        public var resolved: Bool
+    }
+
+    /// Leads sent per day of a month (index 0 is the 1st).
+    public struct MonthWatch: Codable, Sendable, Equatable {
+        public var days: [Int64] = Array(repeating: 0, count: 31)
+        public var lastPosition: Int64 = 0
+    }
+
+    public enum Row: Codable, Sendable, Equatable {
+        case lead(LeadWatch)
+        case watch(RateWatch)
+        case terms(Terms)
+        case config(SignalConfig)
+        case team(String)
+        case criteria(CriteriaWatch)
+        case latest(Int64)
+        case meetings([Meeting])
+        case tension(TensionWatch)
+        /// Days from flagged to resolved, the last 20, for a category.
+        case durations([Double])
+        case month(MonthWatch)
+        case answer(SignalAnswer)
+    }
+
+    /// Joint meetings kept, to judge the usual interval.
+    static let meetingsKept = 13
+
+    public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
+        func text(_ key: String) -> String? { data[key]?.stringValue }
+        let at = event.occurredAt
+        switch event.type {
+        case "member.joined", "member.moved":
+            if let team = text("team") { rows.set("member/\(text("handle") ?? String(event.stream.dropFirst(7)))", .team(team)) }
+        case "sla.set":
+            rows.set("sla/current", .terms(Terms(followUpHours: data["follow_up_hours"]?.integerValue ?? 0,
+                                                 feedbackWithinDays: data["feedback_within_days"]?.integerValue,
+                                                 monthlyMqlTarget: data["monthly_mql_target"]?.integerValue,
+                                                 rejectionIsFeedback: text("feedback_on") != "all", position: event.position)))
+        case "signal.configured":
+            guard let kind = text("kind") else { return }
+            var config = try self.config(SignalKind(rawValue: kind) ?? .sourceQuality, rows)
+            if let years = data["budget_years"], case let .double(value) = years { config.budgetYears = value }
+            if let years = data["budget_years"]?.integerValue { config.budgetYears = Double(years) }
+            if let days = data["grace_days"]?.integerValue { config.graceDays = days }
+            if let weeks = data["baseline_weeks"]?.integerValue { config.baselineWeeks = weeks }
+            if let state = text("state") { config.on = state == "on" }
+            config.position = event.position
+            config.setBy = event.actor
+            config.setAt = at
+            rows.set("config/\(kind)", .config(config))
+        case "signal.acknowledged", "signal.dismissed":
+            guard let id = text("signal") else { return }
+            rows.set("answer/\(id)", .answer(SignalAnswer(state: event.type == "signal.dismissed" ? "dismissed" : "acknowledged",
+                                                          reason: text("reason"), note: text("note"), by: event.actor, at: at,
+                                                          position: event.position)))
+        case "criteria.changed":
+            let version = data["version"]?.integerValue ?? 0
+            var signed: [String: Timestamp] = [:]
+            if case let .team(team)? = try rows.row("member/\(event.actor)") { signed[team] = at }
+            rows.set("criteria/\(version)", .criteria(CriteriaWatch(
+                version: version, changedBy: event.actor, changedAt: at, position: event.position, signed: signed,
+                graceDays: try config(.unagreedCriteria, rows).graceDays)))
+            rows.set("criteria/latest", .latest(version))
+        case "criteria.agreed":
+            let version = data["version"]?.integerValue ?? 0
+            try rows.modify("criteria/\(version)") { row in
+                guard case var .criteria(criteria)? = row, let team = text("team") else { return }
+                criteria.signed[team] = criteria.signed[team] ?? at
+                row = .criteria(criteria)
+            }
+        case "meeting.held":
+            var teams = Set<String>()
+            if case let .array(attendees)? = data["attendees"] {
+                for attendee in attendees.compactMap(\.stringValue) {
+                    if case let .team(team)? = try rows.row("member/\(attendee)") { teams.insert(team) }
+                }
+            }
+            guard teams.contains("marketing") && teams.contains("sales") else { return }
+            try rows.modify("meetings/joint") { row in
+                var meetings: [Meeting] = []
+                if case let .meetings(existing)? = row { meetings = existing }
+                meetings.append(Meeting(at: at, position: event.position))
+                meetings.sort { $0.at < $1.at }
+                if meetings.count > meetingsKept { meetings.removeFirst(meetings.count - meetingsKept) }
+                row = .meetings(meetings)
+            }
+        case "tension.flagged":
+            let id = text("tension") ?? ""
+            rows.set("tension/\(id)", .tension(TensionWatch(
+                tension: id, title: text("title") ?? "", category: text("category") ?? "other", severity: text("severity") ?? "low",
+                flaggedAt: at, lastActivity: at, lastPosition: event.position, escalated: false, resolved: false)))
+        case "tension.commented", "tension.escalated", "tension.resolved", "tension.reopened":
+            let id = text("tension") ?? ""
+            var resolvedIn: (category: String, days: Double)?
+            try rows.modify("tension/\(id)") { row in
+                guard case var .tension(tension)? = row else { return }
+                tension.lastActivity = max(tension.lastActivity, at)
+                tension.lastPosition = event.position
+                switch event.type {
+                case "tension.escalated": tension.escalated = true
+                case "tension.resolved":
+                    tension.resolved = true
+                    resolvedIn = (tension.category, Double(at.microseconds - tension.flaggedAt.microseconds) / 86_400_000_000)
+                case "tension.reopened": tension.resolved = false
+                default: break
+                }
+                row = .tension(tension)
+            }
+            if let resolvedIn {
+                try rows.modify("durations/\(resolvedIn.category)") { row in
+                    var days: [Double] = []
+                    if case let .durations(existing)? = row { days = existing }
+                    days.append(resolvedIn.days)
+                    if days.count > 20 { days.removeFirst(days.count - 20) }
+                    row = .durations(days)
+                }
+            }
+        default:
+            if event.type.hasPrefix("lead.") { try lead(event, data, rows) }
+        }
+    }
+
+    /// A detector's configuration in force.
+    static func config(_ kind: SignalKind, _ rows: ProjectionRows<Row>) throws -> SignalConfig {
+        if case let .config(config)? = try rows.row("config/\(kind.rawValue)") { return config }
+        return SignalConfig()
+    }
+
+    private static func terms(_ rows: ProjectionRows<Row>) throws -> Terms? {
+        if case let .terms(terms)? = try rows.row("sla/current") { return terms }
+        return nil
+    }
+
+    /// Changes the watch of `kind` for `subject`.
+    private static func watch(_ kind: SignalKind, _ subject: String, _ rows: ProjectionRows<Row>, _ body: (inout RateWatch) throws -> Void) throws {
+        try rows.modify("watch/\(kind.rawValue)/\(subject)") { row in
+            var watch = RateWatch()
+            if case let .watch(existing)? = row { watch = existing }
+            try body(&watch)
+            row = .watch(watch)
+        }
+    }
+
+    /// The team's pooled feedback history, as a baseline.
+    private static func teamBaseline(_ rows: ProjectionRows<Row>, before moment: Timestamp, weeks: Int64) throws -> SignalWindow? {
+        if case let .watch(team)? = try rows.row("team/feedback-silence") { return team.baseline(before: moment, weeks: weeks) }
+        return nil
+    }
+
+    private static func teamRecord(_ bad: Bool, at: Timestamp, weeks: Int64, _ rows: ProjectionRows<Row>) throws {
+        try rows.modify("team/feedback-silence") { row in
+            var team = RateWatch()
+            if case let .watch(existing)? = row { team = existing }
+            team.record(bad, at: at, weeks: weeks)
+            row = .watch(team)
+        }
+    }
+
+    /// Feedback deadlines of `rep` passed by `moment`: silent leads, each a bad observation for the rep and the team.
+    static func passFeedback(_ rep: String, until moment: Timestamp, _ rows: ProjectionRows<Row>) throws {
+        let config = try config(.feedbackSilence, rows)
+        var passed: [Timestamp] = []
+        try watch(.feedbackSilence, rep, rows) { watch in
+            while let first = watch.pending.first, first.due < moment {
+                watch.pending.removeFirst()
+                let base = try teamBaseline(rows, before: watch.run?.from ?? first.due, weeks: config.baselineWeeks)
+                watch.observe(true, at: first.due, position: first.position, config: config, baseline: .some(base))
+                passed.append(first.due)
+            }
+        }
+        for due in passed { try teamRecord(true, at: due, weeks: config.baselineWeeks, rows) }
+    }
+
+    private static func lead(_ event: RecordedEvent, _ data: Payload, _ rows: ProjectionRows<Row>) throws {
+        guard let id = data["lead"]?.stringValue else { return }
+        let at = event.occurredAt
+        let key = "lead/\(id)"
+        var watched: LeadWatch?
+        if case let .lead(lead)? = try rows.row(key) { watched = lead }
+        switch event.type {
+        case "lead.sent":
+            let source = data["source"]?.stringValue ?? "unknown"
+            let rep = data["assigned_to"]?.stringValue
+            rows.set(key, .lead(LeadWatch(source: source, rep: rep, sentAt: at)))
+            // MQLs per day, for the monthly pace.
+            let (month, day) = at.monthAndDay
+            try rows.modify("month/\(month)") { row in
+                var watch = MonthWatch()
+                if case let .month(existing)? = row { watch = existing }
+                if let dayOfMonth = Int(day.suffix(2)) { watch.days[dayOfMonth - 1] += 1 }
+                watch.lastPosition = event.position
+                row = .month(watch)
+            }
+            // Leads under a criteria version, and the first once its grace is over.
+            if let version = data["criteria_version"]?.integerValue {
+                try rows.modify("criteria/\(version)") { row in
+                    guard case var .criteria(criteria)? = row else { return }
+                    criteria.leads += 1
+                    let graceOver = criteria.changedAt.microseconds + criteria.graceDays * 86_400_000_000
+                    if criteria.firstLeadAfterGrace == nil, at.microseconds >= graceOver {
+                        criteria.firstLeadAfterGrace = at
+                        criteria.firstLeadPosition = event.position
+                    }
+                    row = .criteria(criteria)
+                }
+            }
+            if let rep, let terms = try terms(rows) {
+                let config = try config(.sla, rows)
+                try watch(.sla, rep, rows) { watch in
+                    watch.pass(until: at, config: config)
+                    watch.meet(id)
+                    watch.expect(RateWatch.Deadline(lead: id, due: Timestamp(microseconds: at.microseconds + terms.followUpHours * 3_600_000_000),
+                                                    position: event.position))
+                }
+            }
+        case "lead.reassigned":
+            guard var lead = watched, lead.verdictAt == nil else { return }
+            let config = try config(.sla, rows)
+            if let old = lead.rep { try watch(.sla, old, rows) { watch in watch.meet(id) } }
+            lead.rep = data["to"]?.stringValue
+            rows.set(key, .lead(lead))
+            if let rep = lead.rep, let terms = try terms(rows) {
+                try watch(.sla, rep, rows) { watch in
+                    watch.pass(until: at, config: config)
+                    watch.expect(RateWatch.Deadline(lead: id, due: Timestamp(microseconds: at.microseconds + terms.followUpHours * 3_600_000_000),
+                                                    position: event.position))
+                }
+            }
+        case "lead.accepted", "lead.rejected":
+            guard var lead = watched, lead.verdictAt == nil else { return }
+            lead.verdictAt = at
+            let rejected = event.type == "lead.rejected"
+            // The source's rate of rejections, as verdicts arrive.
+            let sourceConfig = try config(.sourceQuality, rows)
+            try watch(.sourceQuality, lead.source, rows) { watch in
+                watch.observe(rejected, at: at, position: event.position, reason: rejected ? data["reason"]?.stringValue : nil, config: sourceConfig)
+            }
+            if let rep = lead.rep {
+                let config = try config(.sla, rows)
+                try watch(.sla, rep, rows) { watch in
+                    watch.pass(until: at, config: config)
+                    // Still pending: in time. Already passed: it was counted as a breach at its deadline.
+                    if watch.meet(id) != nil { watch.observe(false, at: at, position: event.position, config: config) }
+                }
+                let terms = try terms(rows)
+                if let days = terms?.feedbackWithinDays, !rejected || !(terms?.rejectionIsFeedback ?? true) {
+                    try passFeedback(rep, until: at, rows)
+                    try watch(.feedbackSilence, rep, rows) { watch in
+                        watch.expect(RateWatch.Deadline(lead: id, due: Timestamp(microseconds: lead.sentAt.microseconds + days * 86_400_000_000),
+                                                        position: event.position))
+                    }
+                }
+            }
+            rows.set(key, .lead(lead))
+        case "lead.feedback":
+            guard let lead = watched, let rep = lead.rep else { return }
+            let config = try config(.feedbackSilence, rows)
+            try passFeedback(rep, until: at, rows)
+            var met = false
+            try watch(.feedbackSilence, rep, rows) { watch in
+                if watch.meet(id) != nil {
+                    met = true
+                    let base = try teamBaseline(rows, before: watch.run?.from ?? at, weeks: config.baselineWeeks)
+                    watch.observe(false, at: at, position: event.position, config: config, baseline: .some(base))
+                }
+            }
+            if met { try teamRecord(false, at: at, weeks: config.baselineWeeks, rows) }
+        case "lead.converted", "lead.lost", "lead.recycled":
+            // Nothing more to wait for once a lead is won, lost or sent back (a new send starts over).
+            if watched?.verdictAt != nil { rows.set(key, nil) }
+        default:
+            break
+        }
+    }
+}
