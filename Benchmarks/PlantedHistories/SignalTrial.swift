@@ -16,6 +16,8 @@ public struct SignalTrial: Sendable {
 
     /// Every signal seen open at the end of some day, once, by first day.
     public var seen: [Seen] = []
+    /// The ids open at the end of each day.
+    public var openOn: [[String]] = []
 
     public init(_ history: PlantedHistory) throws {
         let rows = ProjectionRows<SignalsProjection.Row>()
@@ -35,6 +37,7 @@ public struct SignalTrial: Sendable {
             }
             try SignalsProjection.settle(rows)
             let open = try SignalDetectors.signals(rows.rows, at: Timestamp(microseconds: end.microseconds - 1))
+            openOn.append(open.map(\.id).sorted())
             for signal in open where !known.contains(signal.id) {
                 known.insert(signal.id)
                 seen.append(Seen(kind: signal.kind, subject: signal.subject, id: signal.id, firstDay: day, since: signal.since))

@@ -8,6 +8,8 @@ extension App {
         return try mapped {
             var rows: [String: SignalsProjection.Row] = [:]
             for prefix in SignalDetectors.prefixes { rows.merge(try source.rows(prefix: prefix)) { $1 } }
+            let quiet = SignalDetectors.quietRange(at: window.now)
+            rows.merge(try source.rows(from: quiet.from, to: quiet.to)) { $1 }
             return rows
         }
     }

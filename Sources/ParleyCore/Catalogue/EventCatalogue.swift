@@ -9,7 +9,7 @@ public enum EventCatalogue {
     /// Stream kinds: the part of a stream name before the `/`.
     public static let streamKinds: [String] = [
         "lead", "tension", "criteria", "meeting", "sla", "goal",
-        "member", "content", "resource", "role",
+        "member", "content", "resource", "role", "signal", "signal-config",
     ]
 
     public static let rejectReasons = ["not-a-fit", "bad-contact", "no-budget", "duplicate", "not-ready", "other"]

@@ -105,17 +105,17 @@ public struct Cusum: Sendable, Equatable {
         return Double(high) * unit
     }
 
-    /// Thresholds computed in this process, by in-control rate (to 0.005)
-    /// and budget (to 5%): a detector asks for the same few again and again.
+    /// Thresholds computed in this process, by in-control rate (to 0.01)
+    /// and budget (to 10%): a detector asks for the same few again and again.
     private static let known = Guarded<[[Int]: Double]>([:])
 
-    /// ``threshold(arl0:)`` for the rate rounded to 0.005 and the budget to
-    /// 5%, computed once per process.
+    /// ``threshold(arl0:)`` for the rate rounded to 0.01 and the budget to
+    /// 10%, computed once per process.
     public static func threshold(rate: Double, arl0: Double) -> (cusum: Cusum, threshold: Double) {
-        let key = [Int((min(ceiling, max(floor, rate)) * 200).rounded()), Int((log(max(1, arl0)) * 20).rounded())]
-        let cusum = Cusum(baseline: Double(key[0]) / 200)
+        let key = [Int((min(ceiling, max(floor, rate)) * 100).rounded()), Int((log(max(1, arl0)) * 10).rounded())]
+        let cusum = Cusum(baseline: Double(key[0]) / 100)
         if let known = known.withLock({ $0[key] }) { return (cusum, known) }
-        let computed = cusum.threshold(arl0: exp(Double(key[1]) / 20))
+        let computed = cusum.threshold(arl0: exp(Double(key[1]) / 10))
         known.withLock { $0[key] = computed }
         return (cusum, computed)
     }

@@ -84,7 +84,7 @@ public struct RateWatch: Codable, Sendable, Equatable {
         }
         let days = max(7.0, Double(base.to.microseconds - base.from.microseconds) / 86_400_000_000)
         let arl0 = max(100, config.budgetYears * 365 * Double(base.count) / days)
-        // The in-control rate to 0.005 and the budget to 5%: a baseline moving by less changes nothing.
+        // The in-control rate to 0.01 and the budget to 10%: a baseline moving by less changes nothing.
         let (cusum, h) = Cusum.threshold(rate: base.cautiousRate, arl0: arl0)
         let next = cusum.step(statistic, bad)
         if next > 0 {

@@ -6,7 +6,22 @@ import Foundation
 /// moment, same signals.
 public enum SignalDetectors {
     /// The row prefixes a read needs (all but the leads).
-    public static let prefixes = ["watch/", "team/", "sla/", "config/", "criteria/", "meetings/", "tension/", "durations/", "month/", "answer/"]
+    public static let prefixes = ["watch/", "team/", "sla/", "config/", "criteria/", "meetings/", "durations/", "month/", "answer/"]
+
+    /// The key prefix of open tensions last active at `time`: `quiet/<µs, 20 digits>/`.
+    public static func quietKey(_ time: Timestamp) -> String {
+        let digits = String(max(0, time.microseconds))
+        return "quiet/" + String(repeating: "0", count: max(0, 20 - digits.count)) + digits + "/"
+    }
+
+    /// The keys of the open tensions that can be aging at `now`: last active
+    /// less than the longest threshold and the warning window ago.
+    public static func quietRange(at now: Timestamp) -> (from: String, to: String) {
+        (quietKey(Timestamp(microseconds: now.microseconds - (longestQuiet + agingWindowDays) * day)), "quiet/~")
+    }
+
+    /// The longest an aging tension's threshold can be, in days.
+    static let longestQuiet: Int64 = 365
 
     static let day: Int64 = 86_400_000_000
 
@@ -20,6 +35,7 @@ public enum SignalDetectors {
                 let config = try SignalsProjection.config(.sla, scratch)
                 try scratch.modify(key) { row in
                     guard case var .watch(watch)? = row else { return }
+                    row = nil
                     watch.pass(until: now, config: config)
                     row = .watch(watch)
                 }
@@ -146,9 +162,13 @@ public enum SignalDetectors {
                       evidence: evidence, clears: "clears at the next meeting both marketing and sales attend")
     }
 
+    /// Days an aging tension stays a signal after it crossed its threshold.
+    public static let agingWindowDays: Int64 = 90
+
     static func agingTensions(_ rows: [String: SignalsProjection.Row], now: Timestamp) -> [Signal] {
         var signals: [Signal] = []
-        for (key, row) in rows where key.hasPrefix("tension/") {
+        let range = quietRange(at: now)
+        for (key, row) in rows where key.hasPrefix("quiet/") && key >= range.from {
             guard case let .tension(tension) = row, !tension.resolved else { continue }
             var usual = 14.0
             var samples = 0
@@ -157,10 +177,11 @@ public enum SignalDetectors {
                 usual = sorted[sorted.count / 2]
                 samples = days.count
             }
-            var threshold = max(3, 2 * usual)
+            var threshold = min(Double(longestQuiet), max(3, 2 * usual))
             if tension.escalated { threshold = max(2, threshold / 2) }
             let since = Timestamp(microseconds: tension.lastActivity.microseconds + Int64(threshold * Double(day)))
-            guard since <= now else { continue }
+            // An early warning: a tension quiet for months more has long been in the open issues, and is no news.
+            guard since <= now, now.microseconds - since.microseconds <= agingWindowDays * day else { continue }
             let quiet = Int((now.microseconds - tension.lastActivity.microseconds) / day)
             var evidence = SignalEvidence()
             evidence.fact = "\(tension.tension) “\(tension.title)” (\(tension.category), \(tension.severity)\(tension.escalated ? ", escalated" : "")) has had no comment, escalation or resolution since \(date(tension.lastActivity))"

@@ -10,9 +10,12 @@
 /// `criteria/latest`, `meetings/joint`, `tension/<id>`,
 /// `durations/<category>`, `month/<yyyy-mm>`, `answer/<signal>`.
 public enum SignalsProjection: Projection {
-    public static let typePrefixes = ["lead.", "sla.", "signal.", "criteria.", "meeting.", "tension.", "member."]
+    /// The lead events that move a detector (outcomes after the verdict do not).
+    public static let typePrefixes = ["lead.sent", "lead.reassigned", "lead.accepted", "lead.rejected", "lead.feedback",
+                                      "sla.", "signal.", "criteria.", "meeting.", "tension.", "member."]
     public static let name = "signals"
-    public static let version = 1
+    /// 2: open tensions filed by their last activity.
+    public static let version = 2
 
     /// A lead, while a detector still waits on it.
     public struct LeadWatch: Codable, Sendable, Equatable {
@@ -54,6 +57,10 @@ public enum SignalsProjection: Projection {
 
     /// A tension, and when anything last happened to it.
     public struct TensionWatch: Codable, Sendable, Equatable {
+        /// Where an open tension is filed by its last activity (`quiet/<µs>/<id>`), so that a read
+        /// decodes only those that went quiet recently enough to matter.
+        public var quietKey: String { SignalDetectors.quietKey(lastActivity) + tension }
+
         public var tension: String
         public var title: String
         public var category: String
@@ -97,10 +104,12 @@ public enum SignalsProjection: Projection {
         case "member.joined", "member.moved":
             if let team = text("team") { rows.set("member/\(text("handle") ?? String(event.stream.dropFirst(7)))", .team(team)) }
         case "sla.set":
-            rows.set("sla/current", .terms(Terms(followUpHours: data["follow_up_hours"]?.integerValue ?? 0,
-                                                 feedbackWithinDays: data["feedback_within_days"]?.integerValue,
-                                                 monthlyMqlTarget: data["monthly_mql_target"]?.integerValue,
-                                                 rejectionIsFeedback: text("feedback_on") != "all", position: event.position)))
+            let terms = Terms(followUpHours: data["follow_up_hours"]?.integerValue ?? 0,
+                              feedbackWithinDays: data["feedback_within_days"]?.integerValue,
+                              monthlyMqlTarget: data["monthly_mql_target"]?.integerValue,
+                              rejectionIsFeedback: text("feedback_on") != "all", position: event.position)
+            rows.set("sla/current", .terms(terms))
+            Held.of(rows).terms = .some(terms)
         case "signal.configured":
             guard let kind = text("kind") else { return }
             var config = try self.config(SignalKind(rawValue: kind) ?? .sourceQuality, rows)
@@ -113,6 +122,7 @@ public enum SignalsProjection: Projection {
             config.setBy = event.actor
             config.setAt = at
             rows.set("config/\(kind)", .config(config))
+            if let known = SignalKind(rawValue: kind) { Held.of(rows).configs[known] = config }
         case "signal.acknowledged", "signal.dismissed":
             guard let id = text("signal") else { return }
             rows.set("answer/\(id)", .answer(SignalAnswer(state: event.type == "signal.dismissed" ? "dismissed" : "acknowledged",
@@ -130,6 +140,7 @@ public enum SignalsProjection: Projection {
             let version = data["version"]?.integerValue ?? 0
             try rows.modify("criteria/\(version)") { row in
                 guard case var .criteria(criteria)? = row, let team = text("team") else { return }
+                row = nil
                 criteria.signed[team] = criteria.signed[team] ?? at
                 row = .criteria(criteria)
             }
@@ -144,6 +155,7 @@ public enum SignalsProjection: Projection {
             try rows.modify("meetings/joint") { row in
                 var meetings: [Meeting] = []
                 if case let .meetings(existing)? = row { meetings = existing }
+                row = nil  // the value alone holds its arrays: changed in place, not copied
                 meetings.append(Meeting(at: at, position: event.position))
                 meetings.sort { $0.at < $1.at }
                 if meetings.count > meetingsKept { meetings.removeFirst(meetings.count - meetingsKept) }
@@ -151,14 +163,20 @@ public enum SignalsProjection: Projection {
             }
         case "tension.flagged":
             let id = text("tension") ?? ""
-            rows.set("tension/\(id)", .tension(TensionWatch(
+            let tension = TensionWatch(
                 tension: id, title: text("title") ?? "", category: text("category") ?? "other", severity: text("severity") ?? "low",
-                flaggedAt: at, lastActivity: at, lastPosition: event.position, escalated: false, resolved: false)))
+                flaggedAt: at, lastActivity: at, lastPosition: event.position, escalated: false, resolved: false)
+            rows.set("tension/\(id)", .tension(tension))
+            rows.set(tension.quietKey, .tension(tension))
         case "tension.commented", "tension.escalated", "tension.resolved", "tension.reopened":
             let id = text("tension") ?? ""
             var resolvedIn: (category: String, days: Double)?
             try rows.modify("tension/\(id)") { row in
                 guard case var .tension(tension)? = row else { return }
+                row = nil
+                // Out of the index of quiet tensions under its old last activity; back in under the new one if open.
+                if !tension.resolved { rows.set(tension.quietKey, nil) }
+                defer { if !tension.resolved { rows.set(tension.quietKey, .tension(tension)) } }
                 tension.lastActivity = max(tension.lastActivity, at)
                 tension.lastPosition = event.position
                 switch event.type {
@@ -175,6 +193,7 @@ public enum SignalsProjection: Projection {
                 try rows.modify("durations/\(resolvedIn.category)") { row in
                     var days: [Double] = []
                     if case let .durations(existing)? = row { days = existing }
+                    row = nil  // the value alone holds its arrays: changed in place, not copied
                     days.append(resolvedIn.days)
                     if days.count > 20 { days.removeFirst(days.count - 20) }
                     row = .durations(days)
@@ -185,15 +204,54 @@ public enum SignalsProjection: Projection {
         }
     }
 
+    /// What a chunk's fold reads for nearly every lead event, held between
+    /// events instead of looked up each time: the configurations, the SLA's
+    /// terms, the month being counted. Dropped when the fold settles.
+    final class Held {
+        var configs: [SignalKind: SignalConfig] = [:]
+        var terms: Terms??
+        var month: (start: Int64, end: Int64, key: String)?
+
+        static func of(_ rows: ProjectionRows<Row>) -> Held {
+            if let held = rows.held { return unsafeDowncast(held, to: Held.self) }
+            let held = Held()
+            rows.held = held
+            return held
+        }
+    }
+
+    public static func settle(_ rows: ProjectionRows<Row>) throws { rows.held = nil }
+
     /// A detector's configuration in force.
     static func config(_ kind: SignalKind, _ rows: ProjectionRows<Row>) throws -> SignalConfig {
-        if case let .config(config)? = try rows.row("config/\(kind.rawValue)") { return config }
-        return SignalConfig()
+        let held = Held.of(rows)
+        if let config = held.configs[kind] { return config }
+        var config = SignalConfig()
+        if case let .config(stored)? = try rows.row("config/\(kind.rawValue)") { config = stored }
+        held.configs[kind] = config
+        return config
     }
 
     private static func terms(_ rows: ProjectionRows<Row>) throws -> Terms? {
-        if case let .terms(terms)? = try rows.row("sla/current") { return terms }
-        return nil
+        let held = Held.of(rows)
+        if let terms = held.terms { return terms }
+        var terms: Terms?
+        if case let .terms(stored)? = try rows.row("sla/current") { terms = stored }
+        held.terms = .some(terms)
+        return terms
+    }
+
+    /// The month row `at` falls in, and the day's index in it.
+    private static func month(_ at: Timestamp, _ rows: ProjectionRows<Row>) -> (key: String, day: Int) {
+        let held = Held.of(rows)
+        if let month = held.month, month.start <= at.microseconds, at.microseconds < month.end {
+            return (month.key, Int((at.microseconds - month.start) / 86_400_000_000))
+        }
+        let name = at.yearMonth
+        let start = Timestamp(rfc3339: name + "-01T00:00:00Z")?.microseconds ?? at.microseconds
+        let month = (start: start, end: start + Int64(SignalDetectors.daysIn(name)) * 86_400_000_000, key: "month/\(name)")
+        held.month = month
+        return (month.key, Int((at.microseconds - start) / 86_400_000_000))
     }
 
     /// Changes the watch of `kind` for `subject`.
@@ -201,6 +259,7 @@ public enum SignalsProjection: Projection {
         try rows.modify("watch/\(kind.rawValue)/\(subject)") { row in
             var watch = RateWatch()
             if case let .watch(existing)? = row { watch = existing }
+            row = nil  // the value alone holds its arrays: changed in place, not copied
             try body(&watch)
             row = .watch(watch)
         }
@@ -216,6 +275,7 @@ public enum SignalsProjection: Projection {
         try rows.modify("team/feedback-silence") { row in
             var team = RateWatch()
             if case let .watch(existing)? = row { team = existing }
+            row = nil  // the value alone holds its arrays: changed in place, not copied
             team.record(bad, at: at, weeks: weeks)
             row = .watch(team)
         }
@@ -248,11 +308,12 @@ public enum SignalsProjection: Projection {
             let rep = data["assigned_to"]?.stringValue
             rows.set(key, .lead(LeadWatch(source: source, rep: rep, sentAt: at)))
             // MQLs per day, for the monthly pace.
-            let (month, day) = at.monthAndDay
-            try rows.modify("month/\(month)") { row in
+            let (month, day) = month(at, rows)
+            try rows.modify(month) { row in
                 var watch = MonthWatch()
                 if case let .month(existing)? = row { watch = existing }
-                if let dayOfMonth = Int(day.suffix(2)) { watch.days[dayOfMonth - 1] += 1 }
+                row = nil  // the value alone holds its arrays: changed in place, not copied
+                watch.days[min(30, max(0, day))] += 1
                 watch.lastPosition = event.position
                 row = .month(watch)
             }
@@ -260,6 +321,7 @@ public enum SignalsProjection: Projection {
             if let version = data["criteria_version"]?.integerValue {
                 try rows.modify("criteria/\(version)") { row in
                     guard case var .criteria(criteria)? = row else { return }
+                    row = nil
                     criteria.leads += 1
                     let graceOver = criteria.changedAt.microseconds + criteria.graceDays * 86_400_000_000
                     if criteria.firstLeadAfterGrace == nil, at.microseconds >= graceOver {
@@ -300,6 +362,7 @@ public enum SignalsProjection: Projection {
             try watch(.sourceQuality, lead.source, rows) { watch in
                 watch.observe(rejected, at: at, position: event.position, reason: rejected ? data["reason"]?.stringValue : nil, config: sourceConfig)
             }
+            let terms = try terms(rows)
             if let rep = lead.rep {
                 let config = try config(.sla, rows)
                 try watch(.sla, rep, rows) { watch in
@@ -307,7 +370,6 @@ public enum SignalsProjection: Projection {
                     // Still pending: in time. Already passed: it was counted as a breach at its deadline.
                     if watch.meet(id) != nil { watch.observe(false, at: at, position: event.position, config: config) }
                 }
-                let terms = try terms(rows)
                 if let days = terms?.feedbackWithinDays, !rejected || !(terms?.rejectionIsFeedback ?? true) {
                     try passFeedback(rep, until: at, rows)
                     try watch(.feedbackSilence, rep, rows) { watch in
@@ -316,9 +378,12 @@ public enum SignalsProjection: Projection {
                     }
                 }
             }
-            rows.set(key, .lead(lead))
+            // Kept while feedback is still expected; else nothing more will move a detector.
+            let feedbackExpected = lead.rep != nil && terms?.feedbackWithinDays != nil && (!rejected || !(terms?.rejectionIsFeedback ?? true))
+            rows.set(key, feedbackExpected ? .lead(lead) : nil)
         case "lead.feedback":
             guard let lead = watched, let rep = lead.rep else { return }
+            rows.set(key, nil)
             let config = try config(.feedbackSilence, rows)
             try passFeedback(rep, until: at, rows)
             var met = false
@@ -330,9 +395,6 @@ public enum SignalsProjection: Projection {
                 }
             }
             if met { try teamRecord(false, at: at, weeks: config.baselineWeeks, rows) }
-        case "lead.converted", "lead.lost", "lead.recycled":
-            // Nothing more to wait for once a lead is won, lost or sent back (a new send starts over).
-            if watched?.verdictAt != nil { rows.set(key, nil) }
         default:
             break
         }
