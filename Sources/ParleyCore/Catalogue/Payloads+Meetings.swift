@@ -92,12 +92,3 @@ public struct EventRetracted: EventPayload {
     public var target: String, reason: String
     public init(target: String, reason: String) { self.target = target; self.reason = reason }
 }
-
-/// Every typed payload, for tests that check each against the catalogue.
-public let allPayloadTypes: [any EventPayload.Type] = [
-    MemberJoined.self, MemberLeft.self, MemberMoved.self, RoleDefined.self, LeadSent.self, LeadReassigned.self,
-    LeadAccepted.self, LeadRejected.self, LeadRecycled.self, LeadFeedback.self, LeadConverted.self, LeadLost.self,
-    CriteriaChanged.self, CriteriaAgreed.self, SLASet.self, GoalSet.self, TensionFlagged.self, TensionCommented.self,
-    TensionEscalated.self, TensionResolved.self, TensionReopened.self, MeetingHeld.self, ActionCompleted.self,
-    ContentRequested.self, ContentDelivered.self, ResourceShared.self, ResourceUsed.self, EventRetracted.self,
-]
