@@ -85,6 +85,12 @@ struct Workspace {
         try Self.finish(try start(arguments, stdin: stdin))
     }
 
+    /// ``run(_:stdin:)`` with the arguments as an array.
+    @discardableResult
+    func run(_ arguments: [String], stdin: String? = nil) throws -> Run {
+        try Self.finish(try start(arguments, stdin: stdin))
+    }
+
     /// Runs and expects exit status 0, recording stderr if not.
     @discardableResult
     func ok(_ arguments: String..., stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {

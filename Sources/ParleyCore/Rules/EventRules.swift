@@ -95,6 +95,7 @@ public enum EventRules {
         let id = history.id
         func refuse(_ message: String) -> RuleViolation { RuleViolation(.state, message) }
         func by(_ event: RecordedEvent) -> String { "by \(event.actor) on \(event.occurredAt.rfc3339)" }
+        try checkTimeOrder(event, history: history)
 
         switch event.type {
         case "member.joined":
@@ -192,6 +193,42 @@ public enum EventRules {
 
         default:
             break
+        }
+    }
+}
+
+extension EventRules {
+    /// Time goes forward within a stream: an event cannot happen before the
+    /// event it answers (a verdict before its lead was sent, a signature
+    /// before its version was proposed, a comment before its tension was
+    /// flagged, an action done before its meeting). An event without a time
+    /// happens now, after all of them.
+    static func checkTimeOrder(_ event: ProposedEvent, history: StreamHistory) throws(RuleViolation) {
+        guard let at = event.occurredAt else { return }
+        let id = history.id
+        let answered: (time: Timestamp, what: String)?
+        switch event.type {
+        case "lead.sent", "tension.flagged", "meeting.held", "content.requested", "resource.shared", "criteria.changed":
+            answered = nil
+        case let type where type.hasPrefix("lead."):
+            answered = history.lead.sent.map { ($0.occurredAt, "lead \(id) was sent") }
+        case "criteria.agreed":
+            let version = event.payload["version"]?.integerValue ?? 0
+            answered = history.criteria.changedAt[version].map { ($0, "criteria version \(version) was proposed") }
+        case let type where type.hasPrefix("tension."):
+            answered = history.tension.flagged.map { ($0.occurredAt, "tension \(id) was flagged") }
+        case "action.completed":
+            answered = history.meeting.held.map { ($0.occurredAt, "meeting \(id) was held") }
+        case "content.delivered":
+            answered = history.content.requested.map { ($0.occurredAt, "content \(id) was requested") }
+        case "resource.used":
+            answered = history.resource.shared.map { ($0.occurredAt, "resource \(id) was shared") }
+        default:
+            answered = nil
+        }
+        if let answered, at < answered.time {
+            throw RuleViolation(.state, "\(event.type) at \(at.rfc3339) would happen before \(answered.what), at \(answered.time.rfc3339)",
+                                remedy: "record it at or after \(answered.time.rfc3339)")
         }
     }
 }
