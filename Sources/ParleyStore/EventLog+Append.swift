@@ -205,7 +205,9 @@ final class AppendSession {
             let history = try self.history(of: proposed.stream)
             current = history.version
             try checkExpectedVersion(proposed, current: current)
-            let context = EventRules.Context(stream: history, actor: try member(proposed.actor), membersExist: try membersExistSoFar())
+            let assignee = try policy.teams ? EventRules.Context.assigneeHandle(of: proposed).map { try member($0) } : nil
+            let context = EventRules.Context(stream: history, actor: try member(proposed.actor), membersExist: try membersExistSoFar(),
+                                             assignee: assignee)
             do {
                 try EventRules.check(proposed, in: context, policy: policy)
             } catch {

@@ -13,11 +13,23 @@ public enum EventRules {
         public var actor: MemberState
         /// Whether any member has joined yet (the first may add themselves).
         public var membersExist: Bool
+        /// For a lead sent or reassigned to someone: their standing, folded from `member/<them>`.
+        public var assignee: MemberState?
 
-        public init(stream: StreamHistory, actor: MemberState, membersExist: Bool) {
+        public init(stream: StreamHistory, actor: MemberState, membersExist: Bool, assignee: MemberState? = nil) {
             self.stream = stream
             self.actor = actor
             self.membersExist = membersExist
+            self.assignee = assignee
+        }
+
+        /// Who a lead event hands the lead to, if anyone: `assigned_to` of a send, `to` of a reassignment.
+        public static func assigneeHandle(of event: ProposedEvent) -> String? {
+            switch event.type {
+            case "lead.sent": event.payload["assigned_to"]?.stringValue
+            case "lead.reassigned": event.payload["to"]?.stringValue
+            default: nil
+            }
         }
     }
 
@@ -33,6 +45,7 @@ public enum EventRules {
             let history = context.stream
             if policy.teams {
                 try checkTeam(event, actor: actor, history: history)
+                if let handle = Context.assigneeHandle(of: event) { try checkRouting(to: handle, context.assignee) }
             }
             if policy.state {
                 try checkState(event, history: history)
@@ -68,6 +81,21 @@ public enum EventRules {
         "lead.feedback": ("sales", "give feedback on leads"),
         "signal.configured": ("management", "configure the signal detectors"),
     ]
+
+    /// A lead goes to a current sales member, never to someone who left or
+    /// never joined: it would wait on someone who will not answer.
+    static func checkRouting(to handle: String, _ assignee: MemberState?) throws(RuleViolation) {
+        let remedy = "send it to a current sales member"
+        guard let assignee, assignee.joined != nil else {
+            throw RuleViolation(.team, "\(handle) is not a member", remedy: remedy, hint: .addMember(handle))
+        }
+        if let left = assignee.left {
+            throw RuleViolation(.team, "\(handle) left on \(left.rfc3339.prefix(10))", remedy: remedy)
+        }
+        if assignee.team != "sales" {
+            throw RuleViolation(.team, "\(handle) is in \(assignee.team ?? "no team"), not sales", remedy: remedy)
+        }
+    }
 
     static func checkTeam(_ event: ProposedEvent, actor: MemberState, history: StreamHistory) throws(RuleViolation) {
         let team = actor.team ?? "no team"
