@@ -90,10 +90,14 @@ extension App {
         let now = query.window.now
         let source = try self.source(IssuesProjection.self, query.window, progress: progress)
         let followUp = try self.source(FollowUpProjection.self, query.window, progress: progress)
+        let directory = try members(query.window, progress: progress).map(\.member)
         var open = try mapped {
             let issues = try IssuesProjection.openPrefixes.flatMap { try source.rows(prefix: $0).values }
+            // Leads waiting on someone who left, or who never joined.
+            let orphaned = OpenIssue.orphaned(verdicts: try followUp.deadlines(.verdict, at: now),
+                                              members: Dictionary(directory.map { ($0.handle, $0.leftAt) }, uniquingKeysWith: { $1 }), now: now)
             if query.eachLead {
-                return OpenIssue.list(issues: issues, followUp: try followUp.rows(prefix: "lead/").values, now: now)
+                return OpenIssue.sorted(OpenIssue.list(issues: issues, followUp: try followUp.rows(prefix: "lead/").values, now: now) + orphaned)
             }
             // One row per rep for the leads' issues: counted from the deadline rows, not read lead by lead.
             let perRep = try OpenIssue.perRep(
@@ -102,7 +106,7 @@ extension App {
                     if case let .pending(pending)? = try followUp.row("lead/\(lead)") { return pending }
                     return nil
                 }, now: now)
-            return OpenIssue.sorted(OpenIssue.list(issues: issues, followUp: [], now: now) + perRep)
+            return OpenIssue.sorted(OpenIssue.list(issues: issues, followUp: [], now: now) + perRep + orphaned)
         }
         if query.kinds.isEmpty || query.kinds.contains("signal") {
             // The detectors' signals beside people's tensions (dismissed ones are closed).

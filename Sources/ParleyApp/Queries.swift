@@ -21,7 +21,8 @@ public struct QualityQuery: Sendable, Equatable {
 /// Which open issues to list.
 public struct IssuesQuery: Sendable, Equatable {
     /// The kinds there are, in the order a summary names them.
-    public static let kinds = ["tension", "signal", "sla-breach", "missing-feedback", "overdue-action", "unanswered-content", "unagreed-criteria"]
+    public static let kinds = ["tension", "signal", "sla-breach", "missing-feedback", "orphaned-leads", "overdue-action", "unanswered-content",
+                               "unagreed-criteria"]
 
     /// Only these kinds (all when empty).
     public var kinds: [String]

@@ -9,7 +9,7 @@ extension Parley {
             commandName: "issues",
             abstract: "What is open between the teams, most severe and oldest first.",
             discussion: """
-                Unresolved tensions, and what the log itself can see: leads past the SLA follow-up time with no verdict (sla-breach), leads with no feedback after the agreed days (missing-feedback), overdue action items, content requests past their date, and criteria versions a team has not agreed to. Each row says why it is open and since when.
+                Unresolved tensions, the detectors' open signals (signal; see `parley signals`), and what the log itself can see: leads past the SLA follow-up time with no verdict (sla-breach), leads with no feedback after the agreed days (missing-feedback), leads waiting on someone who left or never joined (orphaned-leads), overdue action items, content requests past their date, and criteria versions a team has not agreed to. Each row says why it is open and since when.
 
                 The table gives the leads' issues one row per rep (how many leads, since the oldest); --leads lists every lead, as --json always does.
 

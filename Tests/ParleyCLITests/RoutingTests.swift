@@ -43,4 +43,32 @@ import Testing
         try w.ok("record", file, "--import")
         #expect(try w.ok("log", "--stream", "lead/L-7").stdout.contains("lead.sent"))
     }
+
+    @Test func leadsLeftWithSomeoneWhoLeftAreListedUntilReassigned() throws {
+        let w = try Workspace()
+        try w.ok("init")
+        try w.ok("member", "add", "mia@marketing", "--name", "Mia", "--team", "marketing", "--as", "mia@marketing")
+        try w.ok("member", "add", "sam@sales", "--name", "Sam", "--team", "sales", "--as", "mia@marketing")
+        try w.ok("member", "add", "zoe@sales", "--name", "Zoe", "--team", "sales", "--as", "mia@marketing")
+        try w.ok("member", "add", "lee@mgmt", "--name", "Lee", "--team", "management", "--as", "mia@marketing")
+        try w.ok("sla", "set", "--follow-up-hours", "24", "--as", "lee@mgmt")
+        for lead in ["L-1", "L-2", "L-3"] {
+            try w.ok("lead", "send", lead, "--source", "webinar", "--to", "sam@sales", "--as", "mia@marketing")
+        }
+        try w.ok("lead", "accept", "L-3", "--as", "sam@sales")
+        func orphaned() throws -> [[String: Any]] {
+            try #require(try JSONSerialization.jsonObject(with: Data(try w.ok("issues", "--kind", "orphaned-leads", "--json").stdout.utf8)) as? [[String: Any]])
+        }
+        #expect(try orphaned().isEmpty, "sam is still here")
+        try w.ok("member", "leave", "sam@sales", "--as", "lee@mgmt")
+        let rows = try orphaned()
+        #expect(rows.count == 1 && rows[0]["ref"] as? String == "sam@sales")
+        #expect(try w.ok("issues").stdout.contains("orphaned-leads"), "the table lists it too")
+        #expect((rows[0]["reason"] as? String)?.hasPrefix("2 leads without a verdict still with sam@sales, who left on ") == true, "\(rows)")
+        try w.ok("lead", "reassign", "L-1", "--to", "zoe@sales", "--as", "mia@marketing")
+        #expect((try orphaned().first?["reason"] as? String)?.hasPrefix("1 lead without a verdict") == true)
+        try w.ok("lead", "reassign", "L-2", "--to", "zoe@sales", "--as", "mia@marketing")
+        #expect(try orphaned().isEmpty)
+        #expect(!(try w.ok("issues").stdout.contains("orphaned-leads")))
+    }
 }

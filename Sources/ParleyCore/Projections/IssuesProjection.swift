@@ -240,6 +240,28 @@ public struct OpenIssue: Sendable, Equatable {
         return open
     }
 
+    /// Leads waiting for a verdict from someone who cannot give one: a rep
+    /// who left (`left` holds when) or who is not a member at all. One row
+    /// per former owner, with the count, from the verdict deadlines' tallies.
+    public static func orphaned(verdicts: [RowTally<FollowUpProjection.Row>], members: [String: Timestamp?], now: Timestamp) -> [OpenIssue] {
+        var held: [String: Int] = [:]
+        for tally in verdicts {
+            guard case let .deadline(deadline) = tally.value, let rep = deadline.rep else { continue }
+            if let standing = members[rep], standing == nil { continue }
+            held[rep, default: 0] += tally.below + tally.atOrAbove
+        }
+        return held.filter { $0.value > 0 }.map { rep, count in
+            let leads = "\(count) \(count == 1 ? "lead" : "leads") without a verdict"
+            if case let left?? = members[rep] {
+                return OpenIssue(kind: "orphaned-leads", ref: rep, since: left, severity: "high",
+                                 reason: "\(leads) still with \(rep), who left on \(left.rfc3339.prefix(10)); reassign them to a current sales member",
+                                 count: count)
+            }
+            return OpenIssue(kind: "orphaned-leads", ref: rep, since: now, severity: "high",
+                             reason: "\(leads) sent to \(rep), who is not a member; reassign them to a current sales member", count: count)
+        }
+    }
+
     /// The most severe and the oldest first.
     public static func sorted(_ issues: [OpenIssue]) -> [OpenIssue] {
         // Each issue's rank looked up once, not at every comparison.
