@@ -10,13 +10,17 @@ extension Parley {
             discussion: """
                 Each change makes the next version; each team agrees to a version once.
 
+                Rules are checked against the leads sent under them: comparisons (=, !=, <, <=, >, >=) of a lead's attributes (and source, campaign, score), NAME in (a, b, c), has NAME, AND, OR, NOT and parentheses. Numbers compare as numbers, text regardless of case; to order text, declare its scale first, ending it with ; or a new line.
+
                 Examples:
-                  parley criteria change --rules "title>=manager AND employees>=50" --rationale "fewer students" --as mia@marketing
+                  parley criteria change --rules "scale title: individual < manager < director < vp; title >= manager AND employees >= 50" --rationale "fewer students" --as mia@marketing
+                  parley criteria change --rules "employees >= 50 AND country in (DE, FR, NL) AND NOT email_domain in (gmail.com, yahoo.com)" --as mia@marketing
+                  parley criteria check L-1042
                   parley criteria agree 4 --as sam@sales
                   parley criteria agree 4 --team sales --as lee@mgmt
                   parley criteria history
                 """,
-            subcommands: [Change.self, Agree.self, History.self]
+            subcommands: [Change.self, Agree.self, Check.self, History.self]
         )
 
         struct Change: ParsableCommand {
@@ -27,6 +31,28 @@ extension Parley {
 
             func run() throws {
                 try options.run(.changeCriteria(rules: rules, rationale: rationale))
+            }
+        }
+
+        struct Check: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "check", abstract: "Check a lead against the criteria version it was sent under, clause by clause.")
+            @Argument(help: ArgumentHelp("The lead.", valueName: "lead")) var lead: String
+            @OptionGroup var view: ViewOptions
+
+            func run() throws {
+                let check = try view.open().checkCriteria(lead: lead, window: view.window, progress: view.progress)
+                if view.json { return try Output.standard.json(check) }
+                guard let version = check.version, let rules = check.rules, check.notEvaluable == nil else {
+                    Output.standard.line("\(lead): not evaluable: \(check.notEvaluable ?? "no rules")")
+                    return
+                }
+                Output.standard.line("\(lead) was sent under criteria v\(version): \(rules)")
+                for clause in check.clauses {
+                    let mark = clause.met.map { $0 ? "met    " : "not met" } ?? "unknown"
+                    Output.standard.line("  \(mark)  \(clause.text)\(clause.met == nil ? "  (the lead has no such value)" : "")")
+                }
+                Output.standard.line(check.met == true ? "\(lead) met the criteria" : "\(lead) did not meet the criteria")
             }
         }
 

@@ -18,7 +18,7 @@ import Testing
     @Test func aQuarterOfWorkThroughTheCommands() throws {
         let w = try teamWorkspace()
         try w.ok("role", "define", "--team", "sales", "--responsibility", "follow up MQLs within the SLA", "--kpi", "SAL rate", "--as", "lee@mgmt")
-        try w.ok("criteria", "change", "--rules", "title>=manager AND employees>=50", "--rationale", "fewer students", "--as", "mia@marketing",
+        try w.ok("criteria", "change", "--rules", "scale title: individual < manager; title>=manager AND employees>=50", "--rationale", "fewer students", "--as", "mia@marketing",
                  "--at", "2026-01-02T00:00:00Z")
         try w.ok("criteria", "agree", "1", "--as", "sam@sales")
         try w.ok("sla", "set", "--follow-up-hours", "24", "--feedback-within-days", "7", "--as", "lee@mgmt")

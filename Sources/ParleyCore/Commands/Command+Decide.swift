@@ -97,6 +97,12 @@ extension Command {
         case .configureSignals(let payload): return try event(payload)
 
         case let .changeCriteria(rules, rationale):
+            // Rules that do not parse could never be checked against a lead.
+            do {
+                _ = try CriteriaRules.parse(rules)
+            } catch {
+                throw ParleyError(.invalid, code: "invalid-event", error.description, field: "data.rules")
+            }
             let history = state.history(CriteriaChanged.stream)
             return try event(CriteriaChanged(version: history.criteria.currentVersion + 1, rules: rules, rationale: rationale),
                              expectedVersion: history.version)
