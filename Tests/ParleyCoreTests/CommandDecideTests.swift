@@ -40,9 +40,11 @@ import Testing
             try recorded(CriteriaChanged(version: 2, rules: "b", rationale: nil), position: 2, version: 2),
         ], stream: CriteriaChanged.stream)
         state.streams[CriteriaChanged.stream] = criteria
-        let changed = try Command.changeCriteria(rules: "c", rationale: nil).decide(state, actor: "mia@marketing")
+        let changed = try Command.changeCriteria(rules: "c = 1", rationale: nil).decide(state, actor: "mia@marketing")
         #expect(changed[0].payload["version"] == .integer(3))
         #expect(changed[0].expectedVersion == 2, "a change made on a stale read conflicts")
+        // Rules that do not parse are refused before any event is made.
+        #expect(throws: ParleyError.self) { try Command.changeCriteria(rules: "c", rationale: nil).decide(state, actor: "mia@marketing") }
 
         state.streams["member/sam@sales"] = StreamHistory([
             try recorded(MemberJoined(handle: "sam@sales", name: "Sam", team: "sales"), position: 3, version: 1),
