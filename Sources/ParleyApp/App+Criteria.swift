@@ -81,3 +81,133 @@ extension App {
         return CriteriaCheck(lead: lead, version: version, rules: row.rules, notEvaluable: nil, met: verdict.met, clauses: verdict.clauses)
     }
 }
+
+/// What the leads of a period did, split by whether they would have met
+/// some rules: the answer to "would last quarter's leads have qualified
+/// under these rules, and what would we have lost?".
+public struct WhatIfReport: Sendable, Equatable, Encodable {
+    /// What a set of leads became.
+    public struct Outcome: Sendable, Equatable, Encodable {
+        public var sent: Int64 = 0
+        public var accepted: Int64 = 0
+        public var rejected: Int64 = 0
+        public var converted: Int64 = 0
+        public var revenue: Double = 0
+
+        mutating func add(_ lead: LeadQualityProjection.Lead?) {
+            sent += 1
+            guard let lead else { return }
+            if lead.verdict == "lead.accepted" { accepted += 1 }
+            if lead.verdict == "lead.rejected" { rejected += 1 }
+            if lead.converted {
+                converted += 1
+                revenue += lead.amount
+            }
+        }
+    }
+
+    /// One group's split (by source).
+    public struct Group: Sendable, Equatable, Encodable {
+        public var key: String
+        public var qualified = Outcome()
+        public var notQualified = Outcome()
+
+        public func encode(to encoder: any Encoder) throws {
+            var out = encoder.container(keyedBy: JSONKey.self)
+            try out.put(key, "key")
+            try out.put(qualified, "qualified")
+            try out.put(notQualified, "not_qualified")
+        }
+    }
+
+    public var rules: String
+    /// Leads sent in the period.
+    public var leads: Int64 = 0
+    /// Those whose every clause could be checked (the lead had each value).
+    public var evaluable: Int64 = 0
+    public var qualified = Outcome()
+    public var notQualified = Outcome()
+    public var by: [Group] = []
+
+    public func encode(to encoder: any Encoder) throws {
+        var out = encoder.container(keyedBy: JSONKey.self)
+        try out.put(rules, "rules")
+        try out.put(leads, "leads")
+        try out.put(evaluable, "evaluable")
+        try out.put(qualified, "qualified")
+        try out.put(notQualified, "not_qualified")
+        try out.put(by, "by")
+    }
+}
+
+extension App {
+    /// What-if: the leads sent in `since ..< until` checked against `rules`
+    /// (or criteria version `version`'s), and what those that would and
+    /// would not have qualified actually did, in total and per source.
+    public func whatIf(rules text: String?, version: Int64? = nil, since: Timestamp? = nil, until: Timestamp? = nil,
+                       window: ReplayWindow = ReplayWindow(), progress: ProgressReporter = .none) throws(ParleyError) -> WhatIfReport {
+        var ruleText = text ?? ""
+        if text == nil {
+            guard let version else {
+                throw ParleyError(.invalid, code: "invalid-query", "say which rules: a text of rules, or a criteria version", field: "rules")
+            }
+            let versions = try self.source(CriteriaProjection.self, window, progress: progress)
+            guard let row = try mapped({ try versions.row(CriteriaProjection.key(version)) }) else {
+                throw ParleyError(.notFound, code: "not-found", "there is no criteria version \(version)", field: "version")
+            }
+            ruleText = row.rules
+        }
+        let rules: CriteriaRules
+        do {
+            rules = try CriteriaRules.parse(ruleText)
+        } catch {
+            throw ParleyError(.invalid, code: "invalid-rules", "the rules do not parse: \(error.description)", field: "rules")
+        }
+        let quality = try self.source(LeadQualityProjection.self, window, progress: progress)
+        return try mapped {
+            let retracted = try log.retractedIDs(window)
+            // The last send of each lead in the period.
+            var sends: [String: JSONValue] = [:]
+            try log.events(EventFilter(type: "lead.sent", since: since, until: until, knownAt: window.knownAt)) { event in
+                if let asOf = window.asOf, event.occurredAt > asOf { return true }
+                guard !retracted.contains(event.id), let lead = event.payload["lead"]?.stringValue else { return true }
+                sends[lead] = event.payload
+                return true
+            }
+            var report = WhatIfReport(rules: ruleText)
+            var groups: [String: WhatIfReport.Group] = [:]
+            // What became of the leads: many at once in one ordered read, a few one by one.
+            let outcomes = sends.count > 2_000 ? try quality.rows(prefix: "lead/") : nil
+            for (lead, data) in sends {
+                report.leads += 1
+                let attributes = data["attributes"]
+                let verdict = rules.evaluate { name in
+                    switch name.lowercased() {
+                    case "source": return data["source"]
+                    case "campaign": return data["campaign"]
+                    case "score": return data["score"]
+                    default:
+                        guard case let .object(members)? = attributes else { return nil }
+                        return members.first { $0.key.lowercased() == name.lowercased() }?.value
+                    }
+                }
+                guard verdict.clauses.allSatisfy({ $0.met != nil }) else { continue }
+                report.evaluable += 1
+                var outcome: LeadQualityProjection.Lead?
+                if case let .lead(row)? = try outcomes.map({ $0["lead/\(lead)"] }) ?? quality.row("lead/\(lead)") { outcome = row }
+                let source = data["source"]?.stringValue ?? "unknown"
+                var group = groups[source] ?? WhatIfReport.Group(key: source)
+                if verdict.met {
+                    report.qualified.add(outcome)
+                    group.qualified.add(outcome)
+                } else {
+                    report.notQualified.add(outcome)
+                    group.notQualified.add(outcome)
+                }
+                groups[source] = group
+            }
+            report.by = groups.values.sorted { $0.key < $1.key }
+            return report
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ParleyCore
 import ParleyApp
 
@@ -16,11 +17,12 @@ extension Parley {
                   parley criteria change --rules "scale title: individual < manager < director < vp; title >= manager AND employees >= 50" --rationale "fewer students" --as mia@marketing
                   parley criteria change --rules "employees >= 50 AND country in (DE, FR, NL) AND NOT email_domain in (gmail.com, yahoo.com)" --as mia@marketing
                   parley criteria check L-1042
+                  parley criteria what-if --rules "employees >= 200" --since 2026-01-01 --until 2026-04-01
                   parley criteria agree 4 --as sam@sales
                   parley criteria agree 4 --team sales --as lee@mgmt
                   parley criteria history
                 """,
-            subcommands: [Change.self, Agree.self, Check.self, History.self]
+            subcommands: [Change.self, Agree.self, Check.self, WhatIf.self, History.self]
         )
 
         struct Change: ParsableCommand {
@@ -53,6 +55,47 @@ extension Parley {
                     Output.standard.line("  \(mark)  \(clause.text)\(clause.met == nil ? "  (the lead has no such value)" : "")")
                 }
                 Output.standard.line(check.met == true ? "\(lead) met the criteria" : "\(lead) did not meet the criteria")
+            }
+        }
+
+        struct WhatIf: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "what-if",
+                abstract: "Past leads against other rules: how many would have qualified, and what they actually did.",
+                discussion: """
+                    For the leads sent in the period (their last send), checks each against the rules and sums what the leads that would and would not have qualified became: accepted, rejected, converted, revenue. Leads that lack a value the rules name are not evaluable and counted apart.
+
+                    Examples:
+                      parley criteria what-if --rules "employees >= 200 AND country in (DE, FR)" --since 2026-01-01 --until 2026-04-01
+                      parley criteria what-if --version 3 --json
+                    """)
+            @Option(help: "The rules to try (as `criteria change --rules` takes them).") var rules: String?
+            @Option(help: ArgumentHelp("Try a recorded criteria version's rules instead.", valueName: "n")) var version: Int64?
+            @Option(help: ArgumentHelp("Only leads sent at or after this time.", valueName: "time")) var since: TimeArgument?
+            @Option(help: ArgumentHelp("Only leads sent before this time.", valueName: "time")) var until: TimeArgument?
+            @OptionGroup var view: ViewOptions
+
+            func validate() throws {
+                if (rules == nil) == (version == nil) { throw ValidationError("give either --rules or --version") }
+            }
+
+            func run() throws {
+                let report = try view.open().whatIf(rules: rules, version: version, since: since?.timestamp, until: until?.timestamp,
+                                                    window: view.window, progress: view.progress)
+                if view.json { return try Output.standard.json(report) }
+                Output.standard.line("rules: \(report.rules)")
+                Output.standard.line("\(report.leads) leads sent, \(report.evaluable) evaluable (the rest lack a value the rules name)")
+                func row(_ name: String, _ o: WhatIfReport.Outcome) -> [String] {
+                    [name, String(o.sent), String(o.accepted), String(o.rejected), String(o.converted), String(format: "%.0f", o.revenue)]
+                }
+                var rows = [row("would qualify", report.qualified), row("would not", report.notQualified)]
+                for group in report.by {
+                    rows.append(row("  \(group.key): would qualify", group.qualified))
+                    rows.append(row("  \(group.key): would not", group.notQualified))
+                }
+                for line in Figures.table(["", "SENT", "ACCEPTED", "REJECTED", "CONVERTED", "REVENUE"], rows, rightAligned: [1, 2, 3, 4, 5]) {
+                    Output.standard.line(line)
+                }
             }
         }
 

@@ -47,4 +47,45 @@ import Testing
         #expect(check.contains("not evaluable: its rules do not parse"), "\(check)")
         #expect(try w.ok("criteria", "history").stdout.contains("company email and a real title"))
     }
+
+    @Test func whatIfSplitsPastLeadsAndSaysWhatTheyDid() throws {
+        let w = try workspace()
+        // Twelve leads: employees 10, 20, … 120; sources alternate; every third accepted and converted for 1,000, the rest rejected.
+        var lines: [String] = []
+        var expected = (qualified: [0, 0, 0, 0], not: [0, 0, 0, 0])  // sent, accepted, rejected, converted
+        for n in 1...12 {
+            let source = n % 2 == 0 ? "webinar" : "referral"
+            let employees = n * 10
+            lines.append(#"{"stream":"lead/L-\#(n)","type":"lead.sent","actor":"mia@marketing","occurred_at":"2026-02-0\#(n % 9 + 1)T09:00:00Z","data":{"lead":"L-\#(n)","source":"\#(source)","assigned_to":"sam@sales","attributes":{"employees":\#(employees)}}}"#)
+            let accepted = n % 3 == 0
+            lines.append(#"{"stream":"lead/L-\#(n)","type":"\#(accepted ? "lead.accepted" : "lead.rejected")","actor":"sam@sales","occurred_at":"2026-02-20T09:00:00Z","data":{"lead":"L-\#(n)"\#(accepted ? "" : #","reason":"not-a-fit""#)}}"#)
+            if accepted {
+                lines.append(#"{"stream":"lead/L-\#(n)","type":"lead.converted","actor":"sam@sales","occurred_at":"2026-02-25T09:00:00Z","data":{"lead":"L-\#(n)","amount":1000}}"#)
+            }
+            let counts = [1, accepted ? 1 : 0, accepted ? 0 : 1, accepted ? 1 : 0]
+            if employees >= 50 {
+                expected.qualified = zip(expected.qualified, counts).map(+)
+            } else {
+                expected.not = zip(expected.not, counts).map(+)
+            }
+        }
+        // One lead with no employees at all: sent, not evaluable.
+        lines.append(#"{"stream":"lead/L-99","type":"lead.sent","actor":"mia@marketing","occurred_at":"2026-02-03T09:00:00Z","data":{"lead":"L-99","source":"webinar","assigned_to":"sam@sales"}}"#)
+        try w.ok("record", try w.file("leads.jsonl", lines.joined(separator: "\n") + "\n"))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(
+            try w.ok("criteria", "what-if", "--rules", "employees >= 50", "--since", "2026-02-01", "--until", "2026-03-01", "--json").stdout.utf8)) as? [String: Any])
+        #expect(report["leads"] as? Int == 13 && report["evaluable"] as? Int == 12)
+        func counts(_ side: Any?) -> [Int] {
+            let o = side as! [String: Any]
+            return ["sent", "accepted", "rejected", "converted"].map { o[$0] as! Int }
+        }
+        #expect(counts(report["qualified"]) == expected.qualified)
+        #expect(counts(report["not_qualified"]) == expected.not)
+        #expect(((report["qualified"] as! [String: Any])["revenue"] as! Double) == Double(expected.qualified[3]) * 1000)
+        let by = report["by"] as! [[String: Any]]
+        #expect(by.map { $0["key"] as! String } == ["referral", "webinar"])
+        #expect(by.map { counts($0["qualified"])[0] + counts($0["not_qualified"])[0] }.reduce(0, +) == 12)
+        #expect(try w.run("criteria", "what-if", "--rules", "employees >=", "--json").status == 2)
+        #expect(try w.run("criteria", "what-if").status == 64)
+    }
 }
