@@ -73,7 +73,7 @@ extension Parley {
         }
     }
 
-    struct SignalAnswer: ParsableCommand {
+    struct SignalCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "signal",
             abstract: "Answer a signal (acknowledge, dismiss) or tune a detector.",
@@ -96,7 +96,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.run(.acknowledgeSignal(ParleyCore.SignalAcknowledged(signal: signal, note: note)), answering: true)
+                try options.run(.acknowledgeSignal(SignalAcknowledged(signal: signal, note: note)), answering: true)
             }
         }
 

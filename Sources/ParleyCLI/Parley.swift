@@ -31,7 +31,7 @@ struct Parley: ParsableCommand {
             CommandGroup(name: "The log", subcommands: [Init.self, Record.self, Log.self, Show.self, Verify.self, Types.self, Import.self, Export.self]),
             CommandGroup(name: "Recording what happens", subcommands: [
                 Member.self, Role.self, Lead.self, Criteria.self, SLA.self, Goal.self, Tension.self,
-                Meeting.self, Action.self, Content.self, Resource.self, SignalAnswer.self, Retract.self,
+                Meeting.self, Action.self, Content.self, Resource.self, SignalCommand.self, Retract.self,
             ]),
             CommandGroup(name: "Views", subcommands: [Signals.self, Issues.self, Quality.self, Meetings.self, Actions.self, Members.self, Roles.self, Rebuild.self]),
             CommandGroup(name: "Retrospectives", subcommands: [Timeline.self, Diff.self, Retro.self]),
