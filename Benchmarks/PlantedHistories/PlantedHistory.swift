@@ -43,7 +43,7 @@ public struct PlantedHistory: Sendable {
         // A Monday: 2025-01-06.
         start = Timestamp(rfc3339: "2025-01-06T00:00:00Z")!
         self.days = days
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var timed: [(at: Int64, order: Int, event: ProposedEvent)] = []
         func add(_ payload: some EventPayload, _ actor: String, at: Int64) throws {
             timed.append((at, timed.count, try payload.event(actor: actor, occurredAt: Timestamp(microseconds: at))))
@@ -154,17 +154,7 @@ public struct PlantedHistory: Sendable {
     }
 }
 
-/// SplitMix64: a small seeded generator, the same numbers on every machine.
-public struct SplitMix: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SeededGenerator {
     /// A number in 0 ..< 1.
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -35,6 +35,21 @@ public struct CriteriaCheck: Sendable, Equatable, Encodable {
 }
 
 extension App {
+    /// What rules read of a lead, from its `lead.sent` payload: its
+    /// `source`, `campaign` and `score`, else an attribute (any case).
+    static func values(ofSent data: JSONValue) -> CriteriaRules.Values {
+        { name in
+            switch name.lowercased() {
+            case "source": return data["source"]
+            case "campaign": return data["campaign"]
+            case "score": return data["score"]
+            default:
+                guard case let .object(members)? = data["attributes"] else { return nil }
+                return members.first { $0.key.lowercased() == name.lowercased() }?.value
+            }
+        }
+    }
+
     /// Checks `lead` against the rules of the criteria version it was sent
     /// under, clause by clause, from its `source`, `campaign`, `score` and
     /// `attributes` as sent.
@@ -50,7 +65,7 @@ extension App {
             return found
         }
         guard let sent else {
-            throw ParleyError(.notFound, code: "not-found", "no lead \(lead) was sent", hint: .listEvents)
+            throw ParleyError(.notFound, code: "not-found", "no lead \(lead) was sent", remedy: "check the lead's id")
         }
         let data = sent.payload
         guard let version = data["criteria_version"]?.integerValue else {
@@ -67,17 +82,7 @@ extension App {
             return CriteriaCheck(lead: lead, version: version, rules: row.rules, notEvaluable: "its rules do not parse: \(error.description)",
                                  met: nil, clauses: [])
         }
-        let attributes = data["attributes"]
-        let verdict = rules.evaluate { name in
-            switch name.lowercased() {
-            case "source": return data["source"]
-            case "campaign": return data["campaign"]
-            case "score": return data["score"]
-            default:
-                guard case let .object(members)? = attributes else { return nil }
-                return members.first { $0.key.lowercased() == name.lowercased() }?.value
-            }
-        }
+        let verdict = rules.evaluate(Self.values(ofSent: data))
         return CriteriaCheck(lead: lead, version: version, rules: row.rules, notEvaluable: nil, met: verdict.met, clauses: verdict.clauses)
     }
 }
@@ -180,17 +185,7 @@ extension App {
             let outcomes = sends.count > 2_000 ? try quality.rows(prefix: "lead/") : nil
             for (lead, data) in sends {
                 report.leads += 1
-                let attributes = data["attributes"]
-                let verdict = rules.evaluate { name in
-                    switch name.lowercased() {
-                    case "source": return data["source"]
-                    case "campaign": return data["campaign"]
-                    case "score": return data["score"]
-                    default:
-                        guard case let .object(members)? = attributes else { return nil }
-                        return members.first { $0.key.lowercased() == name.lowercased() }?.value
-                    }
-                }
+                let verdict = rules.evaluate(Self.values(ofSent: data))
                 guard verdict.clauses.allSatisfy({ $0.met != nil }) else { continue }
                 report.evaluable += 1
                 var outcome: LeadQualityProjection.Lead?

@@ -191,7 +191,7 @@ public struct DiffReport: Sendable, Equatable, Encodable {
         try out.put(tensionsResolved.map(TensionLine.init), "tensions_resolved")
         try out.put(IssuesAtEnds(from: from.issues, to: to.issues), "issues_open")
         try out.put(criteriaAdded, "criteria_added")
-        try out.put(SLAReport(history: slaAdded, byRep: [], bySource: []).history.map { SLATerms($0) }, "sla_added")
+        try out.put(slaAdded.map(SLATerms.init), "sla_added")
         try out.put(slaByRep.map { RateChange(key: $0.key, from: $0.from, to: $0.to) }, "sla_by_rep")
         try out.put(membersJoined, "members_joined")
         try out.put(membersLeft, "members_left")
@@ -228,7 +228,7 @@ public struct DiffReport: Sendable, Equatable, Encodable {
     }
 }
 
-/// An SLA version's terms, as `sla --json` shows them.
+/// An SLA version's terms, as `sla --json` (and `diff`) shows them.
 struct SLATerms: Encodable {
     var sla: FollowUpProjection.SLA
     init(_ sla: FollowUpProjection.SLA) { self.sla = sla }

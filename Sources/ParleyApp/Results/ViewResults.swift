@@ -171,24 +171,10 @@ public struct SLAReport: Sendable, Equatable, Encodable {
 
     public func encode(to encoder: any Encoder) throws {
         var out = encoder.container(keyedBy: JSONKey.self)
-        try out.put(inForce.map(Terms.init), "in_force")
-        try out.put(history.map(Terms.init), "history")
+        try out.put(inForce.map(SLATerms.init), "in_force")
+        try out.put(history.map(SLATerms.init), "history")
         try out.put(byRep.map(Line.init), "by_rep")
         try out.put(bySource.map(Line.init), "by_source")
-    }
-
-    private struct Terms: Encodable {
-        var sla: FollowUpProjection.SLA
-        init(_ sla: FollowUpProjection.SLA) { self.sla = sla }
-        func encode(to encoder: any Encoder) throws {
-            var out = encoder.container(keyedBy: JSONKey.self)
-            try out.put(sla.followUpHours, "follow_up_hours")
-            try out.put(sla.feedbackWithinDays, "feedback_within_days")
-            try out.put(sla.monthlyMqlTarget, "monthly_mql_target")
-            try out.put(sla.feedbackOn ?? "accepted", "feedback_on")
-            try out.put(sla.setBy, "set_by")
-            try out.put(sla.setAt, "set_at")
-        }
     }
 
     private struct Line: Encodable {
