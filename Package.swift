@@ -53,7 +53,10 @@ let package = Package(
         // The application facade every front end calls: commands in, typed results out.
         .target(
             name: "ParleyApp",
-            dependencies: ["ParleyCore", "ParleyStore", "ParleyCharts"],
+            dependencies: [
+                "ParleyCore", "ParleyStore", "ParleyCharts",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         // The `parley` executable: parses, calls ParleyApp, formats.

@@ -43,7 +43,7 @@ struct CLIFailure: Error {
         case .integrity: .integrity
         case .database: .database
         case .notFound: .notFound
-        case .notAllowed: .notAllowed
+        case .notAllowed, .unauthenticated: .notAllowed
         case .failure: .failure
         }
         var text: String

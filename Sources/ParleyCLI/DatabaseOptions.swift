@@ -41,13 +41,8 @@ struct TimeArgument: ExpressibleByArgument {
     var timestamp: Timestamp
 
     init?(argument: String) {
-        if let time = Timestamp(rfc3339: argument) {
-            timestamp = time
-        } else if argument.utf8.count == 10, let time = Timestamp(rfc3339: argument + "T00:00:00Z") {
-            timestamp = time
-        } else {
-            return nil
-        }
+        guard let time = Timestamp(timeOrDate: argument) else { return nil }
+        timestamp = time
     }
 
     static var defaultCompletionKind: CompletionKind { .default }

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import ParleyApp
 import Synchronization
 
 /// Buffered standard output: a log of millions of lines goes out in large
@@ -36,10 +37,7 @@ final class Output: Sendable {
     /// A result in its documented JSON shape, on one line, in canonical form
     /// (keys sorted, as every `--json` prints).
     func json(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let bytes = Array(try encoder.encode(value))
-        line((try? JSONValue.parse(bytes))?.canonicalText ?? String(decoding: bytes, as: UTF8.self))
+        line(try CanonicalJSON.text(value))
     }
 
     /// Lets `body` append to the buffer in place (no intermediate copy).

@@ -115,6 +115,18 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         }
     }
 
+    /// An RFC 3339 time, or a date `YYYY-MM-DD` (the start of that UTC day):
+    /// what every front end takes for `as of`, `since` and the like.
+    public init?(timeOrDate text: String) {
+        if let time = Timestamp(rfc3339: text) {
+            self = time
+        } else if text.utf8.count == 10, let time = Timestamp(rfc3339: text + "T00:00:00Z") {
+            self = time
+        } else {
+            return nil
+        }
+    }
+
     /// Parses an RFC 3339 date-time with a zone: `2026-01-05T09:30:00Z`,
     /// `2026-01-05T10:30:00.250+01:00`, `2026-01-05 09:30:00z`. Fractions
     /// finer than a microsecond are truncated. Returns nil for anything

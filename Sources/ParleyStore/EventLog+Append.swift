@@ -116,7 +116,7 @@ extension EventLog {
         }
     }
 
-    private func inWriteTransaction<T>(commit: Bool = true, _ body: (Database) throws -> T) throws -> T {
+    func inWriteTransaction<T>(commit: Bool = true, _ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.writeWithoutTransaction { db in
                 var result: T?

@@ -10,6 +10,7 @@ public enum EventCatalogue {
     public static let streamKinds: [String] = [
         "lead", "tension", "criteria", "meeting", "sla", "goal",
         "member", "content", "resource", "role", "signal", "signal-config",
+        "token",
     ]
 
     public static let rejectReasons = ["not-a-fit", "bad-contact", "no-budget", "duplicate", "not-ready", "other"]
@@ -55,6 +56,8 @@ public enum EventCatalogue {
         SignalAcknowledged.self,
         SignalDismissed.self,
         SignalConfigured.self,
+        TokenIssued.self,
+        TokenRevoked.self,
         EventRetracted.self,
     ]
 

@@ -95,6 +95,8 @@ extension Command {
         case .acknowledgeSignal(let payload): return try event(payload)
         case .dismissSignal(let payload): return try event(payload)
         case .configureSignals(let payload): return try event(payload)
+        case .issueToken(let payload): return try event(payload, expectedVersion: 0)
+        case .revokeToken(let payload): return try event(payload)
 
         case let .changeCriteria(rules, rationale):
             // Rules that do not parse could never be checked against a lead.

@@ -53,6 +53,11 @@ public enum Command: Sendable, Equatable {
     /// Management sets a detector's thresholds.
     case configureSignals(SignalConfigured)
 
+    /// A member gets a token for the server (its secret is kept apart, never in the event).
+    case issueToken(TokenIssued)
+    /// A token stops working.
+    case revokeToken(TokenRevoked)
+
     /// Corrects a mistake: the event stays, and no longer counts.
     case retract(target: EventID, reason: String)
 }

@@ -28,6 +28,9 @@ public struct ParleyError: Error, Sendable, Equatable, CustomStringConvertible {
         case notFound = "not-found"
         /// The practice's rules refuse it: membership, team, state.
         case notAllowed = "not-allowed"
+        /// The caller did not prove who they are (a server's token missing,
+        /// unknown, expired or revoked, or its member gone).
+        case unauthenticated
         /// Anything else: the disk, the file system, a lock held too long.
         case failure
     }

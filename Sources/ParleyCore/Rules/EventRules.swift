@@ -13,7 +13,8 @@ public enum EventRules {
         public var actor: MemberState
         /// Whether any member has joined yet (the first may add themselves).
         public var membersExist: Bool
-        /// For a lead sent or reassigned to someone: their standing, folded from `member/<them>`.
+        /// For a lead sent or reassigned to someone, or a token issued to
+        /// someone: their standing, folded from `member/<them>`.
         public var assignee: MemberState?
 
         public init(stream: StreamHistory, actor: MemberState, membersExist: Bool, assignee: MemberState? = nil) {
@@ -23,11 +24,13 @@ public enum EventRules {
             self.assignee = assignee
         }
 
-        /// Who a lead event hands the lead to, if anyone: `assigned_to` of a send, `to` of a reassignment.
+        /// Who an event hands something to, if anyone: `assigned_to` of a
+        /// send, `to` of a reassignment, `member` of a token issued.
         public static func assigneeHandle(of event: ProposedEvent) -> String? {
             switch event.type {
             case "lead.sent": event.payload["assigned_to"]?.stringValue
             case "lead.reassigned": event.payload["to"]?.stringValue
+            case "token.issued": event.payload["member"]?.stringValue
             default: nil
             }
         }
@@ -45,7 +48,13 @@ public enum EventRules {
             let history = context.stream
             if policy.teams {
                 try checkTeam(event, actor: actor, history: history)
-                if let handle = Context.assigneeHandle(of: event) { try checkRouting(to: handle, context.assignee) }
+                if let handle = Context.assigneeHandle(of: event) {
+                    if event.type == "token.issued" {
+                        try checkAccess(for: handle, context.assignee)
+                    } else {
+                        try checkRouting(to: handle, context.assignee)
+                    }
+                }
             }
             if policy.state {
                 try checkState(event, history: history)
@@ -97,6 +106,16 @@ public enum EventRules {
         }
     }
 
+    /// A token goes to a current member only: every event sent with it is theirs.
+    static func checkAccess(for handle: String, _ member: MemberState?) throws(RuleViolation) {
+        guard let member, member.joined != nil else {
+            throw RuleViolation(.membership, "\(handle) is not a member", remedy: "add them as a member first", hint: .addMember(handle))
+        }
+        if let left = member.left {
+            throw RuleViolation(.membership, "\(handle) left on \(left.rfc3339.prefix(10)) and may no longer have access")
+        }
+    }
+
     static func checkTeam(_ event: ProposedEvent, actor: MemberState, history: StreamHistory) throws(RuleViolation) {
         let team = actor.team ?? "no team"
         if let rule = teamOf[event.type], team != rule.team {
@@ -106,6 +125,12 @@ public enum EventRules {
         switch event.type {
         case "tension.resolved" where history.tension.escalated && team != "management":
             throw RuleViolation(.team, "tension \(history.id) is escalated: only management may resolve it; \(event.actor) is in \(team)")
+        case "token.issued", "token.revoked":
+            let member = event.payload["member"]?.stringValue ?? ""
+            if member != event.actor && team != "management" {
+                throw RuleViolation(.team, "only management may give or take away another member's access; \(event.actor) is in \(team)",
+                                    remedy: "ask a management member, or act for yourself", hint: .actAsMember)
+            }
         case "criteria.agreed":
             let agreeing = event.payload["team"]?.stringValue ?? ""
             if agreeing != team && team != "management" {
@@ -135,6 +160,18 @@ public enum EventRules {
             guard history.member.isActive else { throw refuse("\(id) is not a current member") }
             if event.type == "member.moved", let team = data["team"]?.stringValue, team == history.member.team {
                 throw refuse("\(id) is already in \(team)")
+            }
+
+        case "token.revoked":
+            let counted = history.all.filter { history.retractions[$0.id] == nil }
+            guard let issued = counted.first(where: { $0.type == "token.issued" }) else {
+                throw RuleViolation(.state, "there is no token \(id)", remedy: "the token list shows each token's id")
+            }
+            if let owner = issued.payload["member"]?.stringValue, owner != data["member"]?.stringValue {
+                throw refuse("token \(id) is \(owner)'s, not \(data["member"]?.stringValue ?? "")'s")
+            }
+            if let revoked = counted.first(where: { $0.type == "token.revoked" }) {
+                throw refuse("token \(id) was already revoked \(by(revoked))")
             }
 
         case "lead.sent":
