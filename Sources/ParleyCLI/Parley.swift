@@ -5,7 +5,7 @@ import ParleyApp
 
 /// The `parley` command: the root of every subcommand.
 @main
-struct Parley: ParsableCommand {
+struct Parley: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley",
         abstract: "An event-sourced log of what passes between sales and marketing.",
@@ -24,6 +24,8 @@ struct Parley: ParsableCommand {
 
             `parley help <command>` shows each command's examples; `parley types` lists the event catalogue; `parley record` appends events written as JSON.
 
+            `parley serve` shares the log over HTTP; `parley token issue` gives each member a token for it.
+
             Exit codes: 0 ok, 1 failure, 2 invalid input, 3 conflict (stale expected_version, reused id), 4 the log failed verification, 5 the database is missing, damaged, not Parley's or from a newer Parley, 6 not found, 7 not allowed by the rules (membership, team, state), 64 wrong usage.
             """,
         version: "0.1.0",
@@ -35,16 +37,21 @@ struct Parley: ParsableCommand {
             ]),
             CommandGroup(name: "Views", subcommands: [Signals.self, Issues.self, Quality.self, Meetings.self, Actions.self, Members.self, Roles.self, Rebuild.self]),
             CommandGroup(name: "Retrospectives", subcommands: [Timeline.self, Diff.self, Retro.self]),
+            CommandGroup(name: "Sharing the log", subcommands: [Serve.self, Token.self]),
         ]
     )
 
     /// Runs the command, mapping Parley's errors to one line on stderr
     /// (JSON with `--json`) and a distinct exit code.
-    static func main() {
+    static func main() async {
         let wantsJSON = CommandLine.arguments.dropFirst().contains("--json")
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
             Output.standard.flush()
         } catch let failure as CLIFailure {
             Output.standard.flush()

@@ -1,0 +1,92 @@
+import CoreMetrics
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import HummingbirdAuth
+public import Logging
+import NIOCore
+public import ParleyApp
+import ParleyCore
+import ServiceLifecycle
+
+/// `parley serve`: the application facade over HTTP. It parses,
+/// authenticates, calls ``App`` and renders; it decides nothing itself.
+///
+/// ```swift
+/// let server = ParleyServer(app: try App.open(at: "parley.db"))
+/// try await server.run(ParleyServer.Configuration(port: 8080))
+/// ```
+public struct ParleyServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        /// 0: any free port (``run(_:onRunning:)`` says which).
+        public var port: Int
+        /// Seconds between heartbeat comments on an idle feed.
+        public var heartbeatSeconds: Double
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, heartbeatSeconds: Double = 15) {
+            self.host = host
+            self.port = port
+            self.heartbeatSeconds = heartbeatSeconds
+        }
+    }
+
+    let app: App
+    let metrics = ServerMetrics()
+    let growth = LogGrowth()
+    let failures = FailedAuthentications()
+    let logger: Logger
+
+    public init(app: App, logger: Logger = Logger(label: "parley.server")) {
+        self.app = app
+        self.logger = logger
+    }
+
+    /// The router: every route of the API, behind its middleware.
+    public func router(heartbeatSeconds: Double = 15) -> Router<ParleyRequestContext> {
+        let router = Router(context: ParleyRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        addPublicRoutes(to: router)
+        let api = router.group("/api/v1").add(middleware: TokenAuthenticator(app: app, failures: failures))
+        addCommandRoutes(to: api)
+        addEventRoutes(to: api)
+        addViewRoutes(to: api)
+        addTokenRoutes(to: api)
+        addFeedRoute(to: api, heartbeatSeconds: heartbeatSeconds)
+        return router
+    }
+
+    /// Serves until SIGINT or SIGTERM, then stops taking requests, ends
+    /// the feeds and finishes the writes in flight.
+    ///
+    /// - Parameter onRunning: told the port the server listens on.
+    public func run(_ configuration: Configuration, onRunning: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        let application = Application(
+            router: router(heartbeatSeconds: configuration.heartbeatSeconds),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "parley"),
+            onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+        let head = try await app.perform { try $0.head() }
+        growth.grew(to: head.lastPosition)
+        try await application.runService()
+    }
+
+    /// Records through the facade off the event loop, counting it, and
+    /// wakes the feeds.
+    func append(_ work: @escaping @Sendable (App) throws -> [App.Recorded]) async throws -> [App.Recorded] {
+        let start = ContinuousClock.now
+        do {
+            let recorded = try await app.perform(work)
+            metrics.recordAppend(since: start)
+            metrics.transactions.increment()
+            let appended = recorded.filter { !$0.alreadyRecorded }
+            metrics.appends.increment(by: appended.count)
+            if let last = recorded.map(\.event.position).max() { growth.grew(to: last) }
+            return recorded
+        } catch {
+            metrics.refused.increment()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import ParleyApp
+import ParleyCore
+
+/// One view of `GET /api/v1/views/{name}`: its query parameters (beyond
+/// `as_of` and `known_at`, which every view takes) and how it is read.
+struct ViewRoute: Sendable {
+    let name: String
+    let summary: String
+    /// Parameter name and what it means, for the API document.
+    let parameters: [(name: String, help: String)]
+    let read: @Sendable (QueryParameters, ReplayWindow) throws -> @Sendable (App) throws -> Response
+
+    static let all: [ViewRoute] = [
+        ViewRoute(name: "members", summary: "Who is on which team, and who moved or left.", parameters: []) { _, window in
+            { try ParleyServer.json(encoding: try $0.members(window)) }
+        },
+        ViewRoute(name: "roles", summary: "Each team's responsibility, KPI and accountability.", parameters: []) { _, window in
+            { try ParleyServer.json(encoding: try $0.roles(window)) }
+        },
+        ViewRoute(name: "quality", summary: "Lead quality per source, campaign, criteria version, rep or month.", parameters: [
+            ("by", "source, campaign, criteria, rep or month (default source)"),
+            ("since", "only leads sent at or after this time"),
+            ("until", "only leads sent before this time"),
+        ]) { query, window in
+            let by = try query.choice("by", LeadQualityProjection.Dimension.allCases.map(\.rawValue)).flatMap(LeadQualityProjection.Dimension.init) ?? .source
+            let since = try query.time("since"), until = try query.time("until")
+            if let since, let until, until <= since {
+                throw Problem(.unprocessableContent, code: "invalid-input", "until (\(until.rfc3339)) must be after since (\(since.rfc3339))", field: "until")
+            }
+            let request = QualityQuery(by: by, since: since, until: until, window: window)
+            return { try ParleyServer.json(encoding: try $0.quality(request)) }
+        },
+        ViewRoute(name: "issues", summary: "What needs someone's attention now.", parameters: [
+            ("kind", "only issues of these kinds (comma-separated or repeated)"),
+        ]) { query, window in
+            let kinds = query.list("kind")
+            for kind in kinds where !IssuesQuery.kinds.contains(kind) {
+                throw Problem(.unprocessableContent, code: "invalid-input", "kind takes \(IssuesQuery.kinds.joined(separator: ", ")); got \"\(kind)\"",
+                              field: "kind")
+            }
+            let request = IssuesQuery(kinds: kinds, eachLead: true, window: window)
+            return { try ParleyServer.json(encoding: try $0.issues(request)) }
+        },
+        ViewRoute(name: "signals", summary: "Early warnings the detectors raise, with their evidence.", parameters: [
+            ("dismissed", "true: list dismissed signals too"),
+        ]) { query, window in
+            let dismissed = try query.flag("dismissed") ?? false
+            return { try ParleyServer.json(encoding: try $0.signals(window, dismissed: dismissed)) }
+        },
+        ViewRoute(name: "meetings", summary: "Meetings, their decisions and action items.", parameters: []) { _, window in
+            { try ParleyServer.json(encoding: try $0.meetings(window)) }
+        },
+        ViewRoute(name: "actions", summary: "Action items from meetings.", parameters: [
+            ("open", "true: only items not done yet"),
+            ("owner", "only this member's items"),
+        ]) { query, window in
+            let request = ActionsQuery(openOnly: try query.flag("open") ?? false, owner: query.string("owner"), window: window)
+            return { try ParleyServer.json(encoding: try $0.actions(request)) }
+        },
+        ViewRoute(name: "criteria", summary: "Every version of the lead criteria, who signed it, and what its leads became.", parameters: []) { _, window in
+            { try ParleyServer.json(encoding: try $0.criteriaHistory(window)) }
+        },
+        ViewRoute(name: "sla", summary: "The SLA in force and how each rep keeps it.", parameters: []) { _, window in
+            { try ParleyServer.json(encoding: try $0.sla(window)) }
+        },
+    ]
+}
+
+extension ParleyServer {
+    /// `GET /api/v1/views/{name}` for each view, with the CLI's options.
+    func addViewRoutes(to api: RouterGroup<ParleyRequestContext>) {
+        for view in ViewRoute.all {
+            api.get(RouterPath("/views/\(view.name)")) { request, context in
+                _ = try context.member()
+                let query = QueryParameters(request)
+                let read = try view.read(query, try query.window())
+                return try await app.perform(read)
+            }
+        }
+    }
+}

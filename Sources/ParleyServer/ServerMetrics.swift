@@ -1,0 +1,36 @@
+import CoreMetrics
+import Foundation
+import HTTPTypes
+import Logging
+import Prometheus
+
+/// What `/metrics` shows, in Prometheus' text format. Each server has a
+/// registry of its own (no process-wide bootstrap), so tests can run
+/// several servers in one process.
+final class ServerMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    let appends: CoreMetrics.Counter
+    let appendLatency: CoreMetrics.Timer
+    let transactions: CoreMetrics.Counter
+    let refused: CoreMetrics.Counter
+    let feedSubscribers: CoreMetrics.Meter
+    let feedEvents: CoreMetrics.Counter
+
+    init() {
+        let factory = PrometheusMetricsFactory(registry: registry)
+        appends = CoreMetrics.Counter(label: "parley_events_appended_total", factory: factory)
+        appendLatency = CoreMetrics.Timer(label: "parley_append_duration_seconds", factory: factory)
+        transactions = CoreMetrics.Counter(label: "parley_write_transactions_total", factory: factory)
+        refused = CoreMetrics.Counter(label: "parley_appends_refused_total", factory: factory)
+        feedSubscribers = CoreMetrics.Meter(label: "parley_feed_subscribers", factory: factory)
+        feedEvents = CoreMetrics.Counter(label: "parley_feed_events_sent_total", factory: factory)
+    }
+
+    func recordAppend(since start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        appendLatency.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+
+    /// The text exposition.
+    var text: String { registry.emitToString() }
+}
