@@ -54,6 +54,11 @@ public struct IssuedToken: Sendable, Encodable {
 public struct AuthenticatedMember: Sendable, Equatable {
     public var handle: String
     public var tokenID: String
+
+    public init(handle: String, tokenID: String) {
+        self.handle = handle
+        self.tokenID = tokenID
+    }
 }
 
 extension App {

@@ -14,10 +14,13 @@ public struct ParleyRequestContext: AuthRequestContext, RequestContext {
     public var identity: AuthenticatedMember?
     /// The client's IP address.
     public let clientAddress: String
+    /// The dashboard's session, for a signed-in browser.
+    var session: DashboardSession?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
         identity = nil
+        session = nil
         clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 

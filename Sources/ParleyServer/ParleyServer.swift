@@ -35,6 +35,7 @@ public struct ParleyServer: Sendable {
     let metrics = ServerMetrics()
     let growth = LogGrowth()
     let failures = FailedAuthentications()
+    let sessions = DashboardSessions()
     let logger: Logger
 
     public init(app: App, logger: Logger = Logger(label: "parley.server")) {
@@ -53,6 +54,7 @@ public struct ParleyServer: Sendable {
         addViewRoutes(to: api)
         addTokenRoutes(to: api)
         addFeedRoute(to: api, heartbeatSeconds: heartbeatSeconds)
+        addDashboardRoutes(to: router, heartbeatSeconds: heartbeatSeconds)
         return router
     }
 

@@ -3,6 +3,7 @@ public import HTTPTypes
 public import Hummingbird
 import Logging
 import NIOCore
+import ParleyApp
 public import ParleyCore
 
 /// An error as the API answers it: `application/problem+json` (RFC 9457),
@@ -45,6 +46,15 @@ public struct Problem: HTTPResponseError, Sendable {
         }
         self.init(status, code: error.code, error.message, remedy: error.remedy, field: error.field, line: error.line)
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+    }
+
+    /// Any error as the API shows it: a problem as it is, the facade's by its kind.
+    public init(mapping error: any Error) {
+        switch error {
+        case let problem as Problem: self = problem
+        case let error as ParleyError: self.init(error)
+        default: self.init(ParleyError(mapping: error))
+        }
     }
 
     /// The problem document.

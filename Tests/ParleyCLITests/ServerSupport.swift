@@ -60,10 +60,15 @@ final class LiveServer: @unchecked Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await Self.client.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return Answer(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
     }
+
+    /// A client that shows redirects instead of following them (never shut
+    /// down: it lives as long as the test process).
+    static let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                   configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
 
     /// Stops the server with SIGTERM and returns its exit status.
     func stop() -> Int32 {

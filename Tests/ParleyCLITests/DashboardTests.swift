@@ -1,0 +1,112 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import ParleyCore
+@testable import ParleyServer
+import Testing
+
+/// The dashboard, through a real server: its guards over HTTP, and the
+/// pages in a real headless browser (scripts/dashboard-check).
+@Suite(.serialized) struct DashboardTests {
+    /// A session cookie for `token`, by signing in as a browser would.
+    private func signIn(_ server: LiveServer, _ token: String) async throws -> String {
+        let form = "token=" + token.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! + "&next=%2F"
+        let answer = try await server.send(.POST, "/signin", body: form,
+                                           headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Origin", server.base)])
+        #expect(answer.status == 303)
+        let cookie = try #require(answer.headers["Set-Cookie"].first)
+        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+        return String(cookie.split(separator: ";")[0])
+    }
+
+    @Test func pagesNeedASessionAndPostsNeedTheirFormTokenFromThisSite() async throws {
+        let workspace = try Workspace()
+        let tokens = try workspace.teamWithTokens()
+        let server = try LiveServer(workspace)
+        defer { _ = server.stop() }
+
+        let anonymous = try await server.send(.GET, "/tensions")
+        #expect(anonymous.status == 303 && anonymous.headers["Location"].first?.hasPrefix("/signin") == true)
+        let wrong = try await server.send(.POST, "/signin", body: "token=parley.tok-000000000000.00",
+                                          headers: [("Content-Type", "application/x-www-form-urlencoded")])
+        #expect(wrong.status == 401 && wrong.body.contains("unknown, expired or revoked"))
+
+        let cookie = try await signIn(server, tokens.sam)
+        let page = try await server.send(.GET, "/", headers: [("Cookie", cookie)])
+        #expect(page.status == 200)
+        let policy = page.headers["Content-Security-Policy"].first ?? ""
+        #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"))
+        let csrf = try #require(page.body.range(of: #"name="_csrf" value=""#).map { page.body[$0.upperBound...].prefix(64) })
+
+        let form = "title=Leads+are+students&severity=high&category=lead-quality"
+        let missing = try await server.send(.POST, "/tensions", body: form,
+                                            headers: [("Cookie", cookie), ("Content-Type", "application/x-www-form-urlencoded")])
+        #expect(missing.status == 403)
+        let crossSite = try await server.send(.POST, "/tensions", body: form + "&_csrf=\(csrf)",
+                                              headers: [("Cookie", cookie), ("Content-Type", "application/x-www-form-urlencoded"),
+                                                        ("Origin", "http://evil.example")])
+        #expect(crossSite.status == 403)
+        #expect(try workspace.events().allSatisfy { $0["type"]?.stringValue != "tension.flagged" })
+        let good = try await server.send(.POST, "/tensions", body: form + "&_csrf=\(csrf)",
+                                         headers: [("Cookie", cookie), ("Content-Type", "application/x-www-form-urlencoded"),
+                                                   ("Origin", server.base)])
+        #expect(good.status == 303, "\(good.body)")
+        #expect(try workspace.events().last?["actor"] == .string("sam@sales"))
+
+        // The past is read-only, and shows what had happened by then.
+        let past = try await server.send(.GET, "/tensions?as_of=2020-01-01", headers: [("Cookie", cookie)])
+        #expect(past.body.contains("Replaying the past") && !past.body.contains("Leads are students") && !past.body.contains("Flag a tension"))
+
+        // Revoking the token ends its sessions.
+        let id = try #require(try JSONValue.parse(try workspace.ok("token", "list", "--member", "sam@sales", "--json").stdout
+            .trimmingCharacters(in: .newlines)).arrayItems.first?["id"]?.stringValue)
+        try workspace.ok("token", "revoke", id, "--as", "lee@mgmt")
+        let after = try await server.send(.GET, "/", headers: [("Cookie", cookie)])
+        #expect(after.status == 303)
+    }
+
+    /// Sign in, flag a tension through the form, see it on Today, resolve it
+    /// as management, give a verdict and feedback as sales, sign a criteria
+    /// version; no console errors; markup in a title stays text; a form
+    /// without its CSRF token is refused. Screenshots of every page at
+    /// 1280×800 and 390×844 land in the workspace.
+    @Test func theDashboardWorksInARealBrowser() async throws {
+        let workspace = try Workspace()
+        let tokens = try workspace.teamWithTokens()
+        try workspace.ok("criteria", "change", "--rules", "employees >= 50", "--rationale", "teams that can buy", "--as", "mia@marketing")
+        try workspace.ok("lead", "send", "L-1", "--source", "webinar", "--to", "sam@sales", "--as", "mia@marketing")
+        try workspace.ok("lead", "send", "L-2", "--source", "referral", "--to", "sam@sales", "--as", "mia@marketing")
+        try workspace.ok("lead", "accept", "L-2", "--as", "sam@sales")
+        let server = try LiveServer(workspace)
+        defer { _ = server.stop() }
+
+        let shots = workspace.folder.appending(path: "shots")
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appending(path: "scripts/dashboard-check")
+        check.arguments = [server.base, shots.path, tokens.lee, tokens.sam, tokens.mia, "L-1"]
+        let output = workspace.folder.appending(path: "dashboard-check.json")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        check.standardOutput = try FileHandle(forWritingTo: output)
+        try check.run()
+        check.waitUntilExit()
+        #expect(check.terminationStatus == 0, "scripts/dashboard-check failed: are chromium, chromium-driver and selenium installed? (scripts/setup)")
+        let result = try JSONValue.parse(try String(contentsOf: output, encoding: .utf8))
+        #expect(result["failed"] == nil, "\(result["failed"]?.stringValue ?? "")")
+        for step in ["signed_in", "flag_redirected", "title_shown_as_text", "no_alert", "tension_on_today", "refusal_inline", "resolved",
+                     "verdict_and_feedback", "signed_criteria", "csrf_refused", "csrf_wrote_nothing", "signed_out"] {
+            #expect(result["steps"]?[step] == .bool(true), "step \(step)")
+        }
+        for (name, page) in result["pages"]?.members ?? [] {
+            #expect(page["errors"]?.items.isEmpty == true, "\(name): \(page["errors"]?.canonicalText ?? "")")
+            for width in ["1280", "390"] {
+                let size = (try? FileManager.default.attributesOfItem(atPath: page["shot_\(width)"]?.stringValue ?? "")[.size] as? Int) ?? 0
+                #expect(size > 10_000, "\(name) at \(width): a screenshot of \(size) bytes")
+            }
+        }
+        #expect(result["pages"]?["quality"]?["svg"]?.integerValue ?? 0 >= 1, "the quality page draws its chart")
+        // Sales signed version 1 for its team, in the log.
+        #expect(try workspace.events().contains { $0["type"] == .string("criteria.agreed") && $0["actor"] == .string("sam@sales") })
+    }
+}
