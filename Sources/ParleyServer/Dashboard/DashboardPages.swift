@@ -19,10 +19,10 @@ enum Pages {
             let a = current?[key]?.number, b = previous?[key]?.number
             var trend = ""
             if let a, let b, let higherIsBetter, a != b { trend = (a > b) == higherIsBetter ? "better" : "worse" }
-            return ["label": label, "this_month": show(a), "compare": "\(show(b)) last month", "trend": trend]
+            return ["label": label, "this_month": show(a), "compare": "\(show(b)) in \(Self.monthName(lastMonth))", "trend": trend]
         }
         let figures = [
-            figure("Leads sent this month", "sent", { $0.map { String(Int($0)) } ?? "0" }, higherIsBetter: nil),
+            figure("Leads sent", "sent", { $0.map { String(Int($0)) } ?? "0" }, higherIsBetter: nil),
             figure("Accepted by sales", "acceptance_rate", Shown.percent, higherIsBetter: true),
             figure("Converted", "conversion_rate", Shown.percent, higherIsBetter: true),
             figure("Median hours to a verdict", "median_hours_to_verdict", { Shown.decimal($0) }, higherIsBetter: false),
@@ -63,7 +63,7 @@ enum Pages {
         let days = meetings["days_since_last_joint_meeting"]?.integerValue
         let model: [String: Any] = [
             "figures": cards,
-            "month_caption": "This month is \(thisMonth) (up to \(Shown.day(now))); last month is \(lastMonth). Rates count leads sent in the month.",
+            "month_caption": "This month: \(Self.monthName(thisMonth)) up to \(Shown.day(now)), against all of \(Self.monthName(lastMonth)). Rates count the leads sent in each month.",
             "signals": signals, "signal_count": signals.count,
             "issues": listed, "issue_count": listed.count, "unsigned": unsigned,
             "tensions_open": tensions.filter { $0.state != "resolved" }.count,
@@ -78,6 +78,14 @@ enum Pages {
     static func answerText(_ answer: JSONValue) -> String {
         let who = answer["by"]?.stringValue ?? "someone"
         return answer["state"]?.stringValue == "dismissed" ? "Dismissed by \(who)" : "Acknowledged by \(who)"
+    }
+
+    /// `2025-04` → `April 2025`.
+    static func monthName(_ month: String) -> String {
+        let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let parts = month.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2, (1...12).contains(parts[1]) else { return month }
+        return "\(names[parts[1] - 1]) \(parts[0])"
     }
 
     /// `2025-05` → `2025-04`.
