@@ -21,9 +21,12 @@ extension Parley {
         @OptionGroup var database: DatabaseOptions
         @Option(help: ArgumentHelp("The address to listen on.", valueName: "address")) var host = "127.0.0.1"
         @Option(help: ArgumentHelp("The port (0: any free one; the first line printed says which).", valueName: "port")) var port = 8080
+        @Option(help: ArgumentHelp("Seconds before a failed webhook delivery is retried the first time; it doubles up to a minute.", valueName: "seconds"))
+        var webhookRetry = 1.0
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port takes 0 to 65535; got \(port)") }
+            guard webhookRetry > 0 && webhookRetry <= 60 else { throw ValidationError("--webhook-retry takes 0 to 60 seconds; got \(webhookRetry)") }
         }
 
         func run() async throws {
@@ -32,7 +35,7 @@ extension Parley {
             logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
             let server = ParleyServer(app: app, logger: logger)
             let host = self.host
-            try await server.run(ParleyServer.Configuration(host: host, port: port)) { port in
+            try await server.run(ParleyServer.Configuration(host: host, port: port, webhookFirstBackoff: webhookRetry)) { port in
                 Output.standard.line("parley serving \(app.path ?? "the log") at http://\(host):\(port)")
                 Output.standard.flush()
             }

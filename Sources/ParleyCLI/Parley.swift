@@ -37,7 +37,7 @@ struct Parley: AsyncParsableCommand {
             ]),
             CommandGroup(name: "Views", subcommands: [Signals.self, Issues.self, Quality.self, Meetings.self, Actions.self, Members.self, Roles.self, Rebuild.self]),
             CommandGroup(name: "Retrospectives", subcommands: [Timeline.self, Diff.self, Retro.self]),
-            CommandGroup(name: "Sharing the log", subcommands: [Serve.self, Token.self]),
+            CommandGroup(name: "Sharing the log", subcommands: [Serve.self, Token.self, Webhook.self]),
         ]
     )
 

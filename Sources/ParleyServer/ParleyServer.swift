@@ -23,11 +23,14 @@ public struct ParleyServer: Sendable {
         public var port: Int
         /// Seconds between heartbeat comments on an idle feed.
         public var heartbeatSeconds: Double
+        /// Seconds before a failed webhook delivery is first retried (it doubles after).
+        public var webhookFirstBackoff: Double
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, heartbeatSeconds: Double = 15) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, heartbeatSeconds: Double = 15, webhookFirstBackoff: Double = 1) {
             self.host = host
             self.port = port
             self.heartbeatSeconds = heartbeatSeconds
+            self.webhookFirstBackoff = webhookFirstBackoff
         }
     }
 
@@ -66,6 +69,8 @@ public struct ParleyServer: Sendable {
         let application = Application(
             router: router(heartbeatSeconds: configuration.heartbeatSeconds),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "parley"),
+            services: [WebhookDelivery(app: app, growth: growth, metrics: metrics, logger: logger,
+                                       firstBackoff: configuration.webhookFirstBackoff)],
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )

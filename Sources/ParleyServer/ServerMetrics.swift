@@ -15,6 +15,8 @@ final class ServerMetrics: Sendable {
     let refused: CoreMetrics.Counter
     let feedSubscribers: CoreMetrics.Meter
     let feedEvents: CoreMetrics.Counter
+    let webhookDeliveries: CoreMetrics.Counter
+    let webhookFailures: CoreMetrics.Counter
 
     init() {
         let factory = PrometheusMetricsFactory(registry: registry)
@@ -24,6 +26,8 @@ final class ServerMetrics: Sendable {
         refused = CoreMetrics.Counter(label: "parley_appends_refused_total", factory: factory)
         feedSubscribers = CoreMetrics.Meter(label: "parley_feed_subscribers", factory: factory)
         feedEvents = CoreMetrics.Counter(label: "parley_feed_events_sent_total", factory: factory)
+        webhookDeliveries = CoreMetrics.Counter(label: "parley_webhook_deliveries_total", factory: factory)
+        webhookFailures = CoreMetrics.Counter(label: "parley_webhook_failures_total", factory: factory)
     }
 
     func recordAppend(since start: ContinuousClock.Instant) {

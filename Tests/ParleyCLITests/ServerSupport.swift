@@ -14,9 +14,9 @@ final class LiveServer: @unchecked Sendable {
     private let output: URL
 
     /// Starts the server and waits for the line that names its port.
-    init(_ workspace: Workspace) throws {
+    init(_ workspace: Workspace, arguments: [String] = []) throws {
         self.workspace = workspace
-        let started = try workspace.start(["serve", "--port", "0"], environment: ["LOG_LEVEL": "warning"])
+        let started = try workspace.start(["serve", "--port", "0"] + arguments, environment: ["LOG_LEVEL": "warning"])
         process = started.0
         output = started.1
         var found: String?

@@ -7,7 +7,7 @@ import Testing
         // One payload type per name, and every name the catalogue lists has one.
         #expect(Set(EventCatalogue.payloadTypes.map { $0.type }).count == EventCatalogue.payloadTypes.count)
         #expect(Set(EventCatalogue.payloadTypes.map { $0.type }) == Set(EventCatalogue.typeNames))
-        #expect(EventCatalogue.specs.count == 33)
+        #expect(EventCatalogue.specs.count == 35)
         for spec in EventCatalogue.specs {
             #expect(spec.streamKind == nil || EventCatalogue.streamKinds.contains(spec.streamKind!), "\(spec.name)")
         }
@@ -45,6 +45,8 @@ import Testing
             SignalConfigured(kind: "sla", budgetYears: 10, graceDays: 5, baselineWeeks: 16, state: "on"),
             TokenIssued(token: "tok-0a1b2c3d4e5f", member: "sam@sales", label: "laptop", expiresAt: "2027-03-01T00:00:00Z"),
             TokenRevoked(token: "tok-0a1b2c3d4e5f", member: "sam@sales", reason: "lost the laptop"),
+            WebhookAdded(webhook: "W-1", url: "https://hooks.example.com/T0", types: ["tension.*"], format: "slack", signed: "yes"),
+            WebhookRemoved(webhook: "W-1"),
         ]
         #expect(Set(samples.map { type(of: $0).type }) == Set(EventCatalogue.typeNames), "one sample per type")
         for sample in samples {

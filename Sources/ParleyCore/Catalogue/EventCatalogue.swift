@@ -10,7 +10,7 @@ public enum EventCatalogue {
     public static let streamKinds: [String] = [
         "lead", "tension", "criteria", "meeting", "sla", "goal",
         "member", "content", "resource", "role", "signal", "signal-config",
-        "token",
+        "token", "webhook",
     ]
 
     public static let rejectReasons = ["not-a-fit", "bad-contact", "no-budget", "duplicate", "not-ready", "other"]
@@ -58,6 +58,8 @@ public enum EventCatalogue {
         SignalConfigured.self,
         TokenIssued.self,
         TokenRevoked.self,
+        WebhookAdded.self,
+        WebhookRemoved.self,
         EventRetracted.self,
     ]
 

@@ -24,3 +24,25 @@ public struct TokenRevoked: EventPayload {
     public var token: String, member: String, reason: String?
     public init(token: String, member: String, reason: String? = nil) { self.token = token; self.member = member; self.reason = reason }
 }
+
+public struct WebhookAdded: EventPayload {
+    public static let spec = EventTypeSpec("webhook.added", stream: "webhook", idField: "webhook", "management has the server post events to an address", [
+        .required("webhook", .identifier, "W-1, W-2, … (Parley numbers them)"),
+        .required("url", .link),
+        .optional("types", .list(.text(maxLength: 100), maxCount: 50), "which event types, e.g. tension.* (all when left out)"),
+        .optional("format", .choice(["json", "slack"]), "json: the event; slack: an incoming-webhook message"),
+        .optional("signed", .choice(["yes", "no"]), "whether deliveries carry an HMAC-SHA256 signature (the secret is never in the log)"),
+    ])
+    public var webhook: String, url: String, types: [String]?, format: String?, signed: String?
+    public init(webhook: String, url: String, types: [String]? = nil, format: String? = nil, signed: String? = nil) {
+        self.webhook = webhook; self.url = url; self.types = types; self.format = format; self.signed = signed
+    }
+}
+
+public struct WebhookRemoved: EventPayload {
+    public static let spec = EventTypeSpec("webhook.removed", stream: "webhook", idField: "webhook", "the server stops posting to an address", [
+        .required("webhook", .identifier),
+    ])
+    public var webhook: String
+    public init(webhook: String) { self.webhook = webhook }
+}

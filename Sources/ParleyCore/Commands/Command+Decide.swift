@@ -50,6 +50,8 @@ extension Command {
         case .requestContent(let request) where request.id == nil: [.nextNumber(kind: "content", prefix: "C")]
         case .shareResource(let share) where share.id == nil: [.nextNumber(kind: "resource", prefix: "R")]
         case .retract(let target, _): [.event(target)]
+        case .addWebhook: [.nextNumber(kind: "webhook", prefix: "W")]
+        case .removeWebhook(let removed): [.stream("webhook/\(removed.webhook)")]
         default: []
         }
     }
@@ -97,6 +99,18 @@ extension Command {
         case .configureSignals(let payload): return try event(payload)
         case .issueToken(let payload): return try event(payload, expectedVersion: 0)
         case .revokeToken(let payload): return try event(payload)
+        case let .addWebhook(url, types, format, signed):
+            let id = "W-\(state.nextNumber(kind: "webhook", prefix: "W"))"
+            return try event(WebhookAdded(webhook: id, url: url, types: types, format: format, signed: signed ? "yes" : nil), expectedVersion: 0)
+        case .removeWebhook(let payload):
+            let history = state.history("webhook/\(payload.webhook)")
+            guard history.all.contains(where: { $0.type == WebhookAdded.type }) else {
+                throw .notFound("there is no webhook \(payload.webhook)", remedy: "the webhook list shows each one's id")
+            }
+            if history.all.contains(where: { $0.type == WebhookRemoved.type }) {
+                throw ParleyError(.notAllowed, code: "rule-violation", "webhook \(payload.webhook) was already removed")
+            }
+            return try event(payload)
 
         case let .changeCriteria(rules, rationale):
             // Rules that do not parse could never be checked against a lead.

@@ -58,6 +58,11 @@ public enum Command: Sendable, Equatable {
     /// A token stops working.
     case revokeToken(TokenRevoked)
 
+    /// Management has the server post events to an address; Parley numbers it (`W-1`).
+    case addWebhook(url: String, types: [String]?, format: String?, signed: Bool)
+    /// The server stops posting to an address.
+    case removeWebhook(WebhookRemoved)
+
     /// Corrects a mistake: the event stays, and no longer counts.
     case retract(target: EventID, reason: String)
 }

@@ -89,6 +89,8 @@ public enum EventRules {
         "lead.rejected": ("sales", "reject leads"),
         "lead.feedback": ("sales", "give feedback on leads"),
         "signal.configured": ("management", "configure the signal detectors"),
+        "webhook.added": ("management", "add webhooks (they make the server post to an address)"),
+        "webhook.removed": ("management", "remove webhooks"),
     ]
 
     /// A lead goes to a current sales member, never to someone who left or
