@@ -21,7 +21,7 @@ public struct Webhook: Sendable, Equatable, Encodable {
 
     /// Whether an event of `type` goes to this webhook.
     public func wants(_ type: String) -> Bool {
-        types.isEmpty || types.contains { $0.hasSuffix("*") ? type.hasPrefix(String($0.dropLast())) : type == $0 }
+        EventFilter.type(type, matches: types)
     }
 
     init(_ stored: StoredWebhook) {

@@ -34,3 +34,11 @@ public struct EventFilter: Sendable, Equatable {
         self.limit = limit
     }
 }
+
+extension EventFilter {
+    /// Whether `type` matches any of `patterns` (a name, or a prefix ending
+    /// in `*`: `tension.*`); no patterns match every type.
+    public static func type(_ type: String, matches patterns: [String]) -> Bool {
+        patterns.isEmpty || patterns.contains { $0.hasSuffix("*") ? type.hasPrefix(String($0.dropLast())) : type == $0 }
+    }
+}

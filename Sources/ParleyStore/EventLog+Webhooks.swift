@@ -17,11 +17,6 @@ public struct StoredWebhook: Sendable, Equatable {
     public var lastFailure: String?
     public var lastFailureAt: Timestamp?
     public var removedAt: Timestamp?
-
-    /// Whether an event of `type` goes to this webhook.
-    public func wants(_ type: String) -> Bool {
-        types.isEmpty || types.contains { $0.hasSuffix("*") ? type.hasPrefix(String($0.dropLast())) : type == $0 }
-    }
 }
 
 extension EventLog {

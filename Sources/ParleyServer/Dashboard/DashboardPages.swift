@@ -74,7 +74,7 @@ enum Pages {
             "figures": cards,
             "month_caption": "This month: \(Self.monthName(thisMonth)) up to \(Shown.day(now)), against all of \(Self.monthName(lastMonth)). Rates count the leads sent in each month.",
             "signals": signals, "signal_count": signals.count,
-            "issues": listed, "issue_count": listed.count, "unsigned": unsigned,
+            "issues": listed, "has_issues": !listed.isEmpty, "issue_count": listed.count, "unsigned": unsigned,
             "tensions_open": openTensions,
             "tensions_resolved": resolvedThisMonth,
             "days_since_meeting": days.map(String.init) ?? "–",
@@ -114,7 +114,7 @@ enum Pages {
              "last_on": Shown.day(tension.lastActivity)]
         }
         return Page.render("tensions", title: "Tensions", nav: "tensions", [
-            "tensions": rows, "severities": EventCatalogue.severities, "categories": EventCatalogue.tensionCategories,
+            "tensions": rows, "has_tensions": !rows.isEmpty, "severities": EventCatalogue.severities, "categories": EventCatalogue.tensionCategories,
         ], page)
     }
 
@@ -189,6 +189,7 @@ enum Pages {
                 "version": Int(version["version"]?.number ?? 0), "changed_by": version["changed_by"]?.stringValue ?? "",
                 "changed_on": Shown.day(version["occurred_at"]?.stringValue.flatMap(Timestamp.init(rfc3339:))),
                 "rules": version["rules"]?.stringValue ?? "", "diff": diffParts(version["diff"]?.stringValue ?? ""),
+                "has_diff": !(version["diff"]?.stringValue ?? "").isEmpty,
                 "rationale": version["rationale"]?.stringValue ?? "",
                 "agreed_by": agreed.map { ["team": $0["team"]?.stringValue ?? "", "by": $0["by"]?.stringValue ?? "",
                                            "on": Shown.day($0["at"]?.stringValue.flatMap(Timestamp.init(rfc3339:)))] },
@@ -251,11 +252,12 @@ enum Pages {
             let attendees = (meeting["attendees_by_team"]?.members ?? []).map { "\($0.key): " + ($0.value.items.compactMap(\.stringValue).joined(separator: ", ")) }
             return ["meeting": meeting["meeting"]?.stringValue ?? "", "title": meeting["title"]?.stringValue ?? "",
                     "on": Shown.day(meeting["at"]?.stringValue.flatMap(Timestamp.init(rfc3339:))), "joint": meeting["joint"] == .bool(true),
-                    "attendees": attendees.joined(separator: " · "), "decisions": (meeting["decisions"]?.items ?? []).compactMap(\.stringValue)]
+                    "attendees": attendees.joined(separator: " · "), "decisions": (meeting["decisions"]?.items ?? []).compactMap(\.stringValue),
+                    "has_decisions": !(meeting["decisions"]?.items ?? []).isEmpty]
         }
         let days = report["days_since_last_joint_meeting"]?.integerValue
         return Page.render("meetings", title: "Meetings", nav: "meetings", [
-            "actions": actions, "meetings": meetings,
+            "actions": actions, "has_actions": !actions.isEmpty, "meetings": meetings,
             "days_note": days.map { "The last joint meeting was \($0) days ago." } ?? "No joint meeting has been held yet.",
         ], page)
     }
