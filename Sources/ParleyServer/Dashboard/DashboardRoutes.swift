@@ -160,7 +160,8 @@ extension ParleyServer {
                 let problem = Problem(mapping: error)
                 var failed = page
                 failed.error = problem.detail
-                let rendered = Page.render("tensions", title: "Not found", nav: "", ["tensions": []], failed)
+                let heading = problem.status == .notFound ? "Not found" : "This page could not be shown"
+                let rendered = Page.render("error", title: heading, nav: "", ["heading": heading], failed)
                 return Self.html(rendered.html, status: problem.status)
             }
         }
