@@ -1,68 +1,67 @@
 import Crypto
 import Foundation
-import HTTPTypes
-import Hummingbird
 import ParleyCore
-import Synchronization
 import Testing
 
-/// A receiver of webhooks on a loopback port, in the test process, that
-/// fails some requests on purpose: 500 on every third, 429 with
-/// `Retry-After: 1` on the second (early, so the retry comes from the same
-/// server process: a restarted server does not remember a receiver's wait).
-final class FlakyReceiver: Sendable {
+/// A receiver of webhooks in a process of its own (scripts/webhook-receiver),
+/// that fails some requests on purpose: 500 on every third, 429 with
+/// `Retry-After: 1` on the second. Its own process, so the test process's
+/// busy threads cannot delay it or its clock.
+final class FlakyReceiver: @unchecked Sendable {
+    // Set once in init, then only read.
     struct Attempt: Sendable {
         var path: String
         var position: Int64
         var body: String
         var signature: String?
-        var at: ContinuousClock.Instant
+        var at: Double
         var answered: Int
     }
 
-    /// Every attempt, in the order they came.
-    final class Log: Sendable {
-        let list = Mutex<[Attempt]>([])
-    }
-
-    let log = Log()
-    private let task: Task<Void, any Error>
+    private let process = Process()
+    private let log: URL
     let port: Int
 
-    init(failing: Bool = true) async throws {
-        let log = self.log
-        let counter = Counter()
-        let router = Router()
-        router.post("/:hook") { request, context -> Response in
-            var request = request
-            let body = String(buffer: try await request.collectBody(upTo: 1 << 20))
-            let count = counter.next()
-            let status: HTTPResponse.Status = !failing ? .ok : count == 2 ? .tooManyRequests : count % 3 == 0 ? .internalServerError : .ok
-            log.list.withLock {
-                $0.append(Attempt(path: context.parameters.get("hook") ?? "", position: Int64(request.headers[HTTPField.Name("X-Parley-Position")!] ?? "") ?? 0,
-                                  body: body, signature: request.headers[HTTPField.Name("X-Parley-Signature")!], at: .now,
-                                  answered: Int(status.code)))
-            }
-            var response = Response(status: status)
-            if status == .tooManyRequests { response.headers[.retryAfter] = "1" }
-            return response
+    init(in folder: URL) throws {
+        log = folder.appending(path: "receiver.jsonl")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appending(path: "scripts/webhook-receiver")
+        process.arguments = [log.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        // Not the test's own stderr: a child holding it open keeps `swift test` waiting.
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
         }
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        task = Task { try await app.run() }
-        var iterator = stream.makeAsyncIterator()
-        port = await iterator.next() ?? 0
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw ServerTestError("the webhook receiver did not start")
+        }
+        self.port = port
     }
 
-    func stop() { task.cancel() }
-
-    final class Counter: Sendable {
-        private let value = Mutex(0)
-        func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
     }
 
-    var attempts: [Attempt] { log.list.withLock { $0 } }
+    /// Every attempt so far, in the order they came.
+    var attempts: [Attempt] {
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            guard let value = try? JSONValue.parse(String(line)) else { return nil }
+            return Attempt(path: value["path"]?.stringValue ?? "", position: value["position"]?.integerValue ?? 0,
+                           body: value["body"]?.stringValue ?? "", signature: value["signature"]?.stringValue,
+                           at: value["at"].flatMap { if case let .double(d) = $0 { d } else { $0.integerValue.map(Double.init) } } ?? 0,
+                           answered: Int(value["answered"]?.integerValue ?? 0))
+        }
+    }
 
     /// The positions answered 2xx at `path`, in the order they came.
     func delivered(_ path: String) -> [Int64] {
@@ -74,7 +73,7 @@ final class FlakyReceiver: Sendable {
     @Test func deliveriesComeOnceInOrderThroughFailuresAndARestart() async throws {
         let workspace = try Workspace()
         _ = try workspace.teamWithTokens()
-        let receiver = try await FlakyReceiver()
+        let receiver = try FlakyReceiver(in: workspace.folder)
         defer { receiver.stop() }
         let base = "http://127.0.0.1:\(receiver.port)"
         let secret = "0123456789abcdef-secret"
@@ -110,7 +109,9 @@ final class FlakyReceiver: Sendable {
         // After the 429, the next attempt waited for Retry-After.
         if let refused = attempts.firstIndex(where: { $0.answered == 429 }), refused + 1 < attempts.count {
             let next = attempts[(refused + 1)...].first { $0.path == attempts[refused].path }
-            #expect(next.map { $0.at - attempts[refused].at >= .milliseconds(900) } ?? false, "Retry-After honoured")
+            let start = attempts[0].at
+            #expect(next.map { $0.at - attempts[refused].at >= 0.9 } ?? false,
+                    "Retry-After honoured: \(attempts.map { "\($0.path) \($0.position) \($0.answered) at \($0.at - start)" })")
         }
         // Signed with HMAC-SHA256 of the body.
         for attempt in attempts where attempt.path == "json" {
