@@ -149,20 +149,53 @@ enum Pages {
                     "revenue": line["revenue"]?.number.map { String(format: "%.0f", $0) } ?? "0",
                     "hours": Shown.decimal(line["median_hours_to_verdict"]?.number), "reasons": reasons]
         }
-        // The trend: month by month, whatever the table is grouped by.
-        let months = try app.quality(QualityQuery(by: .month, window: page.window)).map(json)
-            .sorted { ($0["key"]?.stringValue ?? "") < ($1["key"]?.stringValue ?? "") }.suffix(18)
-        let chart = LineChart(title: "Acceptance and conversion by month the leads were sent",
-                              categories: months.map { $0["key"]?.stringValue ?? "" },
-                              series: [ChartSeries("accepted by sales", months.map { $0["acceptance_rate"]?.number }),
-                                       ChartSeries("converted", months.map { $0["conversion_rate"]?.number })],
+        // The trend: the last 13 weeks, by the week the leads were sent. A
+        // replay of the past reads the log once per query, so there the
+        // trend is by month (one query).
+        let weeks = page.window.isEverything ? try weeklyTrend(app, page) : try monthlyTrend(app, page)
+        let chart = LineChart(title: page.window.isEverything ? "Acceptance and conversion by the week the leads were sent (the last 13 weeks)"
+                                  : "Acceptance and conversion by the month the leads were sent",
+                              categories: weeks.map(\.label),
+                              series: [ChartSeries("accepted by sales (of judged)", weeks.map(\.acceptance)),
+                                       ChartSeries("converted (of sent)", weeks.map(\.conversion))],
                               format: .percent)
         var keep = page
         keep.keep["by"] = by.rawValue
         return Page.render("quality", title: "Lead quality", nav: "quality", [
-            "by": by.rawValue, "lines": rows, "chart_svg": months.isEmpty ? "" : chart.svg(),
+            "by": by.rawValue, "lines": rows, "chart_svg": weeks.allSatisfy { $0.acceptance == nil && $0.conversion == nil } ? "" : chart.svg(),
             "dimensions": LeadQualityProjection.Dimension.allCases.map { ["name": $0.rawValue, "selected": $0 == by] },
         ], keep)
+    }
+
+    struct Week {
+        var label: String
+        var acceptance: Double?
+        var conversion: Double?
+    }
+
+    /// Thirteen weeks ending with the one the page shows, each from the
+    /// quality view's day groups (leads sent that week, what they became).
+    static func weeklyTrend(_ app: App, _ page: PageContext) throws -> [Week] {
+        let day: Int64 = 86_400_000_000
+        let today = page.window.now.microseconds / day * day
+        // Weeks start on Monday: 1970-01-01 was a Thursday.
+        let monday = today - ((today / day + 3) % 7) * day
+        return try (0..<13).reversed().map { back in
+            let start = Timestamp(microseconds: monday - Int64(back) * 7 * day)
+            let end = Timestamp(microseconds: start.microseconds + 7 * day)
+            let lines = try app.quality(QualityQuery(by: .source, since: start, until: end, window: page.window)).map(json)
+            let sum = { (key: String) in lines.reduce(0.0) { $0 + ($1[key]?.number ?? 0) } }
+            let sent = sum("sent"), accepted = sum("accepted"), judged = accepted + sum("rejected")
+            return Week(label: String(start.rfc3339.dropFirst(5).prefix(5)), acceptance: judged > 0 ? accepted / judged : nil,
+                        conversion: sent > 0 ? sum("converted") / sent : nil)
+        }
+    }
+
+    /// Up to 18 months ending with the one the page shows, from one query.
+    static func monthlyTrend(_ app: App, _ page: PageContext) throws -> [Week] {
+        try app.quality(QualityQuery(by: .month, window: page.window)).map(json)
+            .sorted { ($0["key"]?.stringValue ?? "") < ($1["key"]?.stringValue ?? "") }.suffix(18)
+            .map { Week(label: $0["key"]?.stringValue ?? "", acceptance: $0["acceptance_rate"]?.number, conversion: $0["conversion_rate"]?.number) }
     }
 
     static func lead(_ app: App, _ id: String, _ page: PageContext) throws -> RenderedPage {
@@ -180,7 +213,46 @@ enum Pages {
 
     // MARK: Criteria, SLA, meetings
 
-    static func criteria(_ app: App, _ page: PageContext) throws -> RenderedPage {
+    /// What the what-if form asks: rules written there, or a version's.
+    struct WhatIfAsk: Sendable {
+        var rules: String?
+        var version: Int64?
+        var since: Timestamp?
+        var until: Timestamp?
+        var asked: Bool { (rules.map { !$0.isEmpty } ?? false) || version != nil }
+    }
+
+    /// The what-if's answer as the criteria page shows it, or its error.
+    static func whatIf(_ app: App, _ ask: WhatIfAsk, _ page: PageContext) -> [String: Any] {
+        var model: [String: Any] = ["rules": ask.rules ?? "", "since": ask.since.map(Shown.day) ?? "", "until": ask.until.map(Shown.day) ?? ""]
+        guard ask.asked else { return model }
+        do {
+            let report = json(try app.whatIf(rules: ask.rules.flatMap { $0.isEmpty ? nil : $0 }, version: ask.version,
+                                             since: ask.since, until: ask.until, window: page.window))
+            func outcome(_ value: JSONValue?, _ label: String) -> [String: Any] {
+                let sent = value?["sent"]?.number ?? 0, accepted = value?["accepted"]?.number ?? 0
+                let rejected = value?["rejected"]?.number ?? 0, converted = value?["converted"]?.number ?? 0
+                return ["label": label, "sent": Int(sent), "acceptance": accepted + rejected > 0 ? Shown.percent(accepted / (accepted + rejected)) : "–",
+                        "conversion": sent > 0 ? Shown.percent(converted / sent) : "–",
+                        "revenue": String(format: "%.0f", value?["revenue"]?.number ?? 0)]
+            }
+            model["result"] = [
+                "checked_rules": report["rules"]?.stringValue ?? "", "leads": Int(report["leads"]?.number ?? 0),
+                "evaluable": Int(report["evaluable"]?.number ?? 0),
+                "outcomes": [outcome(report["qualified"], "would have qualified"), outcome(report["not_qualified"], "would not have")],
+                "sources": (report["by"]?.items ?? []).map { group -> [String: Any] in
+                    let yes = outcome(group["qualified"], ""), no = outcome(group["not_qualified"], "")
+                    return ["key": group["key"]?.stringValue ?? "", "yes_sent": yes["sent"]!, "yes_acceptance": yes["acceptance"]!,
+                            "no_sent": no["sent"]!, "no_acceptance": no["acceptance"]!]
+                },
+            ]
+        } catch {
+            model["what_if_error"] = Problem(mapping: error).detail
+        }
+        return model
+    }
+
+    static func criteria(_ app: App, _ page: PageContext, whatIf ask: WhatIfAsk = WhatIfAsk()) throws -> RenderedPage {
         let myTeam = try app.members(page.window).first { $0.member.handle == page.member }?.member.team
         let versions = try app.criteriaHistory(page.window).map(json).reversed().map { version -> [String: Any] in
             let agreed = version["agreed_by"]?.items ?? []
@@ -198,7 +270,7 @@ enum Pages {
                 "can_sign": page.live && myTeam != nil && !teams.contains(myTeam!), "my_team": myTeam ?? "",
             ]
         }
-        return Page.render("criteria", title: "Criteria", nav: "criteria", ["versions": versions], page)
+        return Page.render("criteria", title: "Criteria", nav: "criteria", ["versions": versions, "what_if": whatIf(app, ask, page)], page)
     }
 
     /// A word diff (`[-removed-]`, `{+added+}`) as parts the template marks up.

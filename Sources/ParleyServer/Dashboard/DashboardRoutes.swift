@@ -72,7 +72,16 @@ extension ParleyServer {
             return Response.redirect(to: id.isEmpty ? "/quality" : "/leads/" + (id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id))
         }
         page(pages, "/leads/:id") { app, _, id, page in try Pages.lead(app, id, page) }
-        page(pages, "/criteria") { app, _, _, page in try Pages.criteria(app, page) }
+        pages.get("/criteria") { request, context in
+            let page = try Self.pageContext(request, context)
+            // A form's GET encodes spaces as `+`: read the query as a form.
+            let form = (try? URLEncodedFormDecoder().decode([String: String].self, from: request.uri.query ?? "")) ?? [:]
+            let ask = Pages.WhatIfAsk(rules: form["rules"], version: form["version"].flatMap { Int64($0) },
+                                      since: form["since"].flatMap(Timestamp.init(timeOrDate:)),
+                                      until: form["until"].flatMap(Timestamp.init(timeOrDate:)))
+            let rendered = try await app.perform { app in try Pages.criteria(app, page, whatIf: ask) }
+            return Self.html(rendered.html)
+        }
         page(pages, "/sla") { app, _, _, page in try Pages.sla(app, page) }
         page(pages, "/meetings") { app, _, _, page in try Pages.meetings(app, page) }
         page(pages, "/log") { app, query, _, page in
