@@ -28,6 +28,10 @@ extension Parley {
             var expires = "90d"
             @OptionGroup var options: RecordingOptions
 
+            func validate() throws {
+                _ = try Self.expiry(expires)
+            }
+
             func run() throws {
                 let expiresAt = try Self.expiry(expires)
                 let actor = try options.resolvedActor()
