@@ -46,7 +46,7 @@ extension Parley {
         @Flag(name: .shortAndLong, help: "Print only a summary line.") var quiet = false
 
         @Option(help: ArgumentHelp(
-            "Commit every N events instead of all at once. The whole input is still validated before the first commit; a conflict stops at the batch that met it, keeping the batches before.",
+            "Commit every N events instead of all at once, printing each batch as it commits. The whole input is still validated before the first commit; a conflict stops at the batch that met it, keeping the batches before.",
             valueName: "n"))
         var batchSize: Int?
 
@@ -69,6 +69,8 @@ extension Parley {
                 for start in stride(from: 0, to: events.count, by: batchSize) {
                     var iterator = events[start..<min(start + batchSize, events.count)].makeIterator()
                     try report.commit { onEvent in try log.record(from: { iterator.next() }, policy: policy, onEvent: onEvent) }
+                    // A committed batch is acknowledged at once: whoever reads the output knows it is on disk.
+                    Output.standard.flush()
                 }
             } else {
                 // Reading and validating overlap with the append on a second thread.

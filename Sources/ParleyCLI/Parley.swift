@@ -30,7 +30,7 @@ struct Parley: AsyncParsableCommand {
             """,
         version: "0.1.0",
         groupedSubcommands: [
-            CommandGroup(name: "The log", subcommands: [Init.self, Record.self, Log.self, Show.self, Verify.self, Types.self, Import.self, Export.self]),
+            CommandGroup(name: "The log", subcommands: [Init.self, Record.self, Log.self, Show.self, Verify.self, Backup.self, Types.self, Import.self, Export.self]),
             CommandGroup(name: "Recording what happens", subcommands: [
                 Member.self, Role.self, Lead.self, Criteria.self, SLA.self, Goal.self, Tension.self,
                 Meeting.self, Action.self, Content.self, Resource.self, SignalCommand.self, Retract.self,

@@ -33,6 +33,14 @@ public struct VerifyReport: Sendable, Equatable {
     /// The hash at the head of the chain (hex), empty for an empty log.
     public var headHash = ""
     public var problems: [Problem] = []
+    /// Whether this was the quick form: SQLite's quick check, and the chain
+    /// from the last position verified sound.
+    public var quick = false
+    /// The quick form: the position a verification found sound before,
+    /// from which the chain was walked (nil: from the start).
+    public var trustedUpTo: Int64?
+    /// When that verification ran.
+    public var trustedSince: Timestamp?
 
     public init() {}
 
