@@ -50,8 +50,12 @@ public struct App: Sendable {
     }
 
     /// Opens an existing, up-to-date Parley database.
-    public static func open(at path: String) throws(ParleyError) -> App {
-        App(log: try mapped { try EventLog.open(at: path) })
+    ///
+    /// - Parameter forVerification: open even a log that no longer reaches
+    ///   the head last committed to it, for ``verify(quick:progress:)`` to
+    ///   report; every other use is refused such a log.
+    public static func open(at path: String, forVerification: Bool = false) throws(ParleyError) -> App {
+        App(log: try mapped { try EventLog.open(at: path, checkingHead: !forVerification) })
     }
 
     /// A fresh log in memory, for tests.
@@ -119,7 +123,7 @@ extension ParleyError {
     /// A store error, by the kind of its code.
     public init(_ error: StoreError) {
         let kind: Kind = switch error.code {
-        case .databaseMissing, .notParleyDatabase, .createdByNewerParley, .needsMigration, .corrupt: .database
+        case .databaseMissing, .notParleyDatabase, .createdByNewerParley, .needsMigration, .corrupt, .eventsLost: .database
         case .versionConflict, .idConflict: .conflict
         case .notFound: .notFound
         case .ruleViolation: .notAllowed

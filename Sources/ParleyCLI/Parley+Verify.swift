@@ -24,7 +24,8 @@ extension Parley {
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() throws {
-            let result = try database.open().verify(quick: quick, progress: ProgressLine.reporting())
+            // Opened even when it lost committed events, to report that with the rest.
+            let result = try App.open(at: database.path, forVerification: true).verify(quick: quick, progress: ProgressLine.reporting())
             let report = result.report
             if json {
                 try Output.standard.json(result)

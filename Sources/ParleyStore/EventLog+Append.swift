@@ -120,10 +120,15 @@ extension EventLog {
         do {
             return try writer.writeWithoutTransaction { db in
                 var result: T?
+                var head: HeadAnchor?
                 try db.inTransaction(.immediate) {
+                    let before = path == nil ? nil : try HeadAnchor.current(db)
                     result = try body(db)
+                    if commit, path != nil, let after = try HeadAnchor.current(db), after != before { head = after }
                     return commit ? .commit : .rollback
                 }
+                // Only once committed: the anchor never runs ahead of the log.
+                if let head, let path { head.advance(for: path) }
                 return result!
             }
         } catch let error as RuleViolation {

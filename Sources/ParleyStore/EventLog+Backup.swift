@@ -63,6 +63,8 @@ extension EventLog {
         } catch {
             throw StoreError(mapping: error, path: path)
         }
+        // A new database at `path`: the anchor of one deleted from there says nothing of it.
+        try? FileManager.default.removeItem(atPath: HeadAnchor.file(for: target.path))
         do {
             try FileManager.default.moveItem(at: partial, to: target)
         } catch {

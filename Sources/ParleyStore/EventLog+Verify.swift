@@ -84,6 +84,7 @@ extension EventLog {
     /// the shortcut is lost.
     private func recordVerification(_ report: VerifyReport, head: [UInt8]) throws {
         guard report.isSound, report.lastPosition > 0 else { return }
+        if let path { HeadAnchor(position: report.lastPosition, hash: head).advance(for: path) }
         try? writer.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO verifications (position, hash, events, verified_at) VALUES (?, ?, ?, ?)",
                            arguments: [report.lastPosition, Data(head), report.eventsChecked, Timestamp.now().rfc3339])
@@ -143,6 +144,9 @@ extension EventLog {
 
     /// What surrounds the chain: a cut tail, the triggers, SQLite's own check.
     private func checkSurroundings(_ db: Database, into report: inout VerifyReport, integrity: String) throws {
+        if let path, let anchor = HeadAnchor.read(for: path), let problem = try anchor.problem(db, path: path) {
+            report.problems.append(problem)
+        }
         let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0
         if sequence > report.lastPosition {
             report.problems.append(.init(

@@ -38,13 +38,19 @@ public struct EventLog: Sendable {
     ///   database, or was made by a newer Parley. The file is then left untouched.
     public static func create(at path: String) throws -> (EventLog, Creation) {
         let exists = FileManager.default.fileExists(atPath: path)
-        if exists { try checkHeader(path, allowEmpty: true) }
+        if exists {
+            try checkHeader(path, allowEmpty: true)
+        } else {
+            // A new log: the anchor of a database deleted from here says nothing of it.
+            try? FileManager.default.removeItem(atPath: HeadAnchor.file(for: path))
+        }
         let pool = try openPool(path)
         do {
             let applied = try pool.read { db in
                 try checkNotSuperseded(db, path: path)
                 return try migrator.appliedIdentifiers(db).count
             }
+            if exists { try pool.read { try checkHead($0, path: path) } }
             try migrator.migrate(pool)
             let log = EventLog(writer: pool, path: path)
             if applied == 0 { return (log, .created) }
@@ -58,7 +64,11 @@ public struct EventLog: Sendable {
     ///
     /// - Throws: ``StoreError`` when the file is missing (run `parley init`),
     ///   not a Parley database, corrupt, from a newer Parley, or needs migrating.
-    public static func open(at path: String) throws -> EventLog {
+    ///
+    /// - Parameter checkingHead: refuse a log that no longer reaches the head
+    ///   last committed here (see `HeadAnchor`); `verify` turns this off to
+    ///   report it with the rest.
+    public static func open(at path: String, checkingHead: Bool = true) throws -> EventLog {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(.databaseMissing, "no Parley database at \(path)", remedy: "create one, or choose another file", hint: .createLog)
         }
@@ -70,6 +80,7 @@ public struct EventLog: Sendable {
                 guard try migrator.hasCompletedMigrations(db) else {
                     throw StoreError(.needsMigration, "\(path) was made by an older Parley", remedy: "migrate it to schema \(Schema.version)", hint: .migrateLog)
                 }
+                if checkingHead { try checkHead(db, path: path) }
             }
         } catch {
             throw StoreError(mapping: error, path: path)
@@ -203,6 +214,14 @@ public struct EventLog: Sendable {
         } catch {
             throw StoreError(mapping: error, path: path)
         }
+    }
+
+    /// Refuses a log that lost committed events (see `HeadAnchor`).
+    private static func checkHead(_ db: Database, path: String) throws {
+        guard let anchor = HeadAnchor.read(for: path), try db.tableExists("events"),
+              let problem = try anchor.problem(db, path: path) else { return }
+        throw StoreError(.eventsLost, "\(path): " + problem.message,
+                         remedy: "run `verify` for the whole report and restore the database from a backup; if you put an older copy in place on purpose, remove \(HeadAnchor.file(for: path))")
     }
 
     private static func checkNotSuperseded(_ db: Database, path: String) throws {

@@ -16,6 +16,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case needsMigration = "needs-migration"
         /// SQLite found the file damaged.
         case corrupt = "corrupt-database"
+        /// The log no longer reaches the head committed before: its
+        /// write-ahead log was lost or damaged, or an older copy replaced it.
+        case eventsLost = "events-lost"
         /// A stale `expected_version`.
         case versionConflict = "version-conflict"
         /// An id reused for different content.
