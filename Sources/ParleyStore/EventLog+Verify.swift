@@ -17,10 +17,11 @@ extension EventLog {
     ///
     /// - Parameter progress: called every 1,024 events with the count so far.
     public func verify(progress: (Int) -> Void = { _ in }) throws -> VerifyReport {
+        let anchor = path.flatMap(HeadAnchor.read(for:))
         let (report, head) = try read { db in
             var report = VerifyReport()
             let head = try walkChain(db, after: 0, previousHash: HashChain.genesis, into: &report, progress: progress)
-            try checkSurroundings(db, into: &report, integrity: "integrity_check")
+            try checkSurroundings(db, anchor: anchor, into: &report, integrity: "integrity_check")
             return (report, head)
         }
         try recordVerification(report, head: head)
@@ -36,6 +37,7 @@ extension EventLog {
     /// a cut tail or dropped triggers are. Without a recorded verification,
     /// the whole chain is walked.
     public func verifyQuick(progress: (Int) -> Void = { _ in }) throws -> VerifyReport {
+        let anchor = path.flatMap(HeadAnchor.read(for:))
         let (report, head) = try read { db in
             var report = VerifyReport()
             report.quick = true
@@ -63,7 +65,7 @@ extension EventLog {
                 head = try walkChain(db, after: start, previousHash: previousHash, into: &report, progress: progress)
                 if start > 0 { report.headHash = RecordedEvent.hex(head) }
             }
-            try checkSurroundings(db, into: &report, integrity: "quick_check")
+            try checkSurroundings(db, anchor: anchor, into: &report, integrity: "quick_check")
             return (report, head)
         }
         try recordVerification(report, head: head)
@@ -143,8 +145,10 @@ extension EventLog {
     }
 
     /// What surrounds the chain: a cut tail, the triggers, SQLite's own check.
-    private func checkSurroundings(_ db: Database, into report: inout VerifyReport, integrity: String) throws {
-        if let path, let anchor = HeadAnchor.read(for: path), let problem = try anchor.problem(db, path: path) {
+    ///
+    /// - Parameter anchor: read before the read transaction began (see `HeadAnchor`).
+    private func checkSurroundings(_ db: Database, anchor: HeadAnchor?, into report: inout VerifyReport, integrity: String) throws {
+        if let path, let anchor, let problem = try anchor.problem(db, path: path) {
             report.problems.append(problem)
         }
         let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0

@@ -50,7 +50,7 @@ public struct EventLog: Sendable {
                 try checkNotSuperseded(db, path: path)
                 return try migrator.appliedIdentifiers(db).count
             }
-            if exists { try pool.read { try checkHead($0, path: path) } }
+            if exists, let anchor = HeadAnchor.read(for: path) { try pool.read { try checkHead($0, anchor: anchor, path: path) } }
             try migrator.migrate(pool)
             let log = EventLog(writer: pool, path: path)
             if applied == 0 { return (log, .created) }
@@ -74,13 +74,16 @@ public struct EventLog: Sendable {
         }
         try checkHeader(path, allowEmpty: false)
         let pool = try openPool(path)
+        // Read before the snapshot begins: the anchor only names commits
+        // made before it was written, so the snapshot must reach it.
+        let anchor = checkingHead ? HeadAnchor.read(for: path) : nil
         do {
             try pool.read { db in
                 try checkNotSuperseded(db, path: path)
                 guard try migrator.hasCompletedMigrations(db) else {
                     throw StoreError(.needsMigration, "\(path) was made by an older Parley", remedy: "migrate it to schema \(Schema.version)", hint: .migrateLog)
                 }
-                if checkingHead { try checkHead(db, path: path) }
+                if let anchor { try checkHead(db, anchor: anchor, path: path) }
             }
         } catch {
             throw StoreError(mapping: error, path: path)
@@ -217,8 +220,8 @@ public struct EventLog: Sendable {
     }
 
     /// Refuses a log that lost committed events (see `HeadAnchor`).
-    private static func checkHead(_ db: Database, path: String) throws {
-        guard let anchor = HeadAnchor.read(for: path), try db.tableExists("events"),
+    private static func checkHead(_ db: Database, anchor: HeadAnchor, path: String) throws {
+        guard try db.tableExists("events"),
               let problem = try anchor.problem(db, path: path) else { return }
         throw StoreError(.eventsLost, "\(path): " + problem.message,
                          remedy: "run `verify` for the whole report and restore the database from a backup; if you put an older copy in place on purpose, remove \(HeadAnchor.file(for: path))")

@@ -18,6 +18,9 @@ import ParleyCore
 /// after a crash it is at most as new as the log; no fsync of its own),
 /// through a temporary file and a rename, and only forward: two processes
 /// writing at once may leave the older of their heads, which is still true.
+/// A reader reads the anchor *before* its read transaction begins: the
+/// snapshot then includes every commit the anchor can name (read after, it
+/// could name a commit made since the snapshot, and raise a false alarm).
 struct HeadAnchor: Equatable {
     var position: Int64
     var hash: [UInt8]

@@ -182,7 +182,14 @@ extension CRMImport {
     /// Matches `header` (the first row) against the mapping.
     ///
     /// - Throws: ``CRMRowError`` when `lead` or `sent_at` has no column.
+    /// The widest header read. CRM exports run to a few hundred columns;
+    /// a file far wider is not one, and each of its rows would be held whole.
+    public static let maximumColumns = 2_000
+
     public func match(header: [String]) throws(CRMRowError) -> Header {
+        guard header.count <= Self.maximumColumns else {
+            throw CRMRowError(row: 1, column: nil, reason: "the header has \(header.count) columns; a CRM export has at most \(Self.maximumColumns) — export only the columns you map")
+        }
         let lowered = header.map { $0.trimmingWhitespace.lowercased().replacingBOM }
         var index: [Key: Int] = [:]
         var names: [Key: String] = [:]
