@@ -105,4 +105,17 @@ import Testing
         #expect(refused.stderr.contains("row 4: lead B-1 was already sent"))
         #expect(try events(w).isEmpty)
     }
+
+    @Test func aFileFarWiderThanAnyCRMExportIsRefusedInOneLine() throws {
+        // Found by scripts/torture (hostile input): 10,000 columns were read row by row whole.
+        let w = try workspace()
+        let header = (0..<10_000).map { "c\($0)" }.joined(separator: ",")
+        let row = (["W-1", "2026-01-05T09:30:00Z"] + (2..<10_000).map(String.init)).joined(separator: ",")
+        let file = try w.file("wide.csv", header + "\n" + row + "\n")
+        let refused = try w.run("import", "csv", file, "--map", "lead=c0", "--map", "sent_at=c1", "--as", "mia@marketing")
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("the header has 10000 columns; a CRM export has at most 2000"))
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        #expect(try events(w).isEmpty)
+    }
 }
