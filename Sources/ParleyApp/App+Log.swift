@@ -42,6 +42,12 @@ extension App {
         }
     }
 
+    /// The last verification that found the log sound: the position it
+    /// reached, when, and how many events it checked; nil if none has.
+    public func lastVerification() throws(ParleyError) -> (position: Int64, at: Timestamp?, events: Int)? {
+        try mapped { try log.lastVerification() }
+    }
+
     /// Copies the database to `path` with SQLite's online backup, safe
     /// while others write, then opens the copy and verifies it in full: a
     /// backup that returned is a sound Parley database whose head is the

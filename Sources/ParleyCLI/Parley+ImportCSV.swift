@@ -28,6 +28,8 @@ extension Parley {
 
                 Presets: hubspot (Record ID, Original Source, Lead Status / Lifecycle Stage, Became a Marketing Qualified Lead Date, Contact owner, …) and salesforce (Id, LeadSource, Status, IsConverted, ConvertedDate, CreatedDate, OwnerId). --map overrides a preset's column.
 
+                Attributes: --attribute COLUMN[=NAME] (repeatable) carries a column into each lead's attributes, so criteria rules can be checked on the imported leads (`criteria check`, `criteria what-if`, `quality --by criteria`). A cell that reads as a number is kept as one; an empty cell is left out.
+
                 Deals kept in a separate file are joined by lead id:
                   --outcomes deals.csv --outcome-map lead=COL --outcome-map converted_at=COL [--outcome-map amount=COL]
 
@@ -37,6 +39,9 @@ extension Parley {
                       --outcome-map lead=LeadId --outcome-map converted_at=CloseDate --outcome-map amount=Amount --as mia@marketing
                   parley import csv export.csv --map lead=mql_id --map source=origin --map sent_at=first_contact_date \\
                       --map status=stage --delimiter ';' --as mia@marketing --dry-run
+                  parley import csv contacts.csv --preset hubspot --attribute "Number of Employees=employees" \\
+                      --attribute "Job Title=title" --attribute Country --as mia@marketing
+                  parley criteria what-if --rules "employees >= 50 AND title >= manager"
                 """
         )
 
@@ -45,6 +50,10 @@ extension Parley {
         @Option(help: "hubspot or salesforce: the export's usual columns.") var preset: String?
         @Option(name: .customLong("map"), help: ArgumentHelp("KEY=COLUMN: which column holds what (repeatable).", valueName: "key=column"))
         var maps: [String] = []
+        @Option(name: .customLong("attribute"), help: ArgumentHelp(
+            "COLUMN[=NAME]: carry the column into each lead's attributes, for criteria rules and what-if (repeatable; NAME defaults to the column in lower case, e.g. number_of_employees).",
+            valueName: "column[=name]"))
+        var attributes: [String] = []
         @Option(help: ArgumentHelp("The field delimiter.", valueName: "char")) var delimiter: String = ","
         @Option(help: ArgumentHelp("A second CSV of deals, joined by lead id.", valueName: "file")) var outcomes: String?
         @Option(name: .customLong("outcome-map"), help: ArgumentHelp("KEY=COLUMN of the outcomes file: lead, converted_at, amount.", valueName: "key=column"))
@@ -67,6 +76,14 @@ extension Parley {
                     throw ValidationError("--map takes KEY=COLUMN with KEY one of \(CRMImport.Key.allCases.map(\.rawValue).joined(separator: ", ")); got '\(map)'")
                 }
             }
+            for attribute in attributes {
+                let parts = attribute.split(separator: "=", maxSplits: 1).map(String.init)
+                let name = parts.count == 2 ? parts[1] : CRMImport.attributeName(forColumn: parts[0])
+                guard !parts[0].isEmpty, !name.isEmpty, name.utf8.count <= 100 else {
+                    throw ValidationError("--attribute takes COLUMN or COLUMN=NAME, e.g. --attribute \"Number of Employees=employees\"; got '\(attribute)'")
+                }
+            }
+            guard attributes.count <= 50 else { throw ValidationError("--attribute: a lead holds at most 50 attributes; got \(attributes.count)") }
             if outcomes != nil {
                 let keys = Set(outcomeMaps.compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
                 guard keys.contains("lead"), keys.contains("converted_at"), keys.isSubset(of: ["lead", "converted_at", "amount"]) else {
@@ -80,6 +97,10 @@ extension Parley {
             for map in maps {
                 let parts = map.split(separator: "=", maxSplits: 1).map(String.init)
                 mapping.columns[CRMImport.Key(rawValue: parts[0])!] = [parts[1]]
+            }
+            mapping.attributes = attributes.map { text in
+                let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+                return (column: parts[0], name: parts.count == 2 ? parts[1] : CRMImport.attributeName(forColumn: parts[0]))
             }
             return mapping
         }

@@ -118,4 +118,40 @@ import Testing
         #expect(refused.stderr.split(separator: "\n").count == 1)
         #expect(try events(w).isEmpty)
     }
+
+    @Test func columnsCarriedIntoAttributesLetCriteriaRulesRunOnImportedLeads() throws {
+        let w = try workspace()
+        let file = try w.file("contacts.csv", """
+            Record ID,Create Date,Original Source,Number of Employees,Job Title,Country,Zip
+            A-1,2026-01-05,Webinar,120,Director,DE,01234
+            A-2,2026-01-06,Webinar,12,Manager,FR,75001
+            A-3,2026-01-07,Referral,,VP,NL,
+            A-4,2026-01-08,Referral,400.5,intern,US,10001
+
+            """)
+        try w.ok("import", "csv", file, "--preset", "hubspot", "--attribute", "Number of Employees=employees",
+                 "--attribute", "Job Title=title", "--attribute", "Country", "--attribute", "zip", "--as", "mia@marketing")
+        let sent = try events(w).filter { $0["type"]?.stringValue == "lead.sent" }
+        #expect(sent.count == 4)
+        let first = try #require(sent.first?["data"]?["attributes"])
+        #expect(first["employees"] == .integer(120))
+        #expect(first["title"] == .string("Director"))
+        #expect(first["country"] == .string("DE"))
+        #expect(first["zip"] == .string("01234"))
+        #expect(sent[2]["data"]?["attributes"]?["employees"] == nil)
+        #expect(sent[3]["data"]?["attributes"]?["employees"] == .double(400.5))
+
+        // Counted by hand: employees >= 50 holds for A-1 and A-4, not for A-2;
+        // A-3 has no value for it, so the rules cannot be checked on it.
+        let whatIf = try JSONValue.parse(try w.ok("criteria", "what-if", "--rules", "employees >= 50", "--json").stdout
+            .trimmingCharacters(in: .newlines))
+        #expect(whatIf["leads"] == .integer(4))
+        #expect(whatIf["evaluable"] == .integer(3))
+        #expect(whatIf["qualified"]?["sent"] == .integer(2))
+        #expect(whatIf["not_qualified"]?["sent"] == .integer(1))
+
+        let missing = try w.run("import", "csv", file, "--preset", "hubspot", "--attribute", "Revenue", "--as", "mia@marketing")
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no column \"Revenue\" for --attribute"))
+    }
 }

@@ -62,6 +62,17 @@ import Testing
         let past = try await server.send(.GET, "/tensions?as_of=2020-01-01", headers: [("Cookie", cookie)])
         #expect(past.body.contains("Replaying the past") && !past.body.contains("Leads are students") && !past.body.contains("Flag a tension"))
 
+        // Verify from the log page; the page then remembers the last sound verification.
+        let before = try await server.send(.GET, "/log", headers: [("Cookie", cookie)])
+        #expect(before.status == 200 && !before.body.contains("Last found sound"))
+        let verified = try await server.send(.POST, "/log/verify", body: "_csrf=\(csrf)",
+                                             headers: [("Cookie", cookie), ("Content-Type", "application/x-www-form-urlencoded"),
+                                                       ("Origin", server.base)])
+        #expect(verified.status == 200 && verified.body.contains("the chain holds"), "\(verified.body.prefix(300))")
+        let head = try workspace.events().count
+        let remembered = try await server.send(.GET, "/log", headers: [("Cookie", cookie)])
+        #expect(remembered.body.contains("Last found sound up to #\(head)"))
+
         // Revoking the token ends its sessions.
         let id = try #require(try JSONValue.parse(try workspace.ok("token", "list", "--member", "sam@sales", "--json").stdout
             .trimmingCharacters(in: .newlines)).arrayItems.first?["id"]?.stringValue)

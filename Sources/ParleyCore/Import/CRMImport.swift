@@ -38,6 +38,9 @@ public struct CRMImport: Sendable {
 
     /// Column names for each key, matched case-insensitively; the first present wins.
     public var columns: [Key: [String]]
+    /// Columns carried into each lead's `attributes` (`--attribute COLUMN[=NAME]`),
+    /// so that criteria rules can be checked on imported leads.
+    public var attributes: [(column: String, name: String)] = []
 
     public init(columns: [Key: [String]]) {
         self.columns = columns
@@ -97,6 +100,24 @@ public struct CRMImport: Sendable {
         default:
             return nil
         }
+    }
+
+    /// A cell as an attribute: a number when it reads as one and prints the
+    /// same way back (so a code such as "00123" stays text), else text.
+    public static func attribute(_ text: String) -> AttributeValue {
+        if let integer = Int64(text), String(integer) == text { return .number(Double(integer)) }
+        if text.contains("."), !text.hasPrefix("."), !text.hasSuffix("."), let number = Double(text), number.isFinite { return .number(number) }
+        return .text(text)
+    }
+
+    /// The attribute name a column gives by default: lower case, spaces and
+    /// punctuation as underscores ("Number of Employees" is number_of_employees).
+    public static func attributeName(forColumn column: String) -> String {
+        var name = ""
+        for character in column.lowercased() {
+            if character.isLetter || character.isNumber { name.append(character) } else if !name.hasSuffix("_") { name.append("_") }
+        }
+        return String(name.trimmingCharacters(in: CharacterSet(charactersIn: "_")))
     }
 
     /// A value of the `converted` column: true, false, or nil when not a yes/no.
@@ -177,15 +198,18 @@ extension CRMImport {
         public var statusIndices: [Int] = []
         /// Header cells no key maps, to report.
         public var unmapped: [String]
+        /// Columns carried into the leads' attributes, by index, with the attribute's name.
+        public var attributeIndices: [(index: Int, name: String)] = []
     }
 
-    /// Matches `header` (the first row) against the mapping.
-    ///
-    /// - Throws: ``CRMRowError`` when `lead` or `sent_at` has no column.
     /// The widest header read. CRM exports run to a few hundred columns;
     /// a file far wider is not one, and each of its rows would be held whole.
     public static let maximumColumns = 2_000
 
+    /// Matches `header` (the first row) against the mapping.
+    ///
+    /// - Throws: ``CRMRowError`` when `lead` or `sent_at` has no column, an
+    ///   attribute's column is missing, or the header is wider than ``maximumColumns``.
     public func match(header: [String]) throws(CRMRowError) -> Header {
         guard header.count <= Self.maximumColumns else {
             throw CRMRowError(row: 1, column: nil, reason: "the header has \(header.count) columns; a CRM export has at most \(Self.maximumColumns) — export only the columns you map")
@@ -206,9 +230,17 @@ extension CRMImport {
         for key in [Key.lead, .sentAt] where index[key] == nil {
             throw CRMRowError(row: 1, column: nil, reason: "no column for \(key.rawValue) (looked for \(columns[key]?.map { "\"\($0)\"" }.joined(separator: ", ") ?? "nothing; map a column to \(key.rawValue)")); the header has \(header.prefix(12).map { "\"\($0)\"" }.joined(separator: ", "))")
         }
-        let used = Set(index.values).union(statusIndices)
+        var attributeIndices: [(index: Int, name: String)] = []
+        for attribute in attributes {
+            guard let found = lowered.firstIndex(of: attribute.column.lowercased()) else {
+                throw CRMRowError(row: 1, column: nil, reason: "no column \"\(attribute.column)\" for --attribute; the header has \(header.prefix(12).map { "\"\($0)\"" }.joined(separator: ", "))")
+            }
+            attributeIndices.append((found, attribute.name))
+        }
+        let used = Set(index.values).union(statusIndices).union(attributeIndices.map(\.index))
         return Header(index: index, names: names, statusIndices: statusIndices,
-                      unmapped: header.indices.filter { !used.contains($0) }.map { header[$0] })
+                      unmapped: header.indices.filter { !used.contains($0) }.map { header[$0] },
+                      attributeIndices: attributeIndices)
     }
 }
 
@@ -314,8 +346,13 @@ extension CRMImport {
                 }, reason: error.reason)
             }
         }
+        var attributes: [String: AttributeValue] = [:]
+        for (index, name) in header.attributeIndices where index < cells.count {
+            let value = String(cells[index].trimmingWhitespace)
+            if !value.isEmpty { attributes[name] = CRMImport.attribute(value) }
+        }
         try add(LeadSent(lead: lead, source: cell(.source) ?? "unknown", campaign: cell(.campaign).map { String($0.prefix(100)) },
-                         score: score, assignedTo: owner), at: sentAt)
+                         score: score, assignedTo: owner, attributes: attributes.isEmpty ? nil : attributes), at: sentAt)
         switch outcome {
         case .none:
             break

@@ -359,6 +359,10 @@ enum Pages {
             "count": events.count, "filtered": filter.type != nil || filter.stream != nil || filter.actor != nil,
             "type": filter.type ?? "", "stream": filter.stream ?? "", "actor": filter.actor ?? "",
         ]
+        if let last = try app.lastVerification() {
+            model["last_verified"] = "Last found sound up to #\(last.position)" + (last.at.map { ", \(Shown.minute($0)) UTC" } ?? "")
+                + " (\(last.events) events checked)."
+        }
         if let verify {
             let report = verify.report
             model["verify"] = ["ok": report.isSound,
