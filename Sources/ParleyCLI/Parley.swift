@@ -35,7 +35,7 @@ struct Parley: AsyncParsableCommand {
                 Member.self, Role.self, Lead.self, Criteria.self, SLA.self, Goal.self, Tension.self,
                 Meeting.self, Action.self, Content.self, Resource.self, SignalCommand.self, Retract.self,
             ]),
-            CommandGroup(name: "Views", subcommands: [Signals.self, Issues.self, Quality.self, Meetings.self, Actions.self, Members.self, Roles.self, Rebuild.self]),
+            CommandGroup(name: "Views", subcommands: [Signals.self, Issues.self, Quality.self, Routing.self, Meetings.self, Actions.self, Members.self, Roles.self, Rebuild.self]),
             CommandGroup(name: "Retrospectives", subcommands: [Timeline.self, Diff.self, Retro.self]),
             CommandGroup(name: "Sharing the log", subcommands: [Serve.self, Token.self, Webhook.self]),
         ]

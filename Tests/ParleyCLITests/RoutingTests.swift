@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 import Testing
 
 /// A lead goes to a current sales member: not to someone who left, never
@@ -70,5 +71,52 @@ import Testing
         try w.ok("lead", "reassign", "L-2", "--to", "zoe@sales", "--as", "mia@marketing")
         #expect(try orphaned().isEmpty)
         #expect(!(try w.ok("issues").stdout.contains("orphaned-leads")))
+    }
+
+    @Test func theRoutingReportTellsEachLeadsHandOversAndTheTotals() throws {
+        let w = try Workspace()
+        try w.ok("init")
+        try w.ok("member", "add", "mia@marketing", "--name", "Mia", "--team", "marketing", "--as", "mia@marketing")
+        for rep in ["sam", "zoe", "ann"] {
+            try w.ok("member", "add", "\(rep)@sales", "--name", rep, "--team", "sales", "--as", "mia@marketing")
+        }
+        try w.ok("lead", "send", "L-1", "--source", "webinar", "--to", "sam@sales", "--as", "mia@marketing", "--at", "2026-03-01T09:00:00Z")
+        try w.ok("lead", "reassign", "L-1", "--to", "zoe@sales", "--reason", "sam is out", "--as", "mia@marketing", "--at", "2026-03-02T09:00:00Z")
+        try w.ok("lead", "reassign", "L-1", "--to", "ann@sales", "--as", "mia@marketing", "--at", "2026-03-03T09:00:00Z")
+        try w.ok("lead", "reassign", "L-1", "--to", "sam@sales", "--reason", "back", "--as", "mia@marketing", "--at", "2026-03-04T09:00:00Z")
+        try w.ok("lead", "send", "L-2", "--source", "referral", "--to", "zoe@sales", "--as", "mia@marketing", "--at", "2026-03-05T09:00:00Z")
+        let wrong = try JSONValue.parse(try w.ok("lead", "reassign", "L-2", "--to", "ann@sales", "--as", "mia@marketing",
+                                                 "--at", "2026-03-06T09:00:00Z", "--json").stdout.split(separator: "\n").map(String.init)[0])
+        try w.ok("retract", try #require(wrong["id"]?.stringValue), "--reason", "wrong lead", "--as", "mia@marketing")
+
+        let report = try JSONValue.parse(try w.ok("routing", "--json").stdout.trimmingCharacters(in: .newlines))
+        let leads = try #require(report["leads"]?.arrayItems)
+        #expect(leads.map { $0["lead"]?.stringValue } == ["L-1", "L-2"])
+        #expect(leads[0]["moves"] == .integer(3))
+        #expect(leads[0]["owner"] == .string("sam@sales"))
+        #expect(leads[0]["assignments"]?.arrayItems.map { $0["to"]?.stringValue } == ["sam@sales", "zoe@sales", "ann@sales", "sam@sales"])
+        #expect(leads[0]["assignments"]?.arrayItems[1]["reason"] == .string("sam is out"))
+        // The retracted reassignment does not count: L-2 stays with zoe.
+        #expect(leads[1]["moves"] == .integer(0))
+        #expect(leads[1]["owner"] == .string("zoe@sales"))
+        #expect(report["moved_often"]?.arrayItems == [.string("L-1")])
+        let reps = try #require(report["reps"]?.arrayItems)
+        let sam = try #require(reps.first { $0["rep"] == .string("sam@sales") })
+        #expect(sam["sent"] == .integer(1) && sam["moved_in"] == .integer(1) && sam["moved_out"] == .integer(1) && sam["holding"] == .integer(1))
+        let zoe = try #require(reps.first { $0["rep"] == .string("zoe@sales") })
+        #expect(zoe["sent"] == .integer(1) && zoe["moved_in"] == .integer(1) && zoe["moved_out"] == .integer(1) && zoe["holding"] == .integer(1))
+        let webinar = try #require(report["sources"]?.arrayItems.first { $0["source"] == .string("webinar") })
+        #expect(webinar["leads"] == .integer(1) && webinar["reassignments"] == .integer(3) && webinar["moved"] == .integer(1))
+
+        // As it stood on 2 March, and one lead's history in words.
+        let then = try JSONValue.parse(try w.ok("routing", "--as-of", "2026-03-02T12:00:00Z", "--json").stdout.trimmingCharacters(in: .newlines))
+        #expect(then["leads"]?.arrayItems.first?["owner"] == .string("zoe@sales"))
+        let one = try w.ok("routing", "--lead", "L-1").stdout
+        #expect(one.contains("L-1 (webinar): 3 reassignments, held by sam@sales"))
+        #expect(one.contains("sam is out"))
+        #expect(try w.ok("routing", "--rep", "ann@sales", "--json").stdout.contains("\"lead\":\"L-1\""))
+        #expect(!(try w.ok("routing", "--rep", "ann@sales", "--json").stdout.contains("\"lead\":\"L-2\"")))
+        let unknown = try w.run("routing", "--lead", "L-404")
+        #expect(unknown.status == 6)
     }
 }
