@@ -121,6 +121,13 @@ enum OpenAPIDocument {
       "parameters": [{"$ref": "#/components/parameters/asOf"}, {"$ref": "#/components/parameters/knownAt"}],
       "responses": {"200": {"description": "The view, in the shape `--json` prints (docs/json.md).", "content": {"application/json": {"schema": {"type": ["array", "object"]}}}},
         "401": {"$ref": "#/components/responses/Unauthenticated"}, "422": {"$ref": "#/components/responses/Invalid"}, "429": {"$ref": "#/components/responses/TooMany"}}}},
+    "/api/v1/views/routing": {"get": {"operationId": "viewRouting", "summary": "Who each lead was routed to, and the totals per rep and source.",
+      "parameters": [{"$ref": "#/components/parameters/asOf"}, {"$ref": "#/components/parameters/knownAt"},
+        {"name": "lead", "in": "query", "description": "One lead's assignment history.", "schema": {"type": "string"}},
+        {"name": "rep", "in": "query", "description": "Only leads that were ever assigned to this rep.", "schema": {"type": "string"}},
+        {"name": "since", "in": "query", "description": "Only leads first sent at or after this time (RFC 3339 or a date).", "schema": {"type": "string"}}],
+      "responses": {"200": {"description": "The view, in the shape `--json` prints (docs/json.md).", "content": {"application/json": {"schema": {"type": ["array", "object"]}}}},
+        "401": {"$ref": "#/components/responses/Unauthenticated"}, "422": {"$ref": "#/components/responses/Invalid"}, "429": {"$ref": "#/components/responses/TooMany"}}}},
 
     "/api/v1/members": {"post": {"operationId": "addMember", "summary": "Add a member to a team (member.joined).",
       "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["handle", "name", "team"], "properties": {

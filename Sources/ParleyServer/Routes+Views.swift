@@ -67,6 +67,14 @@ struct ViewRoute: Sendable {
         ViewRoute(name: "sla", summary: "The SLA in force and how each rep keeps it.", parameters: []) { _, window in
             { try ParleyServer.json(encoding: try $0.sla(window)) }
         },
+        ViewRoute(name: "routing", summary: "Who each lead was routed to, and the totals per rep and source.", parameters: [
+            ("lead", "one lead's assignment history"),
+            ("rep", "only leads that were ever assigned to this rep"),
+            ("since", "only leads first sent at or after this time"),
+        ]) { query, window in
+            let request = RoutingQuery(lead: query.string("lead"), rep: query.string("rep"), since: try query.time("since"), window: window)
+            return { try ParleyServer.json(encoding: try $0.routing(request)) }
+        },
     ]
 }
 
