@@ -86,16 +86,62 @@ extension Parley {
     struct Content: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "content",
-            abstract: "Sales asks marketing for content; marketing delivers it.",
+            abstract: "Content that gets used: requests and deliveries, and what shared resources did for the leads.",
             discussion: """
-                Parley gives each request an id (C-1, …).
+                Parley gives each request an id (C-1, …). `parley content` alone reports on shared resources and requests.
 
                 Examples:
+                  parley content
+                  parley content --since 2026-01-01 --json
                   parley content request --topic "ROI one-pager for CFOs" --lead L-1042 --needed-by 2026-04-10 --as sam@sales
                   parley content deliver C-5 --title "ROI for CFOs" --link https://wiki.example.com/roi --as mia@marketing
                 """,
-            subcommands: [Request.self, Deliver.self]
+            subcommands: [Report.self, Request.self, Deliver.self],
+            defaultSubcommand: Report.self
         )
+
+        struct Report: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "report",
+                abstract: "Each shared resource's use and outcomes; each request's time to delivery.",
+                discussion: """
+                    For each resource shared (parley resource share): who shared it and when, how often it was used (parley resource use), by how many members, days since last use, and the leads it was used on against the leads of the same sources it was not used on (acceptance: accepted of those judged; conversion: converted of those sent). Resources idle for \(ContentReport.unusedAfterDays) days or more are listed as unused. For each content request: when it was asked for, when delivered and how many hours that took; open past its date is overdue.
+                    """
+            )
+            @OptionGroup var view: ViewOptions
+            @Option(help: ArgumentHelp("Only resources shared and requests made at or after this time.", valueName: "time")) var since: TimeArgument?
+
+            func run() throws {
+                let report = try view.open().content(since: since?.timestamp, view.window)
+                if view.json {
+                    try Output.standard.json(report)
+                    return
+                }
+                if report.resources.isEmpty {
+                    Output.standard.line("no resource shared\(since == nil ? "" : " since then")")
+                } else {
+                    for line in Figures.table(["RESOURCE", "TITLE", "USES", "BY", "IDLE DAYS", "LEADS WITH", "ACCEPT", "CONVERT", "SAME SOURCES WITHOUT", "ACCEPT", "CONVERT"],
+                                              report.resources.map { resource in
+                        [resource.resource, String(resource.title.prefix(40)), String(resource.uses), String(resource.users), String(resource.idleDays),
+                         String(resource.withIt.leads), Figures.percent(resource.withIt.acceptanceRate), Figures.percent(resource.withIt.conversionRate),
+                         String(resource.withoutIt.leads), Figures.percent(resource.withoutIt.acceptanceRate), Figures.percent(resource.withoutIt.conversionRate)]
+                    }, rightAligned: [2, 3, 4, 5, 6, 7, 8, 9, 10]) { Output.standard.line(line) }
+                    if !report.unused.isEmpty {
+                        Output.standard.line("unused for \(ContentReport.unusedAfterDays) days or more: \(report.unused.joined(separator: ", "))")
+                    }
+                }
+                Output.standard.line()
+                if report.requests.isEmpty {
+                    Output.standard.line("no content requested\(since == nil ? "" : " since then")")
+                } else {
+                    for line in Figures.table(["REQUEST", "TOPIC", "BY", "ASKED", "NEEDED BY", "DELIVERED", "HOURS", "STATE"], report.requests.map { request in
+                        [request.request, String(request.topic.prefix(40)), request.requestedBy, String(request.requestedAt.rfc3339.prefix(10)),
+                         request.neededBy.map { String($0.rfc3339.prefix(10)) } ?? "–", request.deliveredAt.map { String($0.rfc3339.prefix(10)) } ?? "–",
+                         Figures.decimal(request.hoursToDelivery), request.state]
+                    }, rightAligned: [6]) { Output.standard.line(line) }
+                }
+            }
+        }
 
         struct Request: ParsableCommand {
             static let configuration = CommandConfiguration(commandName: "request", abstract: "Ask for content.")

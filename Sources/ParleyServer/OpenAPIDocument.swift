@@ -128,6 +128,11 @@ enum OpenAPIDocument {
         {"name": "since", "in": "query", "description": "Only leads first sent at or after this time (RFC 3339 or a date).", "schema": {"type": "string"}}],
       "responses": {"200": {"description": "The view, in the shape `--json` prints (docs/json.md).", "content": {"application/json": {"schema": {"type": ["array", "object"]}}}},
         "401": {"$ref": "#/components/responses/Unauthenticated"}, "422": {"$ref": "#/components/responses/Invalid"}, "429": {"$ref": "#/components/responses/TooMany"}}}},
+    "/api/v1/views/content": {"get": {"operationId": "viewContent", "summary": "Shared resources' use and outcomes, and content requests' time to delivery.",
+      "parameters": [{"$ref": "#/components/parameters/asOf"}, {"$ref": "#/components/parameters/knownAt"},
+        {"name": "since", "in": "query", "description": "Only resources shared and requests made at or after this time (RFC 3339 or a date).", "schema": {"type": "string"}}],
+      "responses": {"200": {"description": "The view, in the shape `--json` prints (docs/json.md).", "content": {"application/json": {"schema": {"type": ["array", "object"]}}}},
+        "401": {"$ref": "#/components/responses/Unauthenticated"}, "422": {"$ref": "#/components/responses/Invalid"}, "429": {"$ref": "#/components/responses/TooMany"}}}},
 
     "/api/v1/members": {"post": {"operationId": "addMember", "summary": "Add a member to a team (member.joined).",
       "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["handle", "name", "team"], "properties": {

@@ -75,6 +75,12 @@ struct ViewRoute: Sendable {
             let request = RoutingQuery(lead: query.string("lead"), rep: query.string("rep"), since: try query.time("since"), window: window)
             return { try ParleyServer.json(encoding: try $0.routing(request)) }
         },
+        ViewRoute(name: "content", summary: "Shared resources' use and outcomes, and content requests' time to delivery.", parameters: [
+            ("since", "only resources shared and requests made at or after this time"),
+        ]) { query, window in
+            let since = try query.time("since")
+            return { try ParleyServer.json(encoding: try $0.content(since: since, window)) }
+        },
     ]
 }
 

@@ -39,7 +39,8 @@ import Testing
         // A view over HTTP is the CLI's --json, byte for byte.
         for (route, command) in [("quality?by=source", ["quality", "--by", "source", "--json"]), ("issues", ["issues", "--json"]),
                                  ("members", ["members", "--json"]), ("criteria", ["criteria", "history", "--json"]),
-                                 ("routing?rep=sam%40sales", ["routing", "--rep", "sam@sales", "--json"])] {
+                                 ("routing?rep=sam%40sales", ["routing", "--rep", "sam@sales", "--json"]),
+                                 ("content?as_of=2030-01-01", ["content", "--as-of", "2030-01-01", "--json"])] {
             let answer = try await server.send(.GET, "/api/v1/views/\(route)", token: tokens.lee)
             #expect(answer.status == 200, "\(route): \(answer.body)")
             #expect(answer.body == (try workspace.ok(command).stdout.trimmingCharacters(in: .newlines)), "\(route)")
