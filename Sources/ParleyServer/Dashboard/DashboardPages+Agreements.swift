@@ -1,0 +1,128 @@
+import Foundation
+import ParleyApp
+import ParleyCharts
+import ParleyCore
+
+/// Criteria and the what-if form, the SLA, meetings and actions.
+extension Pages {
+    /// What the what-if form asks: rules written there, or a version's.
+    struct WhatIfAsk: Sendable {
+        var rules: String?
+        var version: Int64?
+        var since: Timestamp?
+        var until: Timestamp?
+        var asked: Bool { (rules.map { !$0.isEmpty } ?? false) || version != nil }
+    }
+
+    /// The what-if's answer as the criteria page shows it, or its error.
+    static func whatIf(_ app: App, _ ask: WhatIfAsk, _ page: PageContext) -> [String: Any] {
+        var model: [String: Any] = ["rules": ask.rules ?? "", "since": ask.since.map(Shown.day) ?? "", "until": ask.until.map(Shown.day) ?? ""]
+        guard ask.asked else { return model }
+        do {
+            let report = json(try app.whatIf(rules: ask.rules.flatMap { $0.isEmpty ? nil : $0 }, version: ask.version,
+                                             since: ask.since, until: ask.until, window: page.window))
+            func outcome(_ value: JSONValue?, _ label: String) -> [String: Any] {
+                let sent = value?["sent"]?.number ?? 0, accepted = value?["accepted"]?.number ?? 0
+                let rejected = value?["rejected"]?.number ?? 0, converted = value?["converted"]?.number ?? 0
+                return ["label": label, "sent": Int(sent), "acceptance": accepted + rejected > 0 ? Shown.percent(accepted / (accepted + rejected)) : "–",
+                        "conversion": sent > 0 ? Shown.percent(converted / sent) : "–",
+                        "revenue": String(format: "%.0f", value?["revenue"]?.number ?? 0)]
+            }
+            model["result"] = [
+                "checked_rules": report["rules"]?.stringValue ?? "", "leads": Int(report["leads"]?.number ?? 0),
+                "evaluable": Int(report["evaluable"]?.number ?? 0),
+                "outcomes": [outcome(report["qualified"], "would have qualified"), outcome(report["not_qualified"], "would not have")],
+                "sources": (report["by"]?.items ?? []).map { group -> [String: Any] in
+                    let yes = outcome(group["qualified"], ""), no = outcome(group["not_qualified"], "")
+                    return ["key": group["key"]?.stringValue ?? "", "yes_sent": yes["sent"]!, "yes_acceptance": yes["acceptance"]!,
+                            "no_sent": no["sent"]!, "no_acceptance": no["acceptance"]!]
+                },
+            ]
+        } catch {
+            model["what_if_error"] = Problem(mapping: error).detail
+        }
+        return model
+    }
+
+    static func criteria(_ app: App, _ page: PageContext, whatIf ask: WhatIfAsk = WhatIfAsk()) throws -> RenderedPage {
+        let myTeam = try app.members(page.window).first { $0.member.handle == page.member }?.member.team
+        let versions = try app.criteriaHistory(page.window).map(json).reversed().map { version -> [String: Any] in
+            let agreed = version["agreed_by"]?.items ?? []
+            let teams = Set(agreed.compactMap { $0["team"]?.stringValue })
+            return [
+                "version": Int(version["version"]?.number ?? 0), "changed_by": version["changed_by"]?.stringValue ?? "",
+                "changed_on": Shown.day(version["occurred_at"]?.stringValue.flatMap(Timestamp.init(rfc3339:))),
+                "rules": version["rules"]?.stringValue ?? "", "diff": diffParts(version["diff"]?.stringValue ?? ""),
+                "has_diff": !(version["diff"]?.stringValue ?? "").isEmpty,
+                "rationale": version["rationale"]?.stringValue ?? "",
+                "agreed_by": agreed.map { ["team": $0["team"]?.stringValue ?? "", "by": $0["by"]?.stringValue ?? "",
+                                           "on": Shown.day($0["at"]?.stringValue.flatMap(Timestamp.init(rfc3339:)))] },
+                "leads_sent": Int(version["leads_sent"]?.number ?? 0),
+                "acceptance": Shown.percent(version["acceptance_rate"]?.number), "conversion": Shown.percent(version["conversion_rate"]?.number),
+                "can_sign": page.live && myTeam != nil && !teams.contains(myTeam!), "my_team": myTeam ?? "",
+            ]
+        }
+        return Page.render("criteria", title: "Criteria", nav: "criteria", ["versions": versions, "what_if": whatIf(app, ask, page)], page)
+    }
+
+    /// A word diff (`[-removed-]`, `{+added+}`) as parts the template marks up.
+    static func diffParts(_ diff: String) -> [[String: Any]] {
+        var parts: [[String: Any]] = []
+        var rest = Substring(diff)
+        while !rest.isEmpty {
+            let added = rest.range(of: "{+"), removed = rest.range(of: "[-")
+            let next = [added, removed].compactMap { $0 }.min { $0.lowerBound < $1.lowerBound }
+            guard let next else { parts.append(["text": String(rest)]); break }
+            if next.lowerBound > rest.startIndex { parts.append(["text": String(rest[..<next.lowerBound])]) }
+            let isAdded = next == added
+            let close = rest[next.upperBound...].range(of: isAdded ? "+}" : "-]")
+            let end = close?.lowerBound ?? rest.endIndex
+            parts.append([isAdded ? "added" : "removed": String(rest[next.upperBound..<end])])
+            rest = close.map { rest[$0.upperBound...] } ?? ""
+        }
+        return parts
+    }
+
+    static func sla(_ app: App, _ page: PageContext) throws -> RenderedPage {
+        let report = json(try app.sla(page.window))
+        func rows(_ key: String) -> [[String: Any]] {
+            (report[key]?.items ?? []).map { line in
+                var row = Shown.model(line) as? [String: Any] ?? [:]
+                row["in_time"] = Shown.percent(line["in_time_rate"]?.number)
+                return row
+            }
+        }
+        let reps = report["by_rep"]?.items ?? []
+        let chart = BarChart(title: "Verdicts in time, late and missing, per rep", categories: reps.map { $0["key"]?.stringValue ?? "" },
+                             series: [ChartSeries("in time", reps.map { $0["verdicts_in_time"]?.number }),
+                                      ChartSeries("late", reps.map { $0["verdicts_late"]?.number }),
+                                      ChartSeries("missing", reps.map { $0["verdicts_missing"]?.number })])
+        var model: [String: Any] = [
+            "tables": [["name": "rep", "rows": rows("by_rep")], ["name": "source", "rows": rows("by_source")]],
+            "chart_svg": reps.isEmpty ? "" : chart.svg(),
+        ]
+        if let terms = report["in_force"], terms != .null { model["in_force"] = Shown.model(terms) }
+        return Page.render("sla", title: "SLA", nav: "sla", model, page)
+    }
+
+    static func meetings(_ app: App, _ page: PageContext) throws -> RenderedPage {
+        let report = json(try app.meetings(page.window))
+        let actions = try app.actions(ActionsQuery(openOnly: true, window: page.window)).map(json).map { action -> [String: Any] in
+            ["action": action["action"]?.stringValue ?? "", "text": action["text"]?.stringValue ?? "", "owner": action["owner"]?.stringValue ?? "",
+             "due": Shown.day(action["due"]?.stringValue.flatMap(Timestamp.init(rfc3339:))), "meeting": action["meeting"]?.stringValue ?? "",
+             "overdue": action["state"]?.stringValue == "overdue"]
+        }
+        let meetings = (report["meetings"]?.items ?? []).reversed().map { meeting -> [String: Any] in
+            let attendees = (meeting["attendees_by_team"]?.members ?? []).map { "\($0.key): " + ($0.value.items.compactMap(\.stringValue).joined(separator: ", ")) }
+            return ["meeting": meeting["meeting"]?.stringValue ?? "", "title": meeting["title"]?.stringValue ?? "",
+                    "on": Shown.day(meeting["at"]?.stringValue.flatMap(Timestamp.init(rfc3339:))), "joint": meeting["joint"] == .bool(true),
+                    "attendees": attendees.joined(separator: " · "), "decisions": (meeting["decisions"]?.items ?? []).compactMap(\.stringValue),
+                    "has_decisions": !(meeting["decisions"]?.items ?? []).isEmpty]
+        }
+        let days = report["days_since_last_joint_meeting"]?.integerValue
+        return Page.render("meetings", title: "Meetings", nav: "meetings", [
+            "actions": actions, "has_actions": !actions.isEmpty, "meetings": meetings,
+            "days_note": days.map { "The last joint meeting was \($0) days ago." } ?? "No joint meeting has been held yet.",
+        ], page)
+    }
+}
