@@ -77,7 +77,7 @@ extension Parley {
                 }
             }
             for attribute in attributes {
-                let parts = attribute.split(separator: "=", maxSplits: 1).map(String.init)
+                let parts = attribute.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 let name = parts.count == 2 ? parts[1] : CRMImport.attributeName(forColumn: parts[0])
                 guard !parts[0].isEmpty, !name.isEmpty, name.utf8.count <= 100 else {
                     throw ValidationError("--attribute takes COLUMN or COLUMN=NAME, e.g. --attribute \"Number of Employees=employees\"; got '\(attribute)'")
@@ -99,7 +99,7 @@ extension Parley {
                 mapping.columns[CRMImport.Key(rawValue: parts[0])!] = [parts[1]]
             }
             mapping.attributes = attributes.map { text in
-                let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+                let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 return (column: parts[0], name: parts.count == 2 ? parts[1] : CRMImport.attributeName(forColumn: parts[0]))
             }
             return mapping
