@@ -185,8 +185,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         guard i == b.count else { return nil }
         let days = Self.days(fromCivil: year, month, day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        // In UTC the year must still have four digits, or the time could not be
+        // written back (9999-12-31T23:59:59-11:30 is in the year 10000).
+        guard (Self.earliestSecond...Self.latestSecond).contains(seconds) else { return nil }
         self.microseconds = seconds * 1_000_000 + micros
     }
+
+    /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z, in seconds since the epoch.
+    private static let earliestSecond = days(fromCivil: 0, 1, 1) * 86_400
+    private static let latestSecond = days(fromCivil: 9999, 12, 31) * 86_400 + 86_399
 
     private static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
