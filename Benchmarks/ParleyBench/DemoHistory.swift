@@ -187,6 +187,9 @@ struct DemoHistory: Sequence, IteratorProtocol {
         events.append(event("sla/main", "sla.set", "lee@mgmt", [
             "follow_up_hours": .integer(24), "feedback_within_days": .integer(7), "monthly_mql_target": .integer(400),
         ]))
+        for (actor, team) in [("mia@marketing", "marketing"), ("sam@sales", "sales")] {
+            events.append(event("sla/main", "sla.agreed", actor, ["version": .integer(1), "team": .string(team)]))
+        }
         return events.reversed()
     }
 

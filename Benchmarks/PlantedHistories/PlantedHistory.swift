@@ -62,6 +62,8 @@ public struct PlantedHistory: Sendable {
         // A month: 22 weekdays and 8 weekend days, at a third of the pace.
         let perMonth = Double(sources.reduce(0) { $0 + $1.perDay }) * (22 + 8.0 / 3)
         try add(SLASet(followUpHours: 24, feedbackWithinDays: 7, monthlyMqlTarget: Int64(perMonth * 0.85)), "lee@mgmt", at: base + 11 * Self.hour)
+        try add(SLAAgreed(version: 1, team: "marketing"), "mia@marketing", at: base + 12 * Self.hour)
+        try add(SLAAgreed(version: 1, team: "sales"), "sam@sales", at: base + 12 * Self.hour)
 
         // The planted problems' days (a person flags each about six weeks in).
         let onset: [Problem: Int] = [.sourceQuality: 80, .sla: 70, .feedbackSilence: 90, .unagreedCriteria: 100, .meetingCadence: 110,

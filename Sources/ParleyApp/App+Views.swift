@@ -168,15 +168,28 @@ extension App {
         return try mapped {
             let versions = try versionRows.rows().values.sorted { $0.version < $1.version }
             let outcomes = LeadQualityProjection.report(try quality.rows(prefix: LeadQualityProjection.Dimension.criteria.monthKeys), by: .criteria)
+            let signatures = Self.signatures(of: versions)
             var previous: String?
             return versions.map { version in
                 defer { previous = version.rules }
                 let outcome = outcomes.first { $0.key == "v\(version.version)" }
                     ?? LeadQualityProjection.Line(key: "v\(version.version)", group: LeadQualityProjection.Group())
                 return CriteriaVersion(version: version, diff: previous.map { WordDiff.diff($0, version.rules) } ?? "{+\(version.rules)+}",
-                                       outcome: QualityLine(outcome))
+                                       outcome: QualityLine(outcome), signOff: SignOff(signatures, number: version.version, now: window.now))
             }
         }
+    }
+
+    /// The criteria versions' signatures: marketing, which changes the
+    /// criteria, signs each version by changing it; the other teams by agreeing.
+    static func signatures(of rows: [CriteriaProjection.Row]) -> AgreementVersions {
+        var versions = AgreementVersions()
+        for row in rows.sorted(by: { $0.version < $1.version }) {
+            versions.propose(row.version, by: row.changedBy, at: row.occurredAt)
+            versions.sign(row.version, team: "marketing", by: row.changedBy, at: row.occurredAt)
+            for agreed in row.agreedBy { versions.sign(row.version, team: agreed.team, by: agreed.by, at: agreed.at) }
+        }
+        return versions
     }
 
     /// SLA compliance per rep and per source, and the SLA's versions.
@@ -189,9 +202,9 @@ extension App {
         try mapped {
             var rows = try followUp.rows(prefix: "sla/")
             for prefix in ["rep/", "source/"] { rows.merge(try followUp.rows(prefix: prefix)) { $1 } }
-            let (history, reps, sources) = FollowUpProjection.compliance(
+            let (history, versions, reps, sources) = FollowUpProjection.compliance(
                 rows, verdicts: try followUp.deadlines(.verdict, at: now), feedback: try followUp.deadlines(.feedback, at: now))
-            return SLAReport(history: history, byRep: reps, bySource: sources)
+            return SLAReport(history: history, versions: versions, byRep: reps, bySource: sources, now: now)
         }
     }
 

@@ -22,7 +22,7 @@ public struct QualityQuery: Sendable, Equatable {
 public struct IssuesQuery: Sendable, Equatable {
     /// The kinds there are, in the order a summary names them.
     public static let kinds = ["tension", "signal", "sla-breach", "missing-feedback", "orphaned-leads", "overdue-action", "unanswered-content",
-                               "unagreed-criteria"]
+                               "unused-content", "unagreed-criteria", "unagreed-sla", "unagreed-agreement"]
 
     /// Only these kinds (all when empty).
     public var kinds: [String]

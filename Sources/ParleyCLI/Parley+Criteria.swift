@@ -106,7 +106,7 @@ extension Parley {
             @OptionGroup var options: RecordingOptions
 
             func run() throws {
-                try options.run(.agreeCriteria(version: version, team: team))
+                try options.run(.agree(.criteria, version: version, team: team))
             }
         }
     }
@@ -114,19 +114,23 @@ extension Parley {
     struct SLA: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sla",
-            abstract: "See SLA compliance, and set the service level agreement between the teams.",
+            abstract: "See SLA compliance, and propose and sign the service level agreement between the teams.",
             discussion: """
+                `sla set` proposes the next version; it is in force once marketing and sales have both agreed to it (`sla agree N`; management may agree for either, and proposing it agrees for your own team), until a later version is. Compliance is measured against the SLA in force; where none is in force yet, against the latest proposed, marked as not agreed.
+
                 Examples:
                   parley sla
                   parley sla set --follow-up-hours 24 --feedback-within-days 7 --monthly-mql-target 400 --as lee@mgmt
+                  parley sla agree 2 --as sam@sales
+                  parley sla agree 2 --team marketing --as lee@mgmt
                   parley sla set --follow-up-hours 24 --feedback-within-days 7 --feedback-on all --as lee@mgmt
                 """,
-            subcommands: [Show.self, SetSLA.self],
+            subcommands: [Show.self, SetSLA.self, AgreeSLA.self],
             defaultSubcommand: Show.self
         )
 
         struct SetSLA: ParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "set", abstract: "Record the SLA now in force.")
+            static let configuration = CommandConfiguration(commandName: "set", abstract: "Propose the next version of the SLA.")
             @Option(help: "Hours sales has to give a verdict on a lead.") var followUpHours: Int64
             @Option(help: "Days sales has to give feedback on a lead.") var feedbackWithinDays: Int64?
             @Option(help: "MQLs marketing delivers a month.") var monthlyMqlTarget: Int64?
@@ -138,6 +142,17 @@ extension Parley {
             func run() throws {
                 try options.run(.setSLA(SLASet(followUpHours: followUpHours, feedbackWithinDays: feedbackWithinDays,
                                                monthlyMqlTarget: monthlyMqlTarget, feedbackOn: feedbackOn)))
+            }
+        }
+
+        struct AgreeSLA: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "agree", abstract: "A team signs an SLA version off.")
+            @Argument(help: ArgumentHelp("The SLA version (`parley sla` lists them).", valueName: "version")) var version: Int64
+            @Option(help: "The team agreeing (default: your own; management may agree for either).") var team: String?
+            @OptionGroup var options: RecordingOptions
+
+            func run() throws {
+                try options.run(.agree(.sla, version: version, team: team))
             }
         }
     }

@@ -158,7 +158,8 @@ extension Parley.Criteria {
                 Output.standard.line("  rules:     \(version.rules)")
                 if index > 0 { Output.standard.line("  diff:      \(diff)") }
                 if let rationale = version.rationale { Output.standard.line("  why:       \(rationale)") }
-                let agreed = version.agreedBy.map { "\($0.team) (\($0.by), \($0.at.rfc3339.prefix(10)))" }.joined(separator: ", ")
+                let agreed = entry.signOff.signatures.map { "\($0.team) (\($0.by), \($0.at.rfc3339.prefix(10)))" }.joined(separator: ", ")
+                Output.standard.line("  state:     \(entry.signOff.summary)")
                 Output.standard.line("  agreed:    \(agreed.isEmpty ? "nobody yet" : agreed)")
                 Output.standard.line("  outcome:   \(line.group.sent) leads sent, \(Figures.percent(line.acceptanceRate)) accepted, \(Figures.percent(line.conversionRate)) converted")
             }
@@ -185,15 +186,21 @@ extension Parley.SLA {
                 try Output.standard.json(report)
                 return
             }
-            let (history, reps, sources) = (report.history, report.byRep, report.bySource)
+            let (reps, sources) = (report.byRep, report.bySource)
             typealias Line = FollowUpProjection.Compliance
-            guard let current = history.last else {
-                Output.standard.line("no SLA set yet; `parley sla set --follow-up-hours 24 …` sets one")
+            guard let current = report.measuredAgainst else {
+                Output.standard.line("no SLA proposed yet; `parley sla set --follow-up-hours 24 …` proposes one")
                 return
             }
-            Output.standard.line("In force: verdict within \(current.followUpHours) h\(current.feedbackWithinDays.map { ", feedback within \($0) days on \(current.rejectionIsFeedback ? "accepted leads (a rejection's reason is its feedback)" : "every lead")" } ?? "")\(current.monthlyMqlTarget.map { ", \($0) MQLs a month" } ?? "") (set by \(current.setBy) on \(current.setAt.rfc3339.prefix(10)))")
-            if history.count > 1 {
-                for sla in history.dropLast() { Output.standard.line("  before: \(sla.followUpHours) h, from \(sla.setAt.rfc3339.prefix(10)) (\(sla.setBy))") }
+            let terms = "verdict within \(current.followUpHours) h\(current.feedbackWithinDays.map { ", feedback within \($0) days on \(current.rejectionIsFeedback ? "accepted leads (a rejection's reason is its feedback)" : "every lead")" } ?? "")\(current.monthlyMqlTarget.map { ", \($0) MQLs a month" } ?? "")"
+            if report.inForce == nil {
+                Output.standard.line("No SLA in force yet: measured against version \(current.version), \(report.signOff(current).summary): \(terms)")
+            } else {
+                Output.standard.line("In force: version \(current.version), \(terms)")
+            }
+            for sla in report.history.reversed() {
+                let signed = report.signOff(sla).signatures.map { "\($0.team) \($0.at.rfc3339.prefix(10))" }.joined(separator: ", ")
+                Output.standard.line("  v\(sla.version): \(sla.followUpHours) h, proposed by \(sla.setBy) on \(sla.setAt.rfc3339.prefix(10)); \(report.signOff(sla).summary)\(signed.isEmpty ? "" : "; signed: \(signed)")")
             }
             let header = ["", "IN TIME", "LATE", "MISSING", "PENDING", "IN TIME%", "FEEDBACK IN TIME", "LATE", "MISSING"]
             for (title, lines) in [("REP", reps), ("SOURCE", sources)] {

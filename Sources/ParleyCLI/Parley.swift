@@ -32,10 +32,10 @@ struct Parley: AsyncParsableCommand {
         groupedSubcommands: [
             CommandGroup(name: "The log", subcommands: [Init.self, Record.self, Log.self, Show.self, Verify.self, Backup.self, Types.self, Import.self, Export.self]),
             CommandGroup(name: "Recording what happens", subcommands: [
-                Member.self, Role.self, Lead.self, Criteria.self, SLA.self, Goal.self, Tension.self,
+                Member.self, Role.self, Lead.self, Criteria.self, SLA.self, Agreement.self, Goal.self, Tension.self,
                 Meeting.self, Action.self, Content.self, Resource.self, SignalCommand.self, Retract.self,
             ]),
-            CommandGroup(name: "Views", subcommands: [Signals.self, Issues.self, Quality.self, Routing.self, Meetings.self, Actions.self, Members.self, Roles.self, Rebuild.self]),
+            CommandGroup(name: "Views", subcommands: [Signals.self, Issues.self, Quality.self, Agreements.self, Routing.self, Meetings.self, Actions.self, Members.self, Roles.self, Rebuild.self]),
             CommandGroup(name: "Retrospectives", subcommands: [Timeline.self, Diff.self, Retro.self]),
             CommandGroup(name: "Sharing the log", subcommands: [Serve.self, Token.self, Webhook.self]),
         ]

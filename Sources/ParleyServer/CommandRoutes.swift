@@ -54,6 +54,14 @@ struct CommandRoute: Sendable {
         }
     }
 
+    /// The `{version}` of a path: a whole number from 1.
+    static func version(_ parameters: [String: String]) throws -> Int64 {
+        guard let version = parameters["version"].flatMap(Int64.init), version > 0 else {
+            throw Problem(.unprocessableContent, code: "invalid-event", "the version must be a whole number from 1", field: "version")
+        }
+        return version
+    }
+
     static func object(_ body: JSONValue) throws -> [(key: String, value: JSONValue)] {
         switch body {
         case let .object(members): return members
@@ -105,7 +113,9 @@ extension Problem {
 /// The bodies of the routes whose events Parley numbers or fills in.
 enum Requests {
     struct ChangeCriteria: Decodable, Sendable { var rules: String; var rationale: String? }
-    struct AgreeCriteria: Decodable, Sendable { var team: String? }
+    /// A team's signature on a version (criteria, SLA, agreement).
+    struct Agree: Decodable, Sendable { var team: String? }
+    struct ProposeAgreement: Decodable, Sendable { var agreement: String; var text: String; var rationale: String? }
     struct Retract: Decodable, Sendable { var reason: String }
     struct FlagTension: Decodable, Sendable {
         var id: String?
@@ -165,14 +175,22 @@ extension CommandRoute {
                  "Marketing records the next version of the lead criteria.") { body, _ in
             .changeCriteria(rules: body.rules, rationale: body.rationale)
         },
-        .request("/api/v1/criteria/{version}/agree", Requests.AgreeCriteria.self, records: CriteriaAgreed.type,
+        .request("/api/v1/criteria/{version}/agree", Requests.Agree.self, records: CriteriaAgreed.type,
                  "A team signs a criteria version off.") { body, parameters in
-            guard let version = parameters["version"].flatMap(Int64.init), version > 0 else {
-                throw Problem(.unprocessableContent, code: "invalid-event", "the version must be a whole number from 1", field: "version")
-            }
-            return .agreeCriteria(version: version, team: body.team)
+            .agree(.criteria, version: try version(parameters), team: body.team)
         },
-        .payload("/api/v1/sla", SLASet.self, "Set the service-level agreement.", Command.setSLA),
+        .payload("/api/v1/sla", SLASet.self, "Propose the next version of the service-level agreement.", Command.setSLA),
+        .request("/api/v1/sla/{version}/agree", Requests.Agree.self, records: SLAAgreed.type, "A team signs an SLA version off.") { body, parameters in
+            .agree(.sla, version: try version(parameters), team: body.team)
+        },
+        .request("/api/v1/agreements", Requests.ProposeAgreement.self, records: AgreementProposed.type,
+                 "Propose the next version of an agreement (personas, messaging guide, …).") { body, _ in
+            .proposeAgreement(name: body.agreement, text: body.text, rationale: body.rationale)
+        },
+        .request("/api/v1/agreements/{agreement}/{version}/agree", Requests.Agree.self, records: AgreementAgreed.type,
+                 "A team signs a version of an agreement off.") { body, parameters in
+            .agree(.named(parameters["agreement"] ?? ""), version: try version(parameters), team: body.team)
+        },
         .payload("/api/v1/goals", GoalSet.self, "Set a shared goal.", Command.setGoal),
 
         .request("/api/v1/tensions", Requests.FlagTension.self, records: TensionFlagged.type, "Flag a tension (numbered T-n).") { body, _ in

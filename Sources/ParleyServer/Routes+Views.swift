@@ -67,6 +67,20 @@ struct ViewRoute: Sendable {
         ViewRoute(name: "sla", summary: "The SLA in force and how each rep keeps it.", parameters: []) { _, window in
             { try ParleyServer.json(encoding: try $0.sla(window)) }
         },
+        ViewRoute(name: "agreements", summary: "Every agreement kept as a document, its version in force, and who has still to sign.",
+                  parameters: []) { _, window in
+            { try ParleyServer.json(encoding: try $0.agreements(window)) }
+        },
+        ViewRoute(name: "agreement", summary: "One version of an agreement: its text, who signed, and a word diff from the version before.", parameters: [
+            ("name", "the agreement (required)"),
+            ("version", "the version (default the latest)"),
+        ]) { query, window in
+            guard let name = query.string("name"), !name.isEmpty else {
+                throw Problem(.unprocessableContent, code: "invalid-input", "name is required: the agreement to show", field: "name")
+            }
+            let version = try query.integer("version", in: 1...Int64.max)
+            return { try ParleyServer.json(encoding: try $0.agreement(name, version: version, window)) }
+        },
         ViewRoute(name: "routing", summary: "Who each lead was routed to, and the totals per rep and source.", parameters: [
             ("lead", "one lead's assignment history"),
             ("rep", "only leads that were ever assigned to this rep"),

@@ -158,8 +158,9 @@ final class AppendSession {
     /// read again, since the transaction sees its own rows.
     private var histories: [String: StreamHistory] = [:]
     private var membersExist: Bool?
-    /// The lead criteria's history, for defaults (read when first needed).
-    private var criteria: StreamHistory?
+    /// The histories defaults are decided from (the lead criteria's, the
+    /// SLA's), by stream, each read when first needed.
+    private var defaultHistories: [String: StreamHistory] = [:]
     /// Members' standing, folded once per batch (refolded when their stream grows).
     private var members: [String: MemberState] = [:]
     private var scratch: [UInt8] = []
@@ -190,8 +191,8 @@ final class AppendSession {
     func append(_ given: ProposedEvent) throws -> EventLog.AppendOutcome {
         let recordedAt = keepRecordedAt ? given.recordedAt ?? self.recordedAt : self.recordedAt
         var proposed = given
-        if EventDefaults.needsCriteria(given) {
-            proposed = EventDefaults.complete(given, at: given.occurredAt ?? recordedAt, criteria: try criteriaHistory())
+        if let stream = EventDefaults.streamNeeded(for: given) {
+            proposed = EventDefaults.complete(given, at: given.occurredAt ?? recordedAt, history: try defaultHistory(stream))
         }
         return try append(proposed, given: given, recordedAt: recordedAt)
     }
@@ -256,7 +257,7 @@ final class AppendSession {
             return .alreadyRecorded(stored)
         }
         previousHash = event.hash
-        if event.stream == CriteriaChanged.stream { criteria?.append(event) }
+        defaultHistories[event.stream]?.append(event)
         if policy.needsHistory {
             histories[event.stream]?.append(event)
             if event.type == "member.joined" { membersExist = true }
@@ -313,10 +314,10 @@ final class AppendSession {
         return state
     }
 
-    private func criteriaHistory() throws -> StreamHistory {
-        if let criteria { return criteria }
-        let history = StreamHistory(try EventLog.streamEvents(db, CriteriaChanged.stream), stream: CriteriaChanged.stream)
-        criteria = history
+    private func defaultHistory(_ stream: String) throws -> StreamHistory {
+        if let known = defaultHistories[stream] { return known }
+        let history = StreamHistory(try EventLog.streamEvents(db, stream), stream: stream)
+        defaultHistories[stream] = history
         return history
     }
 

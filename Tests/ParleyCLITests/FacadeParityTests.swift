@@ -48,7 +48,7 @@ import Testing
              .changeCriteria(rules: "employees >= 50", rationale: "teams that can buy"),
              "criteria/mql", "criteria.changed", #"{"rationale":"teams that can buy","rules":"employees >= 50","version":1}"#,
              extra: #","expected_version":0"#)
-        step("sam@sales", ["criteria", "agree", "1"], .agreeCriteria(version: 1, team: nil),
+        step("sam@sales", ["criteria", "agree", "1"], .agree(.criteria, version: 1, team: nil),
              "criteria/mql", "criteria.agreed", #"{"team":"sales","version":1}"#)
         step("lee@mgmt", ["sla", "set", "--follow-up-hours", "24", "--feedback-within-days", "7", "--monthly-mql-target", "400"],
              .setSLA(SLASet(followUpHours: 24, feedbackWithinDays: 7, monthlyMqlTarget: 400)),

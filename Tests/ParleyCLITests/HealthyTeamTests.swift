@@ -31,6 +31,8 @@ import Testing
         try add(CriteriaChanged(version: 1, rules: "employees >= 50", rationale: nil), "mia@marketing", at: at)
         try add(CriteriaAgreed(version: 1, team: "sales"), "sam@sales", at: at + hour)
         try add(SLASet(followUpHours: 24, feedbackWithinDays: 7), "lee@mgmt", at: at + hour)
+        try add(SLAAgreed(version: 1, team: "marketing"), "mia@marketing", at: at + hour)
+        try add(SLAAgreed(version: 1, team: "sales"), "sam@sales", at: at + hour)
         let end = start.microseconds + 182 * day
         var lead = 0
         var time = at + 2 * hour
@@ -108,9 +110,13 @@ import Testing
     @Test func anSLAThatAsksForRatingsOnEveryLeadCountsRejectionsWithoutOne() throws {
         let app = try App.inMemory()
         var events = try Self.history(seed: 1)
-        let terms = try SLASet(followUpHours: 24, feedbackWithinDays: 7, feedbackOn: "all")
-            .event(actor: "lee@mgmt", occurredAt: Timestamp(microseconds: Self.start.microseconds + 5 * Self.hour))
-        events.insert(terms, at: events.firstIndex { $0.type == "lead.sent" }!)
+        let at = Timestamp(microseconds: Self.start.microseconds + 5 * Self.hour)
+        let terms = [
+            try SLASet(followUpHours: 24, feedbackWithinDays: 7, feedbackOn: "all").event(actor: "lee@mgmt", occurredAt: at),
+            try SLAAgreed(version: 2, team: "marketing").event(actor: "mia@marketing", occurredAt: at),
+            try SLAAgreed(version: 2, team: "sales").event(actor: "sam@sales", occurredAt: at),
+        ]
+        events.insert(contentsOf: terms, at: events.firstIndex { $0.type == "lead.sent" }!)
         try app.record(events, policy: .history)
         let open = try Self.issues(app, asOfDay: 60)
         #expect(open.contains { $0.kind == "missing-feedback" }, "rejected leads without a rating are missing feedback under that SLA")

@@ -135,7 +135,7 @@ import Testing
         #expect(text.contains("* reason   one of not-a-fit·bad-contact·no-budget·duplicate·not-ready·other"))
         let schemas = try JSONValue.parse(try w.ok("types", "--json").stdout)
         guard case let .object(members) = schemas else { Issue.record("not an object"); return }
-        #expect(members.count == 35)
+        #expect(members.count == 38)
         #expect(schemas["lead.feedback"]?["properties"]?["rating"]?["maximum"] == .integer(5))
         #expect(schemas["lead.feedback"]?["x-parley-schema"] == .integer(2))
         #expect(try w.run("types", "lead.teleported").status == 64)

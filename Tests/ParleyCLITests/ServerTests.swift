@@ -36,8 +36,21 @@ import Testing
         #expect(refused.json?["code"] == .string("rule-violation"))
         #expect(refused.json?["detail"]?.stringValue?.contains("only sales members may accept leads") == true)
 
+        // Agreements signed over HTTP, each by the token's member for their team.
+        for (path, token, body) in [("/api/v1/sla", tokens.lee, #"{"follow_up_hours":24}"#), ("/api/v1/sla/1/agree", tokens.sam, "{}"),
+                                    ("/api/v1/agreements", tokens.mia, #"{"agreement":"personas","text":"IT leads at firms of 50+"}"#),
+                                    ("/api/v1/agreements/personas/1/agree", tokens.sam, "{}")] {
+            let signed = try await server.send(.POST, path, token: token, body: body)
+            #expect(signed.status == 201, "\(path): \(signed.body)")
+        }
+        let twice = try await server.send(.POST, "/api/v1/agreements/personas/1/agree", token: tokens.sam)
+        #expect(twice.status == 403 && twice.json?["detail"]?.stringValue?.contains("sales already agreed") == true, "\(twice.body)")
+        #expect(try workspace.events().suffix(5).map { $0["type"]?.stringValue } == ["sla.set", "sla.agreed", "agreement.proposed", "agreement.agreed", "agreement.agreed"])
+
         // A view over HTTP is the CLI's --json, byte for byte.
         for (route, command) in [("quality?by=source", ["quality", "--by", "source", "--json"]), ("issues", ["issues", "--json"]),
+                                 ("sla", ["sla", "--json"]), ("agreements", ["agreements", "--json"]),
+                                 ("agreement?name=personas&version=1", ["agreement", "show", "personas", "--version", "1", "--json"]),
                                  ("members", ["members", "--json"]), ("criteria", ["criteria", "history", "--json"]),
                                  ("routing?rep=sam%40sales", ["routing", "--rep", "sam@sales", "--json"]),
                                  ("content?as_of=2030-01-01", ["content", "--as-of", "2030-01-01", "--json"])] {

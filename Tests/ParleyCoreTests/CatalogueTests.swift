@@ -7,7 +7,7 @@ import Testing
         // One payload type per name, and every name the catalogue lists has one.
         #expect(Set(EventCatalogue.payloadTypes.map { $0.type }).count == EventCatalogue.payloadTypes.count)
         #expect(Set(EventCatalogue.payloadTypes.map { $0.type }) == Set(EventCatalogue.typeNames))
-        #expect(EventCatalogue.specs.count == 35)
+        #expect(EventCatalogue.specs.count == 38)
         for spec in EventCatalogue.specs {
             #expect(spec.streamKind == nil || EventCatalogue.streamKinds.contains(spec.streamKind!), "\(spec.name)")
         }
@@ -27,7 +27,10 @@ import Testing
             LeadFeedback(lead: "L-1", rating: 2, comment: "meh", objections: ["price"]),
             LeadConverted(lead: "L-1", amount: 12000.5, currency: "EUR"), LeadLost(lead: "L-1", reason: "competitor"),
             CriteriaChanged(version: 2, rules: "employees >= 50", rationale: "fewer students"), CriteriaAgreed(version: 2, team: "sales"),
-            SLASet(followUpHours: 24, feedbackWithinDays: 7, monthlyMqlTarget: 400, feedbackOn: "all"),
+            SLASet(followUpHours: 24, feedbackWithinDays: 7, monthlyMqlTarget: 400, feedbackOn: "all", version: 2),
+            SLAAgreed(version: 2, team: "marketing"),
+            AgreementProposed(agreement: "personas", version: 1, text: "IT managers at firms of 50+", rationale: "win/loss review"),
+            AgreementAgreed(agreement: "personas", version: 1, team: "sales"),
             GoalSet(goal: "pipeline-q1", metric: "conversions", target: 120, period: "2026-Q1", teams: ["marketing", "sales"]),
             TensionFlagged(tension: "T-1", title: "Students", severity: "high", category: "lead-quality", teams: ["sales"],
                            description: "many", refs: [EventID.v7().description]),

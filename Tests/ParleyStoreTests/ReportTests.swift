@@ -58,7 +58,7 @@ import Testing
         // L-2 was rejected with a reason: that is its feedback.
         #expect(found == [
             "tension T-1", "sla-breach L-3", "missing-feedback L-3", "missing-feedback L-4",
-            "overdue-action A-1", "unanswered-content C-1", "unagreed-criteria criteria v2",
+            "overdue-action A-1", "unanswered-content C-1", "unagreed-criteria criteria v2", "unagreed-sla sla v1",
         ])
         #expect(open.first?.severity == "high")
         // A resolved tension is kept apart from the open ones, so reads of what is open skip it.

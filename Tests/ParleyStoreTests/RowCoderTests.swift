@@ -75,14 +75,15 @@ import Testing
         let waiting = pending
         pending.rep = "sam@sales"
         pending.verdictAt = Timestamp(microseconds: 2)
-        let sla = FollowUp.SLA(followUpHours: 24, feedbackWithinDays: nil, monthlyMqlTarget: 10, setBy: "lee@mgmt", setAt: Timestamp(microseconds: 0))
+        let sla = FollowUp.SLA(version: 1, followUpHours: 24, feedbackWithinDays: nil, monthlyMqlTarget: 10, setBy: "lee@mgmt", setAt: Timestamp(microseconds: 0))
         let followUpRows: [FollowUp.Row] = [.sla(sla), .pending(waiting), .pending(pending), .counts(FollowUp.Counts()),
-                                            .deadline(.init(rep: nil, source: "web")), .deadline(.init(rep: "sam@sales", source: "web")), .openDeadlines(-3)]
+                                            .deadline(.init(rep: nil, source: "web")), .deadline(.init(rep: "sam@sales", source: "web")), .openDeadlines(-3),
+                                            .versions(AgreementVersions())]
         for row in followUpRows {
             #expect(try RowCoder.decode(FollowUp.Row.self, from: try RowCoder.encode(row)) == row)
             let keyed: Bool
             switch row {
-            case .sla, .counts: keyed = true
+            case .sla, .counts, .versions: keyed = true
             default: keyed = false
             }
             try expectWritesItsCodableBytes(row, directly: !keyed)

@@ -106,7 +106,7 @@ import Testing
 
     @Test func criteriaVersionsGoUpByOneAndEachTeamAgreesOnce() throws {
         let log = try team()
-        try expectRefused(log, CriteriaChanged(version: 2, rules: "x"), as: "mia@marketing", "the current version is 0, so the next is 1, not 2")
+        try expectRefused(log, CriteriaChanged(version: 2, rules: "x"), as: "mia@marketing", "criteria versions go up by one: the latest is 0, so the next is 1, not 2")
         try record(log, CriteriaChanged(version: 1, rules: "x"), as: "mia@marketing")
         try expectRefused(log, CriteriaAgreed(version: 2, team: "sales"), as: "sam@sales", "there is no criteria version 2; the versions are 1")
         try record(log, CriteriaAgreed(version: 1, team: "sales"), as: "sam@sales")

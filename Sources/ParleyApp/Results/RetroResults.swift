@@ -191,7 +191,7 @@ public struct DiffReport: Sendable, Equatable, Encodable {
         try out.put(tensionsResolved.map(TensionLine.init), "tensions_resolved")
         try out.put(IssuesAtEnds(from: from.issues, to: to.issues), "issues_open")
         try out.put(criteriaAdded, "criteria_added")
-        try out.put(slaAdded.map(SLATerms.init), "sla_added")
+        try out.put(slaAdded.map { SLATerms($0) }, "sla_added")
         try out.put(slaByRep.map { RateChange(key: $0.key, from: $0.from, to: $0.to) }, "sla_by_rep")
         try out.put(membersJoined, "members_joined")
         try out.put(membersLeft, "members_left")
@@ -231,14 +231,18 @@ public struct DiffReport: Sendable, Equatable, Encodable {
 /// An SLA version's terms, as `sla --json` (and `diff`) shows them.
 struct SLATerms: Encodable {
     var sla: FollowUpProjection.SLA
-    init(_ sla: FollowUpProjection.SLA) { self.sla = sla }
+    /// Its sign-off, where the report knows it.
+    var signOff: SignOff?
+    init(_ sla: FollowUpProjection.SLA, _ signOff: SignOff? = nil) { self.sla = sla; self.signOff = signOff }
     func encode(to encoder: any Encoder) throws {
         var out = encoder.container(keyedBy: JSONKey.self)
+        try out.put(sla.version, "version")
         try out.put(sla.followUpHours, "follow_up_hours")
         try out.put(sla.feedbackWithinDays, "feedback_within_days")
         try out.put(sla.monthlyMqlTarget, "monthly_mql_target")
         try out.put(sla.feedbackOn ?? "accepted", "feedback_on")
         try out.put(sla.setBy, "set_by")
         try out.put(sla.setAt, "set_at")
+        try signOff?.encode(to: encoder)
     }
 }

@@ -142,6 +142,8 @@ public struct CriteriaVersion: Sendable, Equatable, Encodable {
     public var diff: String
     /// What the leads sent under it became.
     public var outcome: QualityLine
+    /// Its state and who signed it (the team that changed it, marketing, counts as signing).
+    public var signOff: SignOff
 
     public func encode(to encoder: any Encoder) throws {
         var out = encoder.container(keyedBy: JSONKey.self)
@@ -152,27 +154,92 @@ public struct CriteriaVersion: Sendable, Equatable, Encodable {
         try out.put(version.recordedAt, "recorded_at")
         try out.put(version.rationale, "rationale")
         try out.put(diff, "diff")
-        try out.put(version.agreedBy.map { Agreement(team: $0.team, by: $0.by, at: $0.at.rfc3339) }, "agreed_by")
+        try out.put(version.agreedBy.map { SignOff.Signed(team: $0.team, by: $0.by, at: $0.at.rfc3339) }, "agreed_by")
+        try signOff.encode(to: encoder)
         try out.put(outcome.group.sent, "leads_sent")
         try out.put(outcome.line.acceptanceRate, "acceptance_rate")
         try out.put(outcome.line.conversionRate, "conversion_rate")
     }
-
-    private struct Agreement: Encodable { var team, by, at: String }
 }
 
-/// SLA compliance, and the SLA's versions, the one in force last.
+/// A version's sign-off at a moment: its state (proposed, in force,
+/// superseded), the teams still to sign, and how long it has waited.
+public struct SignOff: Sendable, Equatable, Encodable {
+    public var state: AgreementVersions.State
+    public var signatures: [AgreementVersions.Signature]
+    /// Signing teams that have not signed.
+    public var waitingFor: [String]
+    /// Whole days since it was proposed, while it waits for a signature.
+    public var daysWaiting: Int64?
+
+    public init(_ versions: AgreementVersions, number: Int64, now: Timestamp) {
+        guard let version = versions.version(number) else {
+            self.init(state: .proposed, signatures: [], waitingFor: AgreementVersions.signingTeams, daysWaiting: nil)
+            return
+        }
+        let state = versions.state(of: version)
+        self.init(state: state, signatures: version.signatures, waitingFor: version.missing,
+                  daysWaiting: state == .proposed ? AgreementVersions.days(from: version.proposedAt, to: now) : nil)
+    }
+
+    init(state: AgreementVersions.State, signatures: [AgreementVersions.Signature], waitingFor: [String], daysWaiting: Int64?) {
+        self.state = state
+        self.signatures = signatures
+        self.waitingFor = waitingFor
+        self.daysWaiting = daysWaiting
+    }
+
+    /// Adds `state`, `signed_by`, `waiting_for` and `days_waiting` to the object being encoded.
+    public func encode(to encoder: any Encoder) throws {
+        var out = encoder.container(keyedBy: JSONKey.self)
+        try out.put(state.rawValue, "state")
+        try out.put(signatures.map { Signed(team: $0.team, by: $0.by, at: $0.at.rfc3339) }, "signed_by")
+        try out.put(waitingFor, "waiting_for")
+        try out.put(daysWaiting, "days_waiting")
+    }
+
+    struct Signed: Encodable { var team, by, at: String }
+
+    /// "in force", "proposed, waiting 3 days for sales", "superseded".
+    public var summary: String {
+        switch state {
+        case .inForce: "in force"
+        case .superseded: "superseded"
+        case .proposed:
+            "proposed, waiting for \(waitingFor.joined(separator: " and "))\(daysWaiting.flatMap { $0 > 0 ? " (\($0) \($0 == 1 ? "day" : "days"))" : nil } ?? "")"
+        }
+    }
+}
+
+/// SLA compliance, and the SLA's versions with who signed which.
 public struct SLAReport: Sendable, Equatable, Encodable {
+    /// Every version proposed, oldest first.
     public var history: [FollowUpProjection.SLA]
+    public var versions: AgreementVersions
     public var byRep: [FollowUpProjection.Compliance]
     public var bySource: [FollowUpProjection.Compliance]
+    /// The report's moment: how long a proposal has waited is counted to it.
+    public var now: Timestamp
 
-    public var inForce: FollowUpProjection.SLA? { history.last }
+    /// The version both teams signed last, if any.
+    public var inForce: FollowUpProjection.SLA? { versions.inForce.flatMap(sla) }
+
+    /// What compliance is measured against: the SLA in force, else the
+    /// latest proposed (not agreed).
+    public var measuredAgainst: FollowUpProjection.SLA? { versions.current.flatMap(sla) }
+
+    func sla(_ version: AgreementVersions.Version) -> FollowUpProjection.SLA? { history.first { $0.version == version.number } }
+
+    /// Version `sla`'s sign-off at the report's moment.
+    public func signOff(_ sla: FollowUpProjection.SLA) -> SignOff {
+        SignOff(versions, number: sla.version, now: now)
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var out = encoder.container(keyedBy: JSONKey.self)
-        try out.put(inForce.map(SLATerms.init), "in_force")
-        try out.put(history.map(SLATerms.init), "history")
+        try out.put(inForce.map { SLATerms($0, signOff($0)) }, "in_force")
+        try out.put(measuredAgainst.map { SLATerms($0, signOff($0)) }, "measured_against")
+        try out.put(history.map { SLATerms($0, signOff($0)) }, "history")
         try out.put(byRep.map(Line.init), "by_rep")
         try out.put(bySource.map(Line.init), "by_source")
     }

@@ -8,7 +8,7 @@
 public enum EventCatalogue {
     /// Stream kinds: the part of a stream name before the `/`.
     public static let streamKinds: [String] = [
-        "lead", "tension", "criteria", "meeting", "sla", "goal",
+        "lead", "tension", "criteria", "meeting", "sla", "goal", "agreement",
         "member", "content", "resource", "role", "signal", "signal-config",
         "token", "webhook",
     ]
@@ -41,6 +41,9 @@ public enum EventCatalogue {
         CriteriaChanged.self,
         CriteriaAgreed.self,
         SLASet.self,
+        SLAAgreed.self,
+        AgreementProposed.self,
+        AgreementAgreed.self,
         GoalSet.self,
         TensionFlagged.self,
         TensionCommented.self,

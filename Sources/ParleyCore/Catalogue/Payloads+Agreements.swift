@@ -26,14 +26,54 @@ public struct SLASet: EventPayload {
         .optional("monthly_mql_target", .integer(0...10_000_000)),
         .optional("feedback_on", .choice(SLASet.feedbackOnChoices),
                   "which leads sales rates: accepted (the default: a rejection's reason is its feedback) or all"),
+        .optional("version", .integer(1...Int64.max), "one more than the latest SLA version (Parley numbers it; an SLA set without one takes the next)"),
     ])
     /// What `feedback_on` takes: the leads whose feedback the SLA asks for.
     public static let feedbackOnChoices = ["accepted", "all"]
-    public var followUpHours: Int64, feedbackWithinDays: Int64?, monthlyMqlTarget: Int64?, feedbackOn: String?
-    public init(followUpHours: Int64, feedbackWithinDays: Int64? = nil, monthlyMqlTarget: Int64? = nil, feedbackOn: String? = nil) {
+    public var followUpHours: Int64, feedbackWithinDays: Int64?, monthlyMqlTarget: Int64?, feedbackOn: String?, version: Int64?
+    public init(followUpHours: Int64, feedbackWithinDays: Int64? = nil, monthlyMqlTarget: Int64? = nil, feedbackOn: String? = nil,
+                version: Int64? = nil) {
         self.followUpHours = followUpHours; self.feedbackWithinDays = feedbackWithinDays; self.monthlyMqlTarget = monthlyMqlTarget
-        self.feedbackOn = feedbackOn
+        self.feedbackOn = feedbackOn; self.version = version
     }
+
+    /// The one stream of the SLA.
+    public static let stream = "sla/main"
+}
+
+public struct SLAAgreed: EventPayload {
+    public static let spec = EventTypeSpec("sla.agreed", stream: "sla", streamID: "main", "a team signs off an SLA version", [
+        .required("version", .integer(1...Int64.max)),
+        .required("team", .team),
+    ])
+    public var version: Int64, team: String
+    public init(version: Int64, team: String) { self.version = version; self.team = team }
+}
+
+public struct AgreementProposed: EventPayload {
+    public static let spec = EventTypeSpec("agreement.proposed", stream: "agreement", idField: "agreement",
+                                           "a new version of an agreement between the teams (personas, messaging guide, routing rules, …)", [
+        .required("agreement", .identifier, "its name: personas, messaging-guide, …"),
+        .required("version", .integer(1...Int64.max), "one more than its latest version"),
+        .required("text", .text(maxLength: AgreementProposed.maximumTextLength)),
+        .optional("rationale", .note),
+    ])
+    /// The longest text an agreement's version may have, in characters (an event is at most 64 KiB).
+    public static let maximumTextLength = 20_000
+    public var agreement: String, version: Int64, text: String, rationale: String?
+    public init(agreement: String, version: Int64, text: String, rationale: String? = nil) {
+        self.agreement = agreement; self.version = version; self.text = text; self.rationale = rationale
+    }
+}
+
+public struct AgreementAgreed: EventPayload {
+    public static let spec = EventTypeSpec("agreement.agreed", stream: "agreement", idField: "agreement", "a team signs off a version of an agreement", [
+        .required("agreement", .identifier),
+        .required("version", .integer(1...Int64.max)),
+        .required("team", .team),
+    ])
+    public var agreement: String, version: Int64, team: String
+    public init(agreement: String, version: Int64, team: String) { self.agreement = agreement; self.version = version; self.team = team }
 }
 
 public struct GoalSet: EventPayload {

@@ -42,7 +42,9 @@ extension Command {
     public func needs(actor: String) -> [DecisionNeed] {
         switch self {
         case .changeCriteria: [.stream(CriteriaChanged.stream)]
-        case .agreeCriteria(_, nil): [.stream("member/\(actor)")]
+        case .agree(_, _, nil): [.stream("member/\(actor)")]
+        case .setSLA: [.stream(SLASet.stream), .stream("member/\(actor)")]
+        case .proposeAgreement(let name, _, _): [.stream(AgreementSubject.named(name).stream), .stream("member/\(actor)")]
         case .flagTension(let flag) where flag.id == nil: [.nextNumber(kind: "tension", prefix: "T")]
         case .holdMeeting(let meeting):
             (meeting.id == nil ? [.nextNumber(kind: "meeting", prefix: "M")] : []) + (meeting.actionItems.isEmpty ? [] : [.nextActionNumber])
@@ -86,7 +88,6 @@ extension Command {
         case .giveFeedback(let payload): return try event(payload)
         case .convertLead(let payload): return try event(payload)
         case .loseLead(let payload): return try event(payload)
-        case .setSLA(let payload): return try event(payload)
         case .setGoal(let payload): return try event(payload)
         case .commentTension(let payload): return try event(payload)
         case .escalateTension(let payload): return try event(payload)
@@ -120,15 +121,31 @@ extension Command {
                 throw ParleyError(.invalid, code: "invalid-event", error.description, field: "data.rules")
             }
             let history = state.history(CriteriaChanged.stream)
-            return try event(CriteriaChanged(version: history.criteria.currentVersion + 1, rules: rules, rationale: rationale),
+            return try event(CriteriaChanged(version: history.versions.latest + 1, rules: rules, rationale: rationale),
                              expectedVersion: history.version)
 
-        case let .agreeCriteria(version, team):
+        case let .agree(subject, version, team):
             guard let team = team ?? state.history("member/\(actor)").member.team else {
                 throw ParleyError(.notAllowed, code: "rule-violation", "\(actor) is not a member, so has no team to agree for",
                                   remedy: "add them as a member first, or name the team", hint: .addMember(actor))
             }
-            return try event(CriteriaAgreed(version: version, team: team))
+            switch subject {
+            case .criteria: return try event(CriteriaAgreed(version: version, team: team))
+            case .sla: return try event(SLAAgreed(version: version, team: team))
+            case .named(let name): return try event(AgreementAgreed(agreement: name, version: version, team: team))
+            }
+
+        case .setSLA(var payload):
+            let history = state.history(SLASet.stream)
+            let version = payload.version ?? history.versions.latest + 1
+            payload.version = version
+            return try event(payload, expectedVersion: history.version) + Self.ownSignature(.sla, version: version, state, actor: actor, at: at)
+
+        case let .proposeAgreement(name, text, rationale):
+            let history = state.history(AgreementSubject.named(name).stream)
+            let version = history.versions.latest + 1
+            return try event(AgreementProposed(agreement: name, version: version, text: text, rationale: rationale), expectedVersion: history.version)
+                + Self.ownSignature(.named(name), version: version, state, actor: actor, at: at)
 
         case .flagTension(let flag):
             let tension = flag.id ?? "T-\(state.nextNumber(kind: "tension", prefix: "T"))"
@@ -169,6 +186,16 @@ extension Command {
             }
             return try event(EventRetracted(target: target.description, reason: reason), stream: retracted.stream)
         }
+    }
+}
+
+extension Command {
+    /// The proposer's signature on the version they propose, when they are
+    /// in a team that signs (marketing or sales): proposing it is agreeing to it.
+    static func ownSignature(_ subject: AgreementSubject, version: Int64, _ state: DecisionState, actor: String,
+                             at: Timestamp?) throws(ParleyError) -> [ProposedEvent] {
+        guard let team = state.history("member/\(actor)").member.team, AgreementVersions.signingTeams.contains(team) else { return [] }
+        return try Command.agree(subject, version: version, team: team).decide(state, actor: actor, at: at)
     }
 }
 

@@ -26,9 +26,14 @@ public enum Command: Sendable, Equatable {
 
     /// Marketing records the next version of the lead criteria.
     case changeCriteria(rules: String, rationale: String?)
-    /// A team signs a criteria version off; `team` nil: the actor's own.
-    case agreeCriteria(version: Int64, team: String?)
+    /// A team signs a version of an agreement off; `team` nil: the actor's own.
+    case agree(AgreementSubject, version: Int64, team: String?)
+    /// Proposes the next version of the SLA, numbered by Parley; a marketing
+    /// or sales member proposing it signs it for their team.
     case setSLA(SLASet)
+    /// Proposes the next version of a named agreement (personas, the
+    /// messaging guide, …), signed for the proposer's team as `setSLA` is.
+    case proposeAgreement(name: String, text: String, rationale: String?)
     case setGoal(GoalSet)
 
     case flagTension(FlagTension)
@@ -65,6 +70,31 @@ public enum Command: Sendable, Equatable {
 
     /// Corrects a mistake: the event stays, and no longer counts.
     case retract(target: EventID, reason: String)
+}
+
+/// What the teams sign: the lead criteria, the SLA, or a named agreement.
+public enum AgreementSubject: Sendable, Equatable, Hashable {
+    case criteria
+    case sla
+    case named(String)
+
+    /// The stream that holds its versions.
+    public var stream: String {
+        switch self {
+        case .criteria: CriteriaChanged.stream
+        case .sla: SLASet.stream
+        case .named(let name): "agreement/\(name)"
+        }
+    }
+
+    /// How messages name it: "criteria", "SLA", "agreement personas".
+    public var description: String {
+        switch self {
+        case .criteria: "criteria"
+        case .sla: "SLA"
+        case .named(let name): "agreement \(name)"
+        }
+    }
 }
 
 extension Command {

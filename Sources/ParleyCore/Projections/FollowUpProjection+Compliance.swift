@@ -19,16 +19,18 @@ extension FollowUpProjection {
         }
     }
 
-    /// The SLA report: the SLAs set (oldest first; the last is in force),
+    /// The SLA report: the SLAs proposed (oldest first) and who signed which,
     /// and compliance per rep and per source, from the SLA and count rows
     /// (others in `rows` are ignored) and the deadlines tallied at the
     /// report's moment (below: overdue).
     public static func compliance(_ rows: [String: Row], verdicts: [RowTally<Row>], feedback: [RowTally<Row>])
-        -> (history: [SLA], byRep: [Compliance], bySource: [Compliance]) {
+        -> (history: [SLA], versions: AgreementVersions, byRep: [Compliance], bySource: [Compliance]) {
         let history = rows.filter { $0.key.hasPrefix("sla/") && $0.key != "sla/current" }.sorted { $0.key < $1.key }.compactMap { row -> SLA? in
             if case let .sla(sla) = row.value { return sla }
             return nil
         }
+        var versions = AgreementVersions()
+        if case let .versions(stored)? = rows["sla/versions"] { versions = stored }
         var byRep: [String: Compliance] = [:]
         var bySource: [String: Compliance] = [:]
         for (key, row) in rows {
@@ -54,6 +56,6 @@ extension FollowUpProjection {
             }
         }
         for tally in feedback { change(tally) { line, tally in line.feedbackMissing += Int64(tally.below) } }
-        return (history, byRep.values.sorted { $0.key < $1.key }, bySource.values.sorted { $0.key < $1.key })
+        return (history, versions, byRep.values.sorted { $0.key < $1.key }, bySource.values.sorted { $0.key < $1.key })
     }
 }

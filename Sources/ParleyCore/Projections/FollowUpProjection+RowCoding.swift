@@ -47,7 +47,7 @@ extension FollowUpProjection.Deadline {
 extension FollowUpProjection.Row: RowWritable {
     public func write(to writer: inout RowWriter) -> Bool {
         switch self {
-        case .sla, .counts:
+        case .sla, .counts, .versions:
             // Few, and keyed: coded through Codable.
             return false
         case let .pending(pending):

@@ -2,7 +2,9 @@
 /// force over time, verdicts and feedback in time or late per rep and per
 /// source, and the leads still waiting for either.
 ///
-/// Rows: `sla/<position>` (each SLA set), `lead/<id>` (a lead still
+/// Rows: `sla/<version>` (each SLA proposed), `sla/versions` (who signed
+/// which), `sla/current` (the SLA in force, else the latest proposed),
+/// `lead/<id>` (a lead still
 /// waiting for a verdict or feedback; dropped once it has both),
 /// `rep/<handle>` and `source/<name>` (counts), and the deadlines the
 /// pending leads wait on, filed under their due time
@@ -13,10 +15,11 @@ public enum FollowUpProjection: Projection {
 
     public static let name = "followup"
     /// 2: deadline rows. 3: grouped by rep and source. 4: a count per group.
-    /// 5: rows coded as lists.
-    public static let version = 6
+    /// 5: rows coded as lists. 7: SLA versions, in force once both teams sign.
+    public static let version = 7
 
     public struct SLA: Codable, Sendable, Hashable {
+        public var version: Int64
         public var followUpHours: Int64
         public var feedbackWithinDays: Int64?
         public var monthlyMqlTarget: Int64?
@@ -91,6 +94,8 @@ public enum FollowUpProjection: Projection {
         case deadline(Deadline)
         /// How many deadlines a group has open (`due/<kind>/<rep|source>`).
         case openDeadlines(Int64)
+        /// The SLA's versions and who signed which (`sla/versions`).
+        case versions(AgreementVersions)
 
         // Coded as `[case number, value]` (see PositionalCoding).
         public func encode(to encoder: any Encoder) throws {
@@ -100,6 +105,7 @@ public enum FollowUpProjection: Projection {
             case let .counts(counts): try RowCase.encode(2, counts, to: encoder)
             case let .deadline(deadline): try RowCase.encode(3, deadline, to: encoder)
             case let .openDeadlines(count): try RowCase.encode(4, count, to: encoder)
+            case let .versions(versions): try RowCase.encode(5, versions, to: encoder)
             }
         }
 
@@ -111,20 +117,15 @@ public enum FollowUpProjection: Projection {
             case 2: self = .counts(try list.decode(Counts.self))
             case 3: self = .deadline(try list.decode(Deadline.self))
             case 4: self = .openDeadlines(try list.decode(Int64.self))
+            case 5: self = .versions(try list.decode(AgreementVersions.self))
             default: throw RowCase.unknown(number, list)
             }
         }
     }
 
     public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
-        if event.type == "sla.set" {
-            let sla = SLA(followUpHours: data["follow_up_hours"]?.integerValue ?? 0, feedbackWithinDays: data["feedback_within_days"]?.integerValue,
-                          monthlyMqlTarget: data["monthly_mql_target"]?.integerValue, setBy: event.actor, setAt: event.occurredAt,
-                          feedbackOn: data["feedback_on"]?.stringValue)
-            rows.set("sla/\(String(repeating: "0", count: max(0, 12 - String(event.position).count)))\(event.position)", .sla(sla))
-            rows.set("sla/current", .sla(sla))
-            HeldDeadlines.of(rows).sla = Terms(followUpHours: sla.followUpHours, feedbackWithinDays: sla.feedbackWithinDays,
-                                               rejectionIsFeedback: sla.rejectionIsFeedback)
+        if event.type.hasPrefix("sla.") {
+            try foldSLA(event, data, rows)
             return
         }
         guard event.type.hasPrefix("lead."), let id = data["lead"]?.stringValue else { return }
@@ -157,6 +158,37 @@ public enum FollowUpProjection: Projection {
             try count("rep/\(counted.rep ?? "(unassigned)")")
             try count("source/\(counted.source)")
         }
+    }
+
+    /// The key of SLA version `version`'s row.
+    public static func slaKey(_ version: Int64) -> String {
+        let digits = String(version)
+        return "sla/" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+    }
+
+    /// An SLA proposed or signed: the versions change, and so may the SLA
+    /// that leads are measured against from here on (`sla/current`).
+    private static func foldSLA(_ event: RecordedEvent, _ data: Payload, _ rows: ProjectionRows<Row>) throws {
+        var versions = AgreementVersions()
+        if case let .versions(stored)? = try rows.row("sla/versions") { versions = stored }
+        switch event.type {
+        case "sla.set":
+            let version = versions.propose(data["version"]?.integerValue, by: event.actor, at: event.occurredAt)
+            rows.set(slaKey(version), .sla(SLA(
+                version: version, followUpHours: data["follow_up_hours"]?.integerValue ?? 0,
+                feedbackWithinDays: data["feedback_within_days"]?.integerValue, monthlyMqlTarget: data["monthly_mql_target"]?.integerValue,
+                setBy: event.actor, setAt: event.occurredAt, feedbackOn: data["feedback_on"]?.stringValue)))
+        case "sla.agreed":
+            guard let version = data["version"]?.integerValue, let team = data["team"]?.stringValue,
+                  versions.sign(version, team: team, by: event.actor, at: event.occurredAt) else { return }
+        default:
+            return
+        }
+        rows.set("sla/versions", .versions(versions))
+        guard let current = versions.current, case let .sla(sla)? = try rows.row(slaKey(current.number)) else { return }
+        rows.set("sla/current", .sla(sla))
+        HeldDeadlines.of(rows).sla = Terms(followUpHours: sla.followUpHours, feedbackWithinDays: sla.feedbackWithinDays,
+                                           rejectionIsFeedback: sla.rejectionIsFeedback)
     }
 
     /// Changes the lead's `row` for `event`, under the SLA terms in force;
@@ -241,7 +273,7 @@ public enum FollowUpProjection: Projection {
     final class HeldDeadlines {
         private var before: [String: [Filed]] = [:]
         /// The terms of the SLA in force (`sla/current`), once read: every lead event needs
-        /// them, and only an `sla.set`, folded into the same rows, changes them.
+        /// them, and only an SLA proposed or signed, folded into the same rows, changes them.
         var sla: Terms?
 
         /// The deadlines held for `rows` (made on first use).

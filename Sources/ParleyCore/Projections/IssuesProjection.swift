@@ -1,20 +1,26 @@
 /// What is still open between the teams, besides leads waiting on sales
 /// (``FollowUpProjection`` has those): tensions, action items, content
-/// requests, criteria versions not yet agreed by both teams.
+/// requests, agreements (criteria, SLA, documents) not yet signed by both
+/// teams, resources nobody used.
 ///
 /// Rows: `tension/<id>` (open) and `resolved/<id>` (resolved, kept in case
 /// it is reopened), `action/<id>`, `content/<id>` (dropped when delivered),
-/// `criteria/<version>`, `team/<handle>`. What is open is read by prefix:
-/// ``openPrefixes``.
+/// `criteria/<version>`, `sla/versions`, `agreement/<name>`,
+/// `resource/<id>` (dropped when first used), `team/<handle>`. What is open
+/// is read by prefix: ``openPrefixes``.
 public enum IssuesProjection: Projection {
-    public static let typePrefixes = ["tension.", "meeting.", "action.", "content.", "criteria.", "member."]
+    public static let typePrefixes = ["tension.", "meeting.", "action.", "content.", "criteria.", "member.", "sla.", "agreement.", "resource."]
 
     public static let name = "issues"
     /// 2: resolved tensions under their own prefix. 3: tensions and rows coded as lists.
-    public static let version = 3
+    /// 4: SLA and agreement sign-offs, unused resources.
+    public static let version = 4
 
     /// The prefixes of the rows that can be open issues.
-    public static let openPrefixes = ["tension/", "action/", "content/", "criteria/"]
+    public static let openPrefixes = ["tension/", "action/", "content/", "criteria/", "sla/", "agreement/", "resource/"]
+
+    /// Days a shared resource may go unused before `issues` lists it.
+    public static let unusedContentDays: Int64 = 30
 
     public struct Tension: Codable, Sendable, Equatable {
         public var tension: String
@@ -62,6 +68,22 @@ public enum IssuesProjection: Projection {
         public var agreed: [String]
     }
 
+    /// The SLA's or a named agreement's versions and signatures.
+    public struct Signing: Codable, Sendable, Equatable {
+        /// `sla`, or the agreement's name.
+        public var name: String
+        public var isSLA: Bool
+        public var versions: AgreementVersions
+    }
+
+    /// A resource shared and not used yet.
+    public struct Resource: Codable, Sendable, Equatable {
+        public var resource: String
+        public var title: String
+        public var sharedBy: String
+        public var sharedAt: Timestamp
+    }
+
     public enum Row: Codable, Sendable, Equatable {
         case tension(Tension)
         case action(Action)
@@ -69,6 +91,8 @@ public enum IssuesProjection: Projection {
         case criteria(Criteria)
         /// A member's current team (`team/<handle>`), so a criteria change counts as its team's agreement.
         case team(String)
+        case signing(Signing)
+        case resource(Resource)
 
         // Coded as `[case number, value]` (see PositionalCoding): `issues` reads every open one.
         public func encode(to encoder: any Encoder) throws {
@@ -78,6 +102,8 @@ public enum IssuesProjection: Projection {
             case let .content(content): try RowCase.encode(2, content, to: encoder)
             case let .criteria(criteria): try RowCase.encode(3, criteria, to: encoder)
             case let .team(team): try RowCase.encode(4, team, to: encoder)
+            case let .signing(signing): try RowCase.encode(5, signing, to: encoder)
+            case let .resource(resource): try RowCase.encode(6, resource, to: encoder)
             }
         }
 
@@ -89,6 +115,8 @@ public enum IssuesProjection: Projection {
             case 2: self = .content(try list.decode(Content.self))
             case 3: self = .criteria(try list.decode(Criteria.self))
             case 4: self = .team(try list.decode(String.self))
+            case 5: self = .signing(try list.decode(Signing.self))
+            case 6: self = .resource(try list.decode(Resource.self))
             default: throw RowCase.unknown(number, list)
             }
         }
@@ -97,7 +125,8 @@ public enum IssuesProjection: Projection {
     public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
         let type = event.type
         guard type.hasPrefix("tension.") || type == "meeting.held" || type == "action.completed" || type.hasPrefix("content.")
-                || type.hasPrefix("criteria.") || type == "member.joined" || type == "member.moved" else { return }
+                || type.hasPrefix("criteria.") || type == "member.joined" || type == "member.moved" || type.hasPrefix("sla.")
+                || type.hasPrefix("agreement.") || type.hasPrefix("resource.") else { return }
         switch type {
         case "member.joined", "member.moved":
             if let team = data["team"]?.stringValue { rows.set("team/\(String(event.stream.dropFirst(7)))", .team(team)) }
@@ -157,6 +186,24 @@ public enum IssuesProjection: Projection {
             guard case var .criteria(criteria)? = try rows.row(key), let team = data["team"]?.stringValue else { return }
             if !criteria.agreed.contains(team) { criteria.agreed.append(team) }
             rows.set(key, .criteria(criteria))
+        case "sla.set", "sla.agreed", "agreement.proposed", "agreement.agreed":
+            let isSLA = type.hasPrefix("sla.")
+            let name = isSLA ? "sla" : data["agreement"]?.stringValue ?? ""
+            let key = isSLA ? "sla/versions" : "agreement/\(name)"
+            var signing = Signing(name: name, isSLA: isSLA, versions: AgreementVersions())
+            if case let .signing(stored)? = try rows.row(key) { signing = stored }
+            if type == "sla.set" || type == "agreement.proposed" {
+                signing.versions.propose(data["version"]?.integerValue, by: event.actor, at: event.occurredAt)
+            } else if let version = data["version"]?.integerValue, let team = data["team"]?.stringValue {
+                signing.versions.sign(version, team: team, by: event.actor, at: event.occurredAt)
+            }
+            rows.set(key, .signing(signing))
+        case "resource.shared":
+            let id = data["resource"]?.stringValue ?? ""
+            rows.set("resource/\(id)", .resource(Resource(resource: id, title: data["title"]?.stringValue ?? "", sharedBy: event.actor,
+                                                         sharedAt: event.occurredAt)))
+        case "resource.used":
+            rows.set("resource/\(data["resource"]?.stringValue ?? "")", nil)
         default:
             break
         }
@@ -165,7 +212,8 @@ public enum IssuesProjection: Projection {
 
 /// One open issue, as `parley issues` lists it.
 public struct OpenIssue: Sendable, Equatable {
-    /// tension, sla-breach, missing-feedback, overdue-action, unanswered-content, unagreed-criteria.
+    /// tension, sla-breach, missing-feedback, overdue-action, unanswered-content, unagreed-criteria,
+    /// unagreed-sla, unagreed-agreement, unused-content.
     public var kind: String
     /// What it is about: `T-3`, `L-1042`, `A-12`, `C-5`, `criteria v4`.
     public var ref: String
@@ -295,6 +343,20 @@ public struct OpenIssue: Sendable, Equatable {
                 if !missing.isEmpty {
                     open.append(OpenIssue(kind: "unagreed-criteria", ref: "criteria v\(criteria.version)", since: criteria.changedAt, severity: "high",
                                           reason: "\(missing.joined(separator: " and ")) \(missing.count == 1 ? "has" : "have") not agreed to version \(criteria.version), changed by \(criteria.changedBy)"))
+                }
+            case let .signing(signing):
+                guard let waiting = signing.versions.waiting else { break }
+                let what = signing.isSLA ? "SLA version \(waiting.number)" : "version \(waiting.number) of the \(signing.name) agreement"
+                let inForce = signing.versions.inForce.map { "; version \($0.number) stays in force" } ?? "; none is in force yet"
+                open.append(OpenIssue(kind: signing.isSLA ? "unagreed-sla" : "unagreed-agreement",
+                                      ref: signing.isSLA ? "sla v\(waiting.number)" : "\(signing.name) v\(waiting.number)",
+                                      since: waiting.proposedAt, severity: signing.isSLA ? "high" : "medium",
+                                      reason: "\(waiting.missing.joined(separator: " and ")) \(waiting.missing.count == 1 ? "has" : "have") not agreed to \(what), proposed by \(waiting.proposedBy)\(inForce)"))
+            case let .resource(resource):
+                let unusedSince = Timestamp(microseconds: resource.sharedAt.microseconds + IssuesProjection.unusedContentDays * 86_400_000_000)
+                if unusedSince < now {
+                    open.append(OpenIssue(kind: "unused-content", ref: resource.resource, since: unusedSince, severity: "low",
+                                          reason: "\(resource.title), shared by \(resource.sharedBy) on \(day(resource.sharedAt)), has not been used on a lead"))
                 }
             default:
                 break

@@ -377,7 +377,7 @@ extension RecordedEvent {
 /// Every persisted view, in the order `parley rebuild` lists them.
 public enum ViewCatalogue {
     public static var projections: [any Projection.Type] {
-        [CriteriaProjection.self, FollowUpProjection.self, IssuesProjection.self, MeetingsProjection.self,
+        [AgreementsProjection.self, CriteriaProjection.self, FollowUpProjection.self, IssuesProjection.self, MeetingsProjection.self,
          MembersProjection.self, LeadQualityProjection.self, RolesProjection.self, SignalsProjection.self]
     }
 

@@ -133,7 +133,7 @@ public enum EventRules {
                 throw RuleViolation(.team, "only management may give or take away another member's access; \(event.actor) is in \(team)",
                                     remedy: "ask a management member, or act for yourself", hint: .actAsMember)
             }
-        case "criteria.agreed":
+        case "criteria.agreed", "sla.agreed", "agreement.agreed":
             let agreeing = event.payload["team"]?.stringValue ?? ""
             if agreeing != team && team != "management" {
                 throw RuleViolation(.team, "\(event.actor) is in \(team) and cannot agree for \(agreeing); a \(agreeing) member (or management) must agree")
@@ -197,20 +197,23 @@ public enum EventRules {
                 break
             }
 
-        case "criteria.changed":
-            let version = data["version"]?.integerValue ?? 0
-            let current = history.criteria.currentVersion
+        case "criteria.changed", "sla.set", "agreement.proposed":
+            // An SLA set without a number takes the next one.
+            guard let version = data["version"]?.integerValue else { break }
+            let current = history.versions.latest
             guard version == current + 1 else {
-                throw refuse("criteria versions go up by one: the current version is \(current), so the next is \(current + 1), not \(version)")
+                throw refuse("\(Self.agreementName(event.type, id)) versions go up by one: the latest is \(current), so the next is \(current + 1), not \(version)")
             }
-        case "criteria.agreed":
+        case "criteria.agreed", "sla.agreed", "agreement.agreed":
             let version = data["version"]?.integerValue ?? 0
             let team = data["team"]?.stringValue ?? ""
-            guard history.criteria.versions.contains(version) else {
-                throw refuse("there is no criteria version \(version); the versions are \(history.criteria.versions.sorted().map(String.init).joined(separator: ", ").ifEmpty("none yet"))")
+            let name = Self.agreementName(event.type, id)
+            guard history.versions.version(version) != nil else {
+                let numbers = history.versions.versions.map { String($0.number) }.joined(separator: ", ")
+                throw refuse("there is no \(name) version \(version); the versions are \(numbers.ifEmpty("none yet"))")
             }
-            if let agreed = history.criteria.agreements[version]?[team] {
-                throw refuse("\(team) already agreed to criteria version \(version) \(by(agreed))")
+            if let agreed = history.versions.signature(version, team: team) {
+                throw refuse("\(team) already agreed to \(name) version \(version) by \(agreed.by) on \(agreed.at.rfc3339)")
             }
 
         case "tension.flagged":
@@ -275,13 +278,14 @@ extension EventRules {
         let id = history.id
         let answered: (time: Timestamp, what: String)?
         switch event.type {
-        case "lead.sent", "tension.flagged", "meeting.held", "content.requested", "resource.shared", "criteria.changed":
+        case "lead.sent", "tension.flagged", "meeting.held", "content.requested", "resource.shared", "criteria.changed", "sla.set",
+             "agreement.proposed":
             answered = nil
         case let type where type.hasPrefix("lead."):
             answered = history.lead.sent.map { ($0.occurredAt, "lead \(id) was sent") }
-        case "criteria.agreed":
+        case "criteria.agreed", "sla.agreed", "agreement.agreed":
             let version = event.payload["version"]?.integerValue ?? 0
-            answered = history.criteria.changedAt[version].map { ($0, "criteria version \(version) was proposed") }
+            answered = history.versions.version(version).map { ($0.proposedAt, "\(agreementName(event.type, id)) version \(version) was proposed") }
         case let type where type.hasPrefix("tension."):
             answered = history.tension.flagged.map { ($0.occurredAt, "tension \(id) was flagged") }
         case "action.completed":
@@ -297,6 +301,16 @@ extension EventRules {
             throw RuleViolation(.state, "\(event.type) at \(at.rfc3339) would happen before \(answered.what), at \(answered.time.rfc3339)",
                                 remedy: "record it at or after \(answered.time.rfc3339)")
         }
+    }
+}
+
+extension EventRules {
+    /// What an agreement's events call it in a message: "criteria", "SLA",
+    /// or the agreement's name (`id`, of its stream `agreement/<name>`).
+    static func agreementName(_ type: String, _ id: String) -> String {
+        if type.hasPrefix("criteria.") { return "criteria" }
+        if type.hasPrefix("sla.") { return "SLA" }
+        return "agreement \(id)"
     }
 }
 

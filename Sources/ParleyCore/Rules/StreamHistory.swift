@@ -19,20 +19,6 @@ public final class StreamHistory {
         public var outcome: RecordedEvent?
     }
 
-    public struct Criteria {
-        public var currentVersion: Int64 = 0
-        public var versions: Set<Int64> = []
-        public var agreements: [Int64: [String: RecordedEvent]] = [:]
-        /// When each version was changed to (its `occurred_at`).
-        public var changedAt: [Int64: Timestamp] = [:]
-
-        /// The version a lead sent at `time` is under: the highest version
-        /// changed to at or before it, or nil when there was none yet.
-        public func version(inForceAt time: Timestamp) -> Int64? {
-            changedAt.filter { $0.value <= time }.keys.max()
-        }
-    }
-
     public struct Tension {
         public var flagged: RecordedEvent?
         public var resolved: RecordedEvent?
@@ -56,7 +42,9 @@ public final class StreamHistory {
 
     public private(set) var lead = Lead()
     public private(set) var member = MemberState([])
-    public private(set) var criteria = Criteria()
+    /// The versions of the agreement the stream holds and their signatures
+    /// (`criteria/mql`, `sla/main`, `agreement/<name>`).
+    public private(set) var versions = AgreementVersions()
     public private(set) var tension = Tension()
     public private(set) var meeting = Meeting()
     public private(set) var content = Content()
@@ -74,7 +62,7 @@ public final class StreamHistory {
     private func refold() {
         retractions = [:]
         lead = Lead()
-        criteria = Criteria()
+        versions = AgreementVersions()
         tension = Tension()
         meeting = Meeting()
         content = Content()
@@ -112,17 +100,13 @@ public final class StreamHistory {
         case "lead.recycled": lead.recycled = true; lead.verdict = nil
         case "lead.accepted", "lead.rejected": if lead.verdict == nil { lead.verdict = event }
         case "lead.converted", "lead.lost": if lead.outcome == nil { lead.outcome = event }
-        case "criteria.changed":
-            if let version = data["version"]?.integerValue {
-                criteria.versions.insert(version)
-                criteria.currentVersion = max(criteria.currentVersion, version)
-                criteria.changedAt[version] = event.occurredAt
-            }
-        case "criteria.agreed":
+        case "criteria.changed", "sla.set", "agreement.proposed":
+            // sla.set written before SLAs had numbers takes the next one.
+            versions.propose(data["version"]?.integerValue, by: event.actor, at: event.occurredAt)
+        case "criteria.agreed", "sla.agreed", "agreement.agreed":
             let payload = data
-            if let version = payload["version"]?.integerValue, let team = payload["team"]?.stringValue,
-               criteria.agreements[version]?[team] == nil {
-                criteria.agreements[version, default: [:]][team] = event
+            if let version = payload["version"]?.integerValue, let team = payload["team"]?.stringValue {
+                versions.sign(version, team: team, by: event.actor, at: event.occurredAt)
             }
         case "tension.flagged": tension.flagged = event
         case "tension.escalated": tension.escalated = true

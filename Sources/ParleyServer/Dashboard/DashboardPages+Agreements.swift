@@ -44,25 +44,59 @@ extension Pages {
         return model
     }
 
+    /// The team the signed-in member signs for, if they may sign: marketing
+    /// or sales for their own team; management for either.
+    static func signingTeams(_ app: App, _ page: PageContext) throws -> [String] {
+        guard page.live, let team = try app.members(page.window).first(where: { $0.member.handle == page.member })?.member.team else { return [] }
+        if team == "management" { return AgreementVersions.signingTeams }
+        return AgreementVersions.signingTeams.contains(team) ? [team] : []
+    }
+
+    /// A version's sign-off (the `state`, `signed_by`, `waiting_for` and
+    /// `days_waiting` of its JSON) as the pages show it, with a sign button
+    /// for each team the member may still sign for.
+    static func signOff(_ version: JSONValue, signing: [String]) -> [String: Any] {
+        let waiting = (version["waiting_for"]?.items ?? []).compactMap(\.stringValue)
+        let days = version["days_waiting"]?.integerValue
+        let state = version["state"]?.stringValue ?? "proposed"
+        let summary = switch state {
+        case "in-force": "in force"
+        case "superseded": "superseded"
+        default: "waiting for \(waiting.joined(separator: " and "))" + (days.map { $0 > 0 ? " for \($0) \($0 == 1 ? "day" : "days")" : "" } ?? "")
+        }
+        return [
+            "state": state, "state_text": summary, "in_force": state == "in-force",
+            "signed": (version["signed_by"]?.items ?? []).map { ["team": $0["team"]?.stringValue ?? "", "by": $0["by"]?.stringValue ?? "",
+                                                              "on": Shown.day($0["at"]?.stringValue.flatMap(Timestamp.init(rfc3339:)))] },
+            "sign_for": state == "superseded" ? [] : signing.filter(waiting.contains).map { ["team": $0] },
+        ]
+    }
+
     static func criteria(_ app: App, _ page: PageContext, whatIf ask: WhatIfAsk = WhatIfAsk()) throws -> RenderedPage {
-        let myTeam = try app.members(page.window).first { $0.member.handle == page.member }?.member.team
+        let signing = try signingTeams(app, page)
         let versions = try app.criteriaHistory(page.window).map(json).reversed().map { version -> [String: Any] in
-            let agreed = version["agreed_by"]?.items ?? []
-            let teams = Set(agreed.compactMap { $0["team"]?.stringValue })
-            return [
+            [
                 "version": Int(version["version"]?.number ?? 0), "changed_by": version["changed_by"]?.stringValue ?? "",
                 "changed_on": Shown.day(version["occurred_at"]?.stringValue.flatMap(Timestamp.init(rfc3339:))),
                 "rules": version["rules"]?.stringValue ?? "", "diff": diffParts(version["diff"]?.stringValue ?? ""),
                 "has_diff": !(version["diff"]?.stringValue ?? "").isEmpty,
                 "rationale": version["rationale"]?.stringValue ?? "",
-                "agreed_by": agreed.map { ["team": $0["team"]?.stringValue ?? "", "by": $0["by"]?.stringValue ?? "",
-                                           "on": Shown.day($0["at"]?.stringValue.flatMap(Timestamp.init(rfc3339:)))] },
                 "leads_sent": Int(version["leads_sent"]?.number ?? 0),
                 "acceptance": Shown.percent(version["acceptance_rate"]?.number), "conversion": Shown.percent(version["conversion_rate"]?.number),
-                "can_sign": page.live && myTeam != nil && !teams.contains(myTeam!), "my_team": myTeam ?? "",
+                "sign_off": signOff(version, signing: signing),
             ]
         }
-        return Page.render("criteria", title: "Criteria", nav: "criteria", ["versions": versions, "what_if": whatIf(app, ask, page)], page)
+        let agreements = try app.agreements(page.window).map { summary -> [String: Any] in
+            let latest = json(try app.agreement(summary.name, page.window))
+            return [
+                "name": summary.name, "version": summary.latest, "in_force": summary.inForce.map { "version \($0)" } ?? "none yet",
+                "proposed_by": summary.proposedBy, "proposed_on": Shown.day(summary.proposedAt),
+                "text": latest["text"]?.stringValue ?? "", "diff": diffParts(latest["diff"]?.stringValue ?? ""), "has_diff": summary.latest > 1,
+                "rationale": latest["rationale"]?.stringValue ?? "", "sign_off": signOff(latest, signing: signing),
+            ]
+        }
+        return Page.render("criteria", title: "Criteria and agreements", nav: "criteria",
+                           ["versions": versions, "agreements": agreements, "what_if": whatIf(app, ask, page)], page)
     }
 
     /// A word diff (`[-removed-]`, `{+added+}`) as parts the template marks up.
@@ -101,7 +135,20 @@ extension Pages {
             "tables": [["name": "rep", "rows": rows("by_rep")], ["name": "source", "rows": rows("by_source")]],
             "chart_svg": reps.isEmpty ? "" : chart.svg(),
         ]
-        if let terms = report["in_force"], terms != .null { model["in_force"] = Shown.model(terms) }
+        if let terms = report["measured_against"], terms != .null {
+            model["measured"] = Shown.model(terms)
+            model["agreed"] = terms["state"]?.stringValue == "in-force"
+        }
+        let signing = try signingTeams(app, page)
+        model["versions"] = (report["history"]?.items ?? []).reversed().map { version -> [String: Any] in
+            let feedback = version["feedback_within_days"]?.integerValue.map { ", feedback within \($0) days" } ?? ""
+            let target = version["monthly_mql_target"]?.integerValue.map { ", \($0) MQLs a month" } ?? ""
+            return ["version": version["version"]?.integerValue ?? 0,
+                    "terms": "verdict within \(version["follow_up_hours"]?.integerValue ?? 0) h\(feedback)\(target)",
+                    "proposed_by": version["set_by"]?.stringValue ?? "",
+                    "proposed_on": Shown.day(version["set_at"]?.stringValue.flatMap(Timestamp.init(rfc3339:))),
+                    "sign_off": signOff(version, signing: signing)]
+        }
         return Page.render("sla", title: "SLA", nav: "sla", model, page)
     }
 

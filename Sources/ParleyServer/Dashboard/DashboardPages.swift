@@ -49,8 +49,12 @@ enum Pages {
             ]
         }
         let issues = try app.issues(IssuesQuery(window: window)).map(json)
-        let unsigned = issues.filter { $0["kind"]?.stringValue == "unagreed-criteria" }.map { ["reason": $0["reason"]?.stringValue ?? ""] }
-        let listed = issues.filter { !["signal", "unagreed-criteria"].contains($0["kind"]?.stringValue ?? "") }.map { issue -> [String: Any] in
+        let unsignedPages = ["unagreed-criteria": ("/criteria", ""), "unagreed-sla": ("/sla", ""), "unagreed-agreement": ("/criteria", "#agreements")]
+        let unsigned = issues.compactMap { issue -> [String: Any]? in
+            guard let (path, anchor) = unsignedPages[issue["kind"]?.stringValue ?? ""] else { return nil }
+            return ["reason": issue["reason"]?.stringValue ?? "", "link": path + page.asOfSuffix + anchor]
+        }
+        let listed = issues.filter { $0["kind"]?.stringValue != "signal" && unsignedPages[$0["kind"]?.stringValue ?? ""] == nil }.map { issue -> [String: Any] in
             let ref = issue["ref"]?.stringValue ?? ""
             var row: [String: Any] = ["kind": issue["kind"]?.stringValue ?? "", "ref": ref, "reason": issue["reason"]?.stringValue ?? "",
                                       "severity": issue["severity"]?.stringValue ?? "low",

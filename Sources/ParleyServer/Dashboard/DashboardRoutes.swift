@@ -141,7 +141,15 @@ extension ParleyServer {
              body: { form, _ in [("rules", form["rules"]), ("rationale", form["rationale"])] },
              page: { app, _, page in try Pages.criteria(app, page) })
         form(pages, "/criteria/:id/agree", command: "/api/v1/criteria/{version}/agree", then: { _, _ in "/criteria" },
-             body: { _, _ in [] }, page: { app, _, page in try Pages.criteria(app, page) })
+             body: { form, _ in [("team", form["team"])] }, page: { app, _, page in try Pages.criteria(app, page) })
+        form(pages, "/sla/:id/agree", command: "/api/v1/sla/{version}/agree", then: { _, _ in "/sla" },
+             body: { form, _ in [("team", form["team"])] }, page: { app, _, page in try Pages.sla(app, page) })
+        form(pages, "/agreements", command: "/api/v1/agreements", then: { _, _ in "/criteria#agreements" },
+             body: { form, _ in [("agreement", form["agreement"]), ("text", form["text"]), ("rationale", form["rationale"])] },
+             page: { app, _, page in try Pages.criteria(app, page) })
+        form(pages, "/agreements/:id/:version/agree", command: "/api/v1/agreements/{agreement}/{version}/agree",
+             then: { _, _ in "/criteria#agreements" },
+             body: { form, _ in [("team", form["team"])] }, page: { app, _, page in try Pages.criteria(app, page) })
         form(pages, "/meetings", command: "/api/v1/meetings", then: { _, _ in "/meetings" },
              body: { form, _ in
                 [("title", form["title"]), ("attendees", form["attendees"]), ("decisions", form["decisions"]),
@@ -189,8 +197,11 @@ extension ParleyServer {
             var request = request
             let form = try await DashboardForm(&request)
             let id = context.parameters.get("id") ?? ""
+            // The first parameter is the page's `:id`; any others keep their names (`:version`).
             var parameters: [String: String] = [:]
-            if let name = route.parameterNames.first { parameters[name] = id }
+            for (index, name) in route.parameterNames.enumerated() {
+                parameters[name] = index == 0 ? id : context.parameters.get(name)
+            }
             do {
                 let json = Self.body(from: body(form, id), command: command)
                 let made = try route.make(parameters, json)
