@@ -90,6 +90,7 @@ import Testing
         let workspace = try Workspace()
         let tokens = try workspace.teamWithTokens()
         try workspace.ok("criteria", "change", "--rules", "employees >= 50", "--rationale", "teams that can buy", "--as", "mia@marketing")
+        try workspace.ok("sla", "set", "--follow-up-hours", "24", "--as", "mia@marketing")
         try workspace.ok("lead", "send", "L-1", "--source", "webinar", "--to", "sam@sales", "--as", "mia@marketing")
         try workspace.ok("lead", "send", "L-2", "--source", "referral", "--to", "sam@sales", "--as", "mia@marketing")
         try workspace.ok("lead", "accept", "L-2", "--as", "sam@sales")
@@ -110,7 +111,8 @@ import Testing
         let result = try JSONValue.parse(try String(contentsOf: output, encoding: .utf8))
         #expect(result["failed"] == nil, "\(result["failed"]?.stringValue ?? "")")
         for step in ["signed_in", "flag_redirected", "title_shown_as_text", "no_alert", "tension_on_today", "refusal_inline", "resolved",
-                     "verdict_and_feedback", "signed_criteria", "csrf_refused", "csrf_wrote_nothing", "signed_out"] {
+                     "verdict_and_feedback", "signed_criteria", "proposed_agreement", "signed_sla", "signed_agreement",
+                     "csrf_refused", "csrf_wrote_nothing", "signed_out"] {
             #expect(result["steps"]?[step] == .bool(true), "step \(step)")
         }
         for (name, page) in result["pages"]?.members ?? [] {
@@ -121,7 +123,8 @@ import Testing
             }
         }
         #expect(result["pages"]?["quality"]?["svg"]?.integerValue ?? 0 >= 1, "the quality page draws its chart")
-        // Sales signed version 1 for its team, in the log.
-        #expect(try workspace.events().contains { $0["type"] == .string("criteria.agreed") && $0["actor"] == .string("sam@sales") })
+        // Sales signed criteria, SLA and agreement version 1 for its team, in the log.
+        let signed = try workspace.events().filter { $0["actor"] == .string("sam@sales") }.compactMap { $0["type"]?.stringValue }
+        #expect(signed.contains("criteria.agreed") && signed.contains("sla.agreed") && signed.contains("agreement.agreed"), "\(signed)")
     }
 }

@@ -99,19 +99,26 @@ extension Pages {
                            ["versions": versions, "agreements": agreements, "what_if": whatIf(app, ask, page)], page)
     }
 
-    /// A word diff (`[-removed-]`, `{+added+}`) as parts the template marks up.
+    /// A word diff (`[-removed-]`, `{+added+}`) as parts the template marks
+    /// up. Each part names all three keys: a key it left out would be looked
+    /// up in the enclosing context (an agreement's own `text`).
     static func diffParts(_ diff: String) -> [[String: Any]] {
         var parts: [[String: Any]] = []
+        func part(_ key: String, _ value: String) -> [String: Any] {
+            var part: [String: Any] = ["text": "", "added": "", "removed": ""]
+            part[key] = value
+            return part
+        }
         var rest = Substring(diff)
         while !rest.isEmpty {
             let added = rest.range(of: "{+"), removed = rest.range(of: "[-")
             let next = [added, removed].compactMap { $0 }.min { $0.lowerBound < $1.lowerBound }
-            guard let next else { parts.append(["text": String(rest)]); break }
-            if next.lowerBound > rest.startIndex { parts.append(["text": String(rest[..<next.lowerBound])]) }
+            guard let next else { parts.append(part("text", String(rest))); break }
+            if next.lowerBound > rest.startIndex { parts.append(part("text", String(rest[..<next.lowerBound]))) }
             let isAdded = next == added
             let close = rest[next.upperBound...].range(of: isAdded ? "+}" : "-]")
             let end = close?.lowerBound ?? rest.endIndex
-            parts.append([isAdded ? "added" : "removed": String(rest[next.upperBound..<end])])
+            parts.append(part(isAdded ? "added" : "removed", String(rest[next.upperBound..<end])))
             rest = close.map { rest[$0.upperBound...] } ?? ""
         }
         return parts
