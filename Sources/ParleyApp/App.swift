@@ -84,7 +84,7 @@ public struct App: Sendable {
 
     /// Where ``perform(_:)`` runs SQLite work: threads that may block,
     /// never the caller's executor.
-    private static let blockingWork = DispatchQueue(label: "parley.blocking", attributes: .concurrent)
+    static let blockingWork = DispatchQueue(label: "parley.blocking", attributes: .concurrent)
 }
 
 /// Runs `body`, turning whatever it throws into a ``ParleyError``.

@@ -10,7 +10,7 @@ extension Parley {
             commandName: "serve",
             abstract: "Serve the log over HTTP to both teams, each member with their own token.",
             discussion: """
-                Every command and view of the CLI, under /api/v1, as JSON; the log as a live feed (Server-Sent Events) at /api/v1/feed; /healthz and /metrics (Prometheus). Each request carries `Authorization: Bearer TOKEN`, and the token's member is the actor of what it records. The API is described at /api/v1/openapi.json. It listens on loopback unless --host says otherwise: put it behind a TLS proxy to reach it from elsewhere (docs/api.md). SIGINT or SIGTERM stops it after the writes in flight.
+                Every command and view of the CLI, under /api/v1, as JSON; the log as a live feed (Server-Sent Events) at /api/v1/feed; /healthz and /metrics (Prometheus). Each request carries `Authorization: Bearer TOKEN`, and the token's member is the actor of what it records. The API is described at /api/v1/openapi.json. It listens on loopback unless --host says otherwise: put it behind a TLS proxy to reach it from elsewhere (docs/api.md). SIGINT or SIGTERM stops it after the writes in flight. Writes from concurrent requests are committed in groups, one sync for each group; a request the rules refuse fails alone.
 
                 Examples:
                   parley token issue mia@marketing --label laptop --as lee@mgmt
@@ -23,6 +23,9 @@ extension Parley {
         @Option(help: ArgumentHelp("The port (0: any free one; the first line printed says which).", valueName: "port")) var port = 8080
         @Option(help: ArgumentHelp("Seconds before a failed webhook delivery is retried the first time; it doubles up to a minute.", valueName: "seconds"))
         var webhookRetry = 1.0
+        @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+            "Commit the writes of concurrent requests together, with one sync per group (the default); --no-group-commit gives each request a transaction of its own, which is slower under load."))
+        var groupCommit = true
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port takes 0 to 65535; got \(port)") }
@@ -33,7 +36,7 @@ extension Parley {
             let app = try database.open()
             var logger = Logger(label: "parley.server")
             logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-            let server = ParleyServer(app: app, logger: logger)
+            let server = ParleyServer(app: app, logger: logger, groupCommit: groupCommit)
             let host = self.host
             try await server.run(ParleyServer.Configuration(host: host, port: port, webhookFirstBackoff: webhookRetry)) { port in
                 Output.standard.line("parley serving \(app.path ?? "the log") at http://\(host):\(port)")

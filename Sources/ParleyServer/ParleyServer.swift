@@ -35,15 +35,27 @@ public struct ParleyServer: Sendable {
     }
 
     let app: App
-    let metrics = ServerMetrics()
+    let metrics: ServerMetrics
     let growth = LogGrowth()
     let failures = FailedAuthentications()
     let sessions = DashboardSessions()
     let logger: Logger
+    /// Where commands and batches of events are committed in groups (nil:
+    /// a transaction per request).
+    let writes: GroupCommitter?
 
-    public init(app: App, logger: Logger = Logger(label: "parley.server")) {
+    /// - Parameter groupCommit: commit concurrent requests' writes in groups,
+    ///   one sync each (``GroupCommitter``); false: one transaction per request.
+    public init(app: App, logger: Logger = Logger(label: "parley.server"), groupCommit: Bool = true) {
         self.app = app
         self.logger = logger
+        let metrics = ServerMetrics()
+        self.metrics = metrics
+        writes = groupCommit ? GroupCommitter(app: app) { writes in
+            metrics.groups.increment()
+            metrics.groupedWrites.increment(by: writes)
+            metrics.transactions.increment()
+        } : nil
     }
 
     /// The router: every route of the API, behind its middleware.
@@ -79,14 +91,44 @@ public struct ParleyServer: Sendable {
         try await application.runService()
     }
 
-    /// Records through the facade off the event loop, counting it, and
-    /// wakes the feeds.
+    /// What a request writes through the group committer: a command run
+    /// as a member, or a batch of events.
+    enum Write: Sendable {
+        case command(Command, actor: String)
+        case events([ProposedEvent])
+    }
+
+    /// Records `write` in the next group (or in a transaction of its own
+    /// when group commit is off), counting it, and wakes the feeds.
+    func append(_ write: Write) async throws -> [App.Recorded] {
+        guard let writes else {
+            return try await append { app in
+                switch write {
+                case let .command(command, actor): try app.run(command, as: actor)
+                case let .events(events): try app.record(events)
+                }
+            }
+        }
+        return try await counting(transactions: 0) {
+            switch write {
+            case let .command(command, actor): try await writes.run(command, as: actor)
+            case let .events(events): try await writes.record(events)
+            }
+        }
+    }
+
+    /// Records through the facade off the event loop, in a transaction of
+    /// its own, counting it, and wakes the feeds.
     func append(_ work: @escaping @Sendable (App) throws -> [App.Recorded]) async throws -> [App.Recorded] {
+        try await counting(transactions: 1) { try await app.perform(work) }
+    }
+
+    private func counting(transactions: Int, _ body: () async throws -> [App.Recorded]) async throws -> [App.Recorded] {
         let start = ContinuousClock.now
         do {
-            let recorded = try await app.perform(work)
+            let recorded = try await body()
             metrics.recordAppend(since: start)
-            metrics.transactions.increment()
+            metrics.transactions.increment(by: transactions)
             let appended = recorded.filter { !$0.alreadyRecorded }
             metrics.appends.increment(by: appended.count)
             if let last = recorded.map(\.event.position).max() { growth.grew(to: last) }

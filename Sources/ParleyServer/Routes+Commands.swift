@@ -19,9 +19,9 @@ extension ParleyServer {
                 for name in route.parameterNames { parameters[name] = context.parameters.get(name) }
                 let command = try route.make(parameters, body)
                 do {
-                    let recorded = try await append { app in
-                        route.answersSignal ? try app.answerSignal(command, as: member.handle) : try app.run(command, as: member.handle)
-                    }
+                    let recorded = route.answersSignal
+                        ? try await append { app in try app.answerSignal(command, as: member.handle) }
+                        : try await append(.command(command, actor: member.handle))
                     return try Self.recordedResponse(recorded)
                 } catch let error as ParleyError {
                     // The body is the payload: its fields go without `data.`.

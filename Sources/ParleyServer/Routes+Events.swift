@@ -52,7 +52,7 @@ extension ParleyServer {
                 }
             }
             let batch = events
-            return try Self.recordedResponse(try await append { try $0.record(batch) })
+            return try Self.recordedResponse(try await append(.events(batch)))
         }
 
         // A page of events in position order: `after` a position, at most `limit`.

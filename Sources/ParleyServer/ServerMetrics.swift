@@ -12,6 +12,9 @@ final class ServerMetrics: Sendable {
     let appends: CoreMetrics.Counter
     let appendLatency: CoreMetrics.Timer
     let transactions: CoreMetrics.Counter
+    /// Groups of writes committed together, and the writes in them.
+    let groups: CoreMetrics.Counter
+    let groupedWrites: CoreMetrics.Counter
     let refused: CoreMetrics.Counter
     let feedSubscribers: CoreMetrics.Meter
     let feedEvents: CoreMetrics.Counter
@@ -23,6 +26,8 @@ final class ServerMetrics: Sendable {
         appends = CoreMetrics.Counter(label: "parley_events_appended_total", factory: factory)
         appendLatency = CoreMetrics.Timer(label: "parley_append_duration_seconds", factory: factory)
         transactions = CoreMetrics.Counter(label: "parley_write_transactions_total", factory: factory)
+        groups = CoreMetrics.Counter(label: "parley_groups_committed_total", factory: factory)
+        groupedWrites = CoreMetrics.Counter(label: "parley_grouped_writes_total", factory: factory)
         refused = CoreMetrics.Counter(label: "parley_appends_refused_total", factory: factory)
         feedSubscribers = CoreMetrics.Meter(label: "parley_feed_subscribers", factory: factory)
         feedEvents = CoreMetrics.Counter(label: "parley_feed_events_sent_total", factory: factory)

@@ -131,12 +131,22 @@ extension EventLog {
                 if let head, let path { head.advance(for: path) }
                 return result!
             }
-        } catch let error as RuleViolation {
-            throw StoreError(error)
-        } catch let error as DatabaseError {
-            throw StoreError(mapping: error, path: path)
+        } catch {
+            throw StoreError.mapping(error, path: path)
         }
-        // Anything else (an invalid event, the caller's own error) passes through as it is.
+    }
+}
+
+extension StoreError {
+    /// `error` as the store reports it: a rule violation or an SQLite error
+    /// as a ``StoreError``; anything else (an invalid event, the caller's
+    /// own error) as it is.
+    static func mapping(_ error: any Error, path: String?) -> any Error {
+        switch error {
+        case let violation as RuleViolation: StoreError(violation)
+        case let database as DatabaseError: StoreError(mapping: database, path: path)
+        default: error
+        }
     }
 }
 

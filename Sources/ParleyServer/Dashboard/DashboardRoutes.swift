@@ -205,9 +205,9 @@ extension ParleyServer {
             do {
                 let json = Self.body(from: body(form, id), command: command)
                 let made = try route.make(parameters, json)
-                _ = try await append { app in
-                    route.answersSignal ? try app.answerSignal(made, as: member.handle) : try app.run(made, as: member.handle)
-                }
+                _ = route.answersSignal
+                    ? try await append { app in try app.answerSignal(made, as: member.handle) }
+                    : try await append(.command(made, actor: member.handle))
                 return Response.redirect(to: then(id, form))
             } catch {
                 let problem = Problem(mapping: error).bodyField()
