@@ -169,6 +169,8 @@ if ProcessInfo.processInfo.environment["PARLEY_BENCHMARKS"] != nil {
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            // The load client of `parley-bench load`.
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ],
         path: "Benchmarks/ParleyBench",
         swiftSettings: strictSettings
