@@ -54,6 +54,18 @@ import Testing
         #expect(good.status == 303, "\(good.body)")
         #expect(try workspace.events().last?["actor"] == .string("sam@sales"))
 
+        // A line of lead quality opens the leads behind it, each opening its page.
+        try workspace.ok("lead", "send", "L-7", "--source", "web&inar", "--to", "sam@sales", "--as", "mia@marketing")
+        try workspace.ok("lead", "send", "L-8", "--source", "referral", "--to", "sam@sales", "--as", "mia@marketing")
+        try workspace.ok("lead", "reject", "L-7", "--reason", "no-budget", "--as", "sam@sales")
+        let quality = try await server.send(.GET, "/quality", headers: [("Cookie", cookie)])
+        #expect(quality.body.contains(#"href="/quality/leads?by=source&amp;key=web%26inar""#), "\(quality.body.prefix(3000))")
+        let line = try await server.send(.GET, "/quality/leads?by=source&key=web%26inar", headers: [("Cookie", cookie)])
+        #expect(line.status == 200 && line.body.contains(#"<a href="/leads/L-7">L-7</a>"#) && line.body.contains("rejected (no-budget)"))
+        #expect(!line.body.contains("L-8"))
+        let noKey = try await server.send(.GET, "/quality/leads?by=source", headers: [("Cookie", cookie)])
+        #expect(noKey.status == 422)
+
         // A lead that does not exist: a page that says so, with a 404.
         let missing404 = try await server.send(.GET, "/leads/L-404", headers: [("Cookie", cookie)])
         #expect(missing404.status == 404 && missing404.body.contains("Not found") && missing404.body.contains("nothing in the log for lead/L-404"))

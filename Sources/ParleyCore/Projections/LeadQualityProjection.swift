@@ -73,7 +73,8 @@ public enum LeadQualityProjection: Projection {
             return String(repeating: "0", count: max(0, 4 - digits.count)) + digits + (nextMonth < 10 ? "-0" : "-") + String(nextMonth)
         }
 
-        func value(of cell: Cell) -> String {
+        /// The key of the group `cell` falls in: its source, `v3`, `2026-03`, …
+        public func value(of cell: Cell) -> String {
             switch self {
             case .source: cell.source
             case .campaign: cell.campaign ?? "(none)"

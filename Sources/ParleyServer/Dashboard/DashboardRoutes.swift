@@ -67,6 +67,13 @@ extension ParleyServer {
             let by = query.get("by").flatMap(LeadQualityProjection.Dimension.init(rawValue:)) ?? .source
             return try Pages.quality(app, by: by, page)
         }
+        page(pages, "/quality/leads") { app, query, _, page in
+            let by = query.get("by").flatMap(LeadQualityProjection.Dimension.init(rawValue:)) ?? .source
+            guard let key = query.get("key"), !key.isEmpty else {
+                throw ParleyError(.invalid, code: "invalid-input", "say which line of lead quality to open", field: "key")
+            }
+            return try Pages.leadGroup(app, by: by, key: key, page)
+        }
         pages.get("/leads") { request, _ in
             let id = request.uri.queryParameters.get("id")?.trimmingCharacters(in: .whitespaces) ?? ""
             return Response.redirect(to: id.isEmpty ? "/quality" : "/leads/" + (id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id))
