@@ -201,10 +201,10 @@ extension App {
     func slaReport(_ followUp: ViewSource<FollowUpProjection>, now: Timestamp) throws(ParleyError) -> SLAReport {
         try mapped {
             var rows = try followUp.rows(prefix: "sla/")
-            for prefix in ["rep/", "source/"] { rows.merge(try followUp.rows(prefix: prefix)) { $1 } }
-            let (history, versions, reps, sources) = FollowUpProjection.compliance(
+            for prefix in ["rep/", "source/", "month/"] { rows.merge(try followUp.rows(prefix: prefix)) { $1 } }
+            let (history, versions, reps, sources, months) = FollowUpProjection.compliance(
                 rows, verdicts: try followUp.deadlines(.verdict, at: now), feedback: try followUp.deadlines(.feedback, at: now))
-            return SLAReport(history: history, versions: versions, byRep: reps, bySource: sources, now: now)
+            return SLAReport(history: history, versions: versions, byRep: reps, bySource: sources, byMonth: months, now: now)
         }
     }
 

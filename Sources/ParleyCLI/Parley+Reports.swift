@@ -171,7 +171,7 @@ extension Parley.SLA {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "show",
-            abstract: "SLA compliance: verdicts and feedback in time, late or missing, per rep and per source.",
+            abstract: "SLA compliance: verdicts and feedback in time, late or missing, per rep and per source, and by month.",
             discussion: """
                 Examples:
                   parley sla
@@ -213,6 +213,15 @@ extension Parley.SLA {
                      String(line.counts.feedbackLate), String(line.feedbackMissing)]
                 }
                 for line in Figures.table(head, rows, rightAligned: Set(1...8)) { Output.standard.line(line) }
+            }
+            guard !report.byMonth.isEmpty else { return }
+            Output.standard.line()
+            let months = report.byMonth.suffix(12).map { (line: Line) -> [String] in
+                [line.key, String(line.counts.verdictsInTime), String(line.counts.verdictsLate), Figures.percent(line.inTimeRate),
+                 String(line.counts.feedbackInTime), String(line.counts.feedbackLate)]
+            }
+            for line in Figures.table(["MONTH GIVEN", "IN TIME", "LATE", "IN TIME%", "FEEDBACK IN TIME", "LATE"], months, rightAligned: Set(1...5)) {
+                Output.standard.line(line)
             }
         }
 

@@ -67,6 +67,10 @@ import Testing
         #expect(try verdicts(w) == (.integer(1), .integer(1)))
         report = try json(try w.ok("sla", "--json"))
         #expect(report["history"]?.arrayItems.map { $0["state"] } == [.string("superseded"), .string("in-force")])
+        // Over time: both verdicts were given in January, one in time.
+        #expect(report["by_month"]?.arrayItems.map { $0["month"] } == [.string("2026-01")])
+        #expect(report["by_month"]?.arrayItems.first?["verdicts_in_time"] == .integer(1))
+        #expect(report["by_month"]?.arrayItems.first?["in_time_rate"] == .double(0.5))
         // Replayed to before the signature, v1 was in force and v2 waited.
         let before = try json(try w.ok("sla", "--json", "--as-of", "2026-01-12"))
         #expect(before["in_force"]?["version"] == .integer(1))

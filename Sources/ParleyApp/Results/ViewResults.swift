@@ -218,6 +218,8 @@ public struct SLAReport: Sendable, Equatable, Encodable {
     public var versions: AgreementVersions
     public var byRep: [FollowUpProjection.Compliance]
     public var bySource: [FollowUpProjection.Compliance]
+    /// Verdicts and feedback by the month they were given, in time or late.
+    public var byMonth: [FollowUpProjection.Compliance]
     /// The report's moment: how long a proposal has waited is counted to it.
     public var now: Timestamp
 
@@ -242,6 +244,21 @@ public struct SLAReport: Sendable, Equatable, Encodable {
         try out.put(history.map { SLATerms($0, signOff($0)) }, "history")
         try out.put(byRep.map(Line.init), "by_rep")
         try out.put(bySource.map(Line.init), "by_source")
+        try out.put(byMonth.map(MonthLine.init), "by_month")
+    }
+
+    private struct MonthLine: Encodable {
+        var line: FollowUpProjection.Compliance
+        init(_ line: FollowUpProjection.Compliance) { self.line = line }
+        func encode(to encoder: any Encoder) throws {
+            var out = encoder.container(keyedBy: JSONKey.self)
+            try out.put(line.key, "month")
+            try out.put(line.counts.verdictsInTime, "verdicts_in_time")
+            try out.put(line.counts.verdictsLate, "verdicts_late")
+            try out.put(line.inTimeRate, "in_time_rate")
+            try out.put(line.counts.feedbackInTime, "feedback_in_time")
+            try out.put(line.counts.feedbackLate, "feedback_late")
+        }
     }
 
     private struct Line: Encodable {

@@ -20,11 +20,13 @@ extension FollowUpProjection {
     }
 
     /// The SLA report: the SLAs proposed (oldest first) and who signed which,
+    /// verdicts and feedback by the month they were given (`month/` rows;
+    /// what is overdue is counted per rep and source only),
     /// and compliance per rep and per source, from the SLA and count rows
     /// (others in `rows` are ignored) and the deadlines tallied at the
     /// report's moment (below: overdue).
     public static func compliance(_ rows: [String: Row], verdicts: [RowTally<Row>], feedback: [RowTally<Row>])
-        -> (history: [SLA], versions: AgreementVersions, byRep: [Compliance], bySource: [Compliance]) {
+        -> (history: [SLA], versions: AgreementVersions, byRep: [Compliance], bySource: [Compliance], byMonth: [Compliance]) {
         let history = rows.filter { $0.key.hasPrefix("sla/") && $0.key != "sla/current" }.sorted { $0.key < $1.key }.compactMap { row -> SLA? in
             if case let .sla(sla) = row.value { return sla }
             return nil
@@ -33,6 +35,7 @@ extension FollowUpProjection {
         if case let .versions(stored)? = rows["sla/versions"] { versions = stored }
         var byRep: [String: Compliance] = [:]
         var bySource: [String: Compliance] = [:]
+        var byMonth: [Compliance] = []
         for (key, row) in rows {
             guard case let .counts(counts) = row else { continue }
             if key.hasPrefix("rep/") {
@@ -41,6 +44,10 @@ extension FollowUpProjection {
             } else if key.hasPrefix("source/") {
                 let source = String(key.dropFirst(7))
                 bySource[source, default: Compliance(key: source)].counts = counts
+            } else if key.hasPrefix("month/") {
+                var month = Compliance(key: String(key.dropFirst(6)))
+                month.counts = counts
+                byMonth.append(month)
             }
         }
         func change(_ tally: RowTally<Row>, _ body: (inout Compliance, RowTally<Row>) -> Void) {
@@ -56,6 +63,7 @@ extension FollowUpProjection {
             }
         }
         for tally in feedback { change(tally) { line, tally in line.feedbackMissing += Int64(tally.below) } }
-        return (history, versions, byRep.values.sorted { $0.key < $1.key }, bySource.values.sorted { $0.key < $1.key })
+        return (history, versions, byRep.values.sorted { $0.key < $1.key }, bySource.values.sorted { $0.key < $1.key },
+                byMonth.sorted { $0.key < $1.key })
     }
 }

@@ -6,7 +6,8 @@
 /// which), `sla/current` (the SLA in force, else the latest proposed),
 /// `lead/<id>` (a lead still
 /// waiting for a verdict or feedback; dropped once it has both),
-/// `rep/<handle>` and `source/<name>` (counts), and the deadlines the
+/// `rep/<handle>`, `source/<name>` and `month/<yyyy-mm>` (counts, the
+/// last by the month a verdict or feedback was given), and the deadlines the
 /// pending leads wait on, filed under their due time
 /// (`due/verdict/<µs>/<lead>`, `due/feedback/<µs>/<lead>`), so that a read
 /// counts what is overdue at any moment from keys alone (``RowTally``).
@@ -16,7 +17,8 @@ public enum FollowUpProjection: Projection {
     public static let name = "followup"
     /// 2: deadline rows. 3: grouped by rep and source. 4: a count per group.
     /// 5: rows coded as lists. 7: SLA versions, in force once both teams sign.
-    public static let version = 7
+    /// 8: counts by month.
+    public static let version = 8
 
     public struct SLA: Codable, Sendable, Hashable {
         public var version: Int64
@@ -157,6 +159,8 @@ public enum FollowUpProjection: Projection {
             }
             try count("rep/\(counted.rep ?? "(unassigned)")")
             try count("source/\(counted.source)")
+            // And by the month it was given, for compliance over time.
+            try count("month/\(event.occurredAt.yearMonth)")
         }
     }
 

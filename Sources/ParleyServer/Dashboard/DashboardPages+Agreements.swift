@@ -138,9 +138,19 @@ extension Pages {
                              series: [ChartSeries("in time", reps.map { $0["verdicts_in_time"]?.number }),
                                       ChartSeries("late", reps.map { $0["verdicts_late"]?.number }),
                                       ChartSeries("missing", reps.map { $0["verdicts_missing"]?.number })])
+        // Compliance over time: the last twelve months with verdicts, by the month they were given.
+        let months = (report["by_month"]?.items ?? []).suffix(12)
+        let trend = LineChart(title: "Verdicts and feedback given within the SLA, by month", categories: months.map { $0["month"]?.stringValue ?? "" },
+                              series: [ChartSeries("verdicts in time (of verdicts given)", months.map { $0["in_time_rate"]?.number }),
+                                       ChartSeries("feedback in time (of feedback given)", months.map { month -> Double? in
+                                           let inTime = month["feedback_in_time"]?.number ?? 0, late = month["feedback_late"]?.number ?? 0
+                                           return inTime + late > 0 ? inTime / (inTime + late) : nil
+                                       })],
+                              format: .percent)
         var model: [String: Any] = [
             "tables": [["name": "rep", "rows": rows("by_rep")], ["name": "source", "rows": rows("by_source")]],
             "chart_svg": reps.isEmpty ? "" : chart.svg(),
+            "trend_svg": months.count < 2 ? "" : trend.svg(),
         ]
         if let terms = report["measured_against"], terms != .null {
             model["measured"] = Shown.model(terms)
