@@ -38,7 +38,7 @@ extension App {
 
     /// Lead quality per group of `query.by`, over the leads sent in its period.
     public func quality(_ query: QualityQuery, progress: ProgressReporter = .none) throws(ParleyError) -> [QualityLine] {
-        if let since = query.since, let until = query.until, until <= since {
+        if let since = query.since, let until = query.until, until < since {
             throw ParleyError(.invalid, code: "invalid-period", "the period ends (\(until.rfc3339)) before it starts (\(since.rfc3339))",
                               field: "until")
         }

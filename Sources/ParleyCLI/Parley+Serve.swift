@@ -26,17 +26,20 @@ extension Parley {
         @Flag(inversion: .prefixedNo, help: ArgumentHelp(
             "Commit the writes of concurrent requests together, with one sync per group (the default); --no-group-commit gives each request a transaction of its own, which is slower under load."))
         var groupCommit = true
+        @Option(help: ArgumentHelp("Failed authentications an address may make in a minute before it must wait (429).", valueName: "count"))
+        var failedSignInsPerMinute = 10
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port takes 0 to 65535; got \(port)") }
             guard webhookRetry > 0 && webhookRetry <= 60 else { throw ValidationError("--webhook-retry takes 0 to 60 seconds; got \(webhookRetry)") }
+            guard failedSignInsPerMinute >= 1 else { throw ValidationError("--failed-sign-ins-per-minute takes 1 or more; got \(failedSignInsPerMinute)") }
         }
 
         func run() async throws {
             let app = try database.open()
             var logger = Logger(label: "parley.server")
             logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-            let server = ParleyServer(app: app, logger: logger, groupCommit: groupCommit)
+            let server = ParleyServer(app: app, logger: logger, groupCommit: groupCommit, failedSignInsPerMinute: failedSignInsPerMinute)
             let host = self.host
             try await server.run(ParleyServer.Configuration(host: host, port: port, webhookFirstBackoff: webhookRetry)) { port in
                 Output.standard.line("parley serving \(app.path ?? "the log") at http://\(host):\(port)")

@@ -134,8 +134,8 @@ extension Parley {
             if LeadQualityProjection.Dimension(rawValue: dimension) == nil {
                 throw ValidationError("--by takes source, campaign, criteria, rep or month; got '\(dimension)'")
             }
-            if let since = since?.timestamp, let until = until?.timestamp, until <= since {
-                throw ValidationError("--until (\(until.rfc3339)) must be after --since (\(since.rfc3339))")
+            if let since = since?.timestamp, let until = until?.timestamp, until < since {
+                throw ValidationError("--until (\(until.rfc3339)) is before --since (\(since.rfc3339))")
             }
         }
         @Option(help: ArgumentHelp("Only leads sent at or after this time (a date: from the start of that UTC day).", valueName: "time"))

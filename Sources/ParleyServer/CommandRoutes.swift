@@ -14,6 +14,9 @@ struct CommandRoute: Sendable {
     /// The command answers a signal, which must be one the detectors raised.
     var answersSignal: Bool { eventType.hasPrefix("signal.") && eventType != SignalConfigured.type }
     let make: @Sendable (_ parameters: [String: String], _ body: JSONValue) throws -> Command
+    /// The body's JSON Schema, when the body is an event payload: the
+    /// catalogue's, less the fields the path gives (see ``OpenAPIDocument/served``).
+    var bodySchema: JSONValue?
 
     /// The path parameters' names, in order.
     var parameterNames: [String] {
@@ -23,7 +26,7 @@ struct CommandRoute: Sendable {
     /// A route whose body is the payload itself; its path parameters are payload fields too.
     static func payload<P: EventPayload>(_ path: String, _ type: P.Type, _ summary: String,
                                          _ command: @escaping @Sendable (P) -> Command) -> CommandRoute {
-        CommandRoute(path: path, summary: summary, eventType: P.type) { parameters, body in
+        var route = CommandRoute(path: path, summary: summary, eventType: P.type) { parameters, body in
             var data = try object(body)
             for (name, value) in parameters {
                 if let given = data.first(where: { $0.key == name })?.value, given != .string(value) {
@@ -44,6 +47,16 @@ struct CommandRoute: Sendable {
                 throw Problem(ParleyError(error)).bodyField()
             }
         }
+        route.bodySchema = bodySchema(P.spec, leavingOut: Set(route.parameterNames))
+        return route
+    }
+
+    /// A payload's schema from the catalogue, less `fields` (the path's).
+    static func bodySchema(_ spec: EventTypeSpec, leavingOut fields: Set<String>) -> JSONValue {
+        let schema = PayloadField.jsonSchema(of: spec.fields.filter { !fields.contains($0.name) })
+        guard case var .object(members) = schema else { return schema }
+        members.append((key: "description", value: .string("The \(spec.name) payload (`parley types \(spec.name)`).")))
+        return .object(members)
     }
 
     /// A route whose body is a request of its own (Parley numbers what it records).

@@ -47,3 +47,11 @@ public enum ServerLimits {
     /// Events in one page of `GET /api/v1/events`, at most.
     public static let pageEvents = 1_000
 }
+
+extension Parameters {
+    /// The path parameter `name` as the client meant it: the router hands
+    /// segments over still percent-encoded (`L-%C3%BC` for `L-ü`).
+    func decoded(_ name: String) -> String? {
+        get(name).map { $0.removingPercentEncoding ?? $0 }
+    }
+}

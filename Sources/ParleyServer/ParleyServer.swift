@@ -37,18 +37,22 @@ public struct ParleyServer: Sendable {
     let app: App
     let metrics: ServerMetrics
     let growth = LogGrowth()
-    let failures = FailedAuthentications()
+    let failures: FailedAuthentications
     let sessions = DashboardSessions()
     let logger: Logger
     /// Where commands and batches of events are committed in groups (nil:
     /// a transaction per request).
     let writes: GroupCommitter?
 
-    /// - Parameter groupCommit: commit concurrent requests' writes in groups,
-    ///   one sync each (``GroupCommitter``); false: one transaction per request.
-    public init(app: App, logger: Logger = Logger(label: "parley.server"), groupCommit: Bool = true) {
+    /// - Parameters:
+    ///   - groupCommit: commit concurrent requests' writes in groups, one
+    ///     sync each (``GroupCommitter``); false: one transaction per request.
+    ///   - failedSignInsPerMinute: failed authentications an address may
+    ///     make in a minute before it is made to wait (429).
+    public init(app: App, logger: Logger = Logger(label: "parley.server"), groupCommit: Bool = true, failedSignInsPerMinute: Int = 10) {
         self.app = app
         self.logger = logger
+        failures = FailedAuthentications(limit: failedSignInsPerMinute)
         let metrics = ServerMetrics()
         self.metrics = metrics
         writes = groupCommit ? GroupCommitter(app: app) { writes in

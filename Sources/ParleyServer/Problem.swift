@@ -92,6 +92,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Problem(error)
         } catch let error as any HTTPResponseError {
             let status = error.status
+            // A path the API has, asked with a method it does not take.
+            let allowed = status == .notFound ? OpenAPIDocument.methods(at: request.uri.path) : []
+            if !allowed.isEmpty {
+                var problem = Problem(.methodNotAllowed, code: "method-not-allowed",
+                                      "\(request.method) is not allowed on \(request.uri.path); it takes \(allowed.joined(separator: ", "))")
+                problem.headers[.allow] = allowed.joined(separator: ", ")
+                throw problem
+            }
             let detail: String = switch status {
             case .notFound: "there is nothing at \(request.uri.path)"
             case .contentTooLarge: "the body is larger than the server takes"

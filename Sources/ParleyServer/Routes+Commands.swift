@@ -16,7 +16,7 @@ extension ParleyServer {
                 let member = try context.member()
                 let body = try await Self.jsonBody(request, limit: ServerLimits.eventBytes)
                 var parameters: [String: String] = [:]
-                for name in route.parameterNames { parameters[name] = context.parameters.get(name) }
+                for name in route.parameterNames { parameters[name] = context.parameters.decoded(name) }
                 let command = try route.make(parameters, body)
                 do {
                     let recorded = route.answersSignal

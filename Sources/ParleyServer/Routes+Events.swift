@@ -83,7 +83,7 @@ extension ParleyServer {
         // One event, by its position or its id.
         api.get("/events/:event") { request, context in
             _ = try context.member()
-            let key = context.parameters.get("event") ?? ""
+            let key = context.parameters.decoded("event") ?? ""
             let event: RecordedEvent
             if let position = Int64(key), position > 0 {
                 event = try await app.perform { try $0.event(at: position) }

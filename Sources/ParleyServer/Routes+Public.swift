@@ -24,7 +24,7 @@ extension ParleyServer {
         }
         router.get("/api/v1/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.text)))
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.served)))
         }
     }
 }

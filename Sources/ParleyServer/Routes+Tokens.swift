@@ -34,7 +34,7 @@ extension ParleyServer {
 
         api.delete("/tokens/:token") { _, context in
             let member = try context.member()
-            let id = context.parameters.get("token") ?? ""
+            let id = context.parameters.decoded("token") ?? ""
             let recorded = try await append { try $0.revokeToken(id, as: member.handle) }
             return try Self.recordedResponse(recorded)
         }

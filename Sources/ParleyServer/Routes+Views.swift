@@ -28,8 +28,8 @@ struct ViewRoute: Sendable {
         ]) { query, window in
             let by = try query.choice("by", LeadQualityProjection.Dimension.allCases.map(\.rawValue)).flatMap(LeadQualityProjection.Dimension.init) ?? .source
             let since = try query.time("since"), until = try query.time("until")
-            if let since, let until, until <= since {
-                throw Problem(.unprocessableContent, code: "invalid-input", "until (\(until.rfc3339)) must be after since (\(since.rfc3339))", field: "until")
+            if let since, let until, until < since {
+                throw Problem(.unprocessableContent, code: "invalid-input", "until (\(until.rfc3339)) is before since (\(since.rfc3339))", field: "until")
             }
             let request = QualityQuery(by: by, since: since, until: until, window: window)
             return { try ParleyServer.json(encoding: try $0.quality(request)) }

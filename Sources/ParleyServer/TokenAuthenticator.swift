@@ -21,16 +21,17 @@ struct TokenAuthenticator: AuthenticatorMiddleware {
             throw Problem(.badRequest, code: "token-in-query", "a token in the address would be written to logs",
                           remedy: "send it as Authorization: Bearer TOKEN, and revoke this one")
         }
-        if let wait = failures.waitBeforeTrying(from: context.clientAddress) {
-            var problem = Problem(.tooManyRequests, code: "too-many-failures", "too many failed attempts from \(context.clientAddress)",
-                                  remedy: "wait \(wait) seconds")
-            problem.headers[.retryAfter] = String(wait)
-            throw problem
-        }
+        // A request without a token guesses nothing: it is told so, not slowed down.
         guard let bearer = request.headers.bearer else {
             var problem = Problem(.unauthorized, code: "unauthenticated", "this route needs a token",
                                   remedy: "send Authorization: Bearer TOKEN (parley token issue gives one)")
             problem.headers[.wwwAuthenticate] = "Bearer"
+            throw problem
+        }
+        if let wait = failures.waitBeforeTrying(from: context.clientAddress) {
+            var problem = Problem(.tooManyRequests, code: "too-many-failures", "too many failed attempts from \(context.clientAddress)",
+                                  remedy: "wait \(wait) seconds")
+            problem.headers[.retryAfter] = String(wait)
             throw problem
         }
         let text = bearer.token.trimmingCharacters(in: .whitespaces)
@@ -53,8 +54,10 @@ struct TokenAuthenticator: AuthenticatorMiddleware {
 /// Failed authentications per client address, in windows of a minute:
 /// after ``limit`` in one window, the address waits out the window.
 final class FailedAuthentications: Sendable {
-    static let limit = 10
+    /// Failures an address may have in a window, by default.
+    static let defaultLimit = 10
     static let window: Int64 = 60
+    let limit: Int
 
     private struct Window {
         var start: Int64
@@ -64,7 +67,8 @@ final class FailedAuthentications: Sendable {
     private let windows = Mutex<[String: Window]>([:])
     private let clock: @Sendable () -> Int64
 
-    init(clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    init(limit: Int = FailedAuthentications.defaultLimit, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.limit = limit
         self.clock = clock
     }
 
@@ -73,7 +77,7 @@ final class FailedAuthentications: Sendable {
         let now = clock()
         return windows.withLock { windows in
             guard let window = windows[address], now - window.start < Self.window else { return nil }
-            return window.count >= Self.limit ? Self.window - (now - window.start) : nil
+            return window.count >= limit ? Self.window - (now - window.start) : nil
         }
     }
 

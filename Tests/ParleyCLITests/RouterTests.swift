@@ -128,6 +128,30 @@ import Testing
         #expect(sla.versions.inForce?.signatures.map { $0.by } == ["mia@marketing", "sam@sales"])
     }
 
+    @Test func pathParametersArriveDecodedAndUnknownMethodsAreNotAllowed() async throws {
+        let fixture = try Fixture()
+        defer { try? FileManager.default.removeItem(at: fixture.folder) }
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/api/v1/leads", method: .post, headers: fixture.headers("mia@marketing", json: true),
+                                     body: ByteBuffer(string: #"{"lead":"L-ü","source":"webinar","assigned_to":"sam@sales"}"#)) {
+                #expect($0.status == .created)
+            }
+            try await client.execute(uri: "/api/v1/leads/L-%C3%BC/accept", method: .post, headers: fixture.headers("sam@sales", json: true)) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+            }
+            try await client.execute(uri: "/api/v1/leads/L-1/accept", method: .get, headers: fixture.headers("sam@sales")) { response in
+                #expect(response.status == .methodNotAllowed && response.headers[.allow] == "POST")
+            }
+            try await client.execute(uri: "/healthz", method: .delete) { #expect($0.status == .methodNotAllowed) }
+            try await client.execute(uri: "/api/v1/nothing-here", method: .get, headers: fixture.headers("sam@sales")) {
+                #expect($0.status == .notFound)
+            }
+        }
+        var types: [String] = []
+        try fixture.app.events(EventFilter(stream: "lead/L-ü")) { types.append($0.type); return true }
+        #expect(types == ["lead.sent", "lead.accepted"])
+    }
+
     @Test func pagesSendStrangersToSignInAndForbidInlineScript() async throws {
         let fixture = try Fixture()
         defer { try? FileManager.default.removeItem(at: fixture.folder) }

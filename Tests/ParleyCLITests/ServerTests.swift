@@ -158,7 +158,7 @@ import Testing
         _ = try workspace.teamWithTokens()
         let server = try LiveServer(workspace)
         defer { _ = server.stop() }
-        for attempt in 1...FailedAuthentications.limit {
+        for attempt in 1...FailedAuthentications.defaultLimit {
             let answer = try await server.send(.GET, "/api/v1/views/members", token: "parley.tok-000000000000.\(attempt)")
             #expect(answer.status == 401)
         }

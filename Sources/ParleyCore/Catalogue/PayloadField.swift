@@ -182,7 +182,8 @@ extension PayloadField.Kind {
     /// This kind as JSON Schema (draft 2020-12).
     public var jsonSchema: JSONValue {
         switch self {
-        case let .text(maxLength): .object(["type": .string("string"), "minLength": .integer(1), "maxLength": .integer(Int64(maxLength))])
+        case let .text(maxLength):
+            .object(["type": .string("string"), "minLength": .integer(1), "maxLength": .integer(Int64(maxLength)), "pattern": .string("\\S")])
         case .handle: .object(["type": .string("string"), "pattern": .string("^[a-z0-9._-]+@[a-z0-9._-]+$")])
         case .identifier: .object(["type": .string("string"), "pattern": .string("^[^\\s/]{1,64}$")])
         case let .choice(words): .object(["type": .string("string"), "enum": .array(words.map(JSONValue.string))])
@@ -226,7 +227,7 @@ extension PayloadField {
         return .object(normal)
     }
 
-    static func jsonSchema(of fields: [PayloadField]) -> JSONValue {
+    public static func jsonSchema(of fields: [PayloadField]) -> JSONValue {
         var properties: [String: JSONValue] = [:]
         for field in fields {
             var schema = field.kind.jsonSchema
@@ -234,7 +235,8 @@ extension PayloadField {
                 members.append(("description", .string(field.help)))
                 schema = .object(Dictionary(uniqueKeysWithValues: members.map { ($0.key, $0.value) }))
             }
-            properties[field.name] = schema
+            // An optional field may also be given as null, which counts as leaving it out.
+            properties[field.name] = field.required ? schema : .object(["anyOf": .array([schema, .object(["type": .string("null")])])])
         }
         return .object([
             "type": .string("object"),

@@ -176,7 +176,7 @@ extension ParleyServer {
         group.get(RouterPath(path)) { request, context in
             let page = try Self.pageContext(request, context)
             let query = request.uri.queryParameters
-            let id = context.parameters.get("id") ?? ""
+            let id = context.parameters.decoded("id") ?? ""
             do {
                 let rendered = try await app.perform { app in try build(app, query, id, page) }
                 return Self.html(rendered.html)
@@ -203,11 +203,11 @@ extension ParleyServer {
             let member = try context.member()
             var request = request
             let form = try await DashboardForm(&request)
-            let id = context.parameters.get("id") ?? ""
+            let id = context.parameters.decoded("id") ?? ""
             // The first parameter is the page's `:id`; any others keep their names (`:version`).
             var parameters: [String: String] = [:]
             for (index, name) in route.parameterNames.enumerated() {
-                parameters[name] = index == 0 ? id : context.parameters.get(name)
+                parameters[name] = index == 0 ? id : context.parameters.decoded(name)
             }
             do {
                 let json = Self.body(from: body(form, id), command: command)
