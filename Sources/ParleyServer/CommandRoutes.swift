@@ -59,11 +59,44 @@ struct CommandRoute: Sendable {
         return .object(members)
     }
 
-    /// A route whose body is a request of its own (Parley numbers what it records).
-    static func request<R: Decodable & Sendable>(_ path: String, _ type: R.Type, records eventType: String, _ summary: String,
+    /// A route whose body is a request of its own (Parley numbers what it
+    /// records); `fields` describe the body as the catalogue checks it.
+    static func request<R: Decodable & Sendable>(_ path: String, _ type: R.Type, records eventType: String, fields: [PayloadField],
+                                                 _ summary: String,
                                                  _ command: @escaping @Sendable (R, [String: String]) throws -> Command) -> CommandRoute {
-        CommandRoute(path: path, summary: summary, eventType: eventType) { parameters, body in
-            try command(try decode(R.self, from: body), parameters)
+        var route = CommandRoute(path: path, summary: summary, eventType: eventType) { parameters, body in
+            // Checked as the catalogue checks payloads: no unknown field, at any depth.
+            let members = try object(body)
+            do {
+                _ = try PayloadField.validate(object: .object(members), fields: fields, path: "data")
+            } catch let error as InvalidEvent {
+                throw Problem(ParleyError(error)).bodyField()
+            }
+            return try command(try decode(R.self, from: body), parameters)
+        }
+        route.bodySchema = PayloadField.jsonSchema(of: fields)
+        return route
+    }
+
+    /// The fields of `type`'s payload as a request's body: less `dropping`,
+    /// and with the payload's id field `numbered` as an optional `id`
+    /// (Parley numbers it when it is left out).
+    static func fields(of type: any EventPayload.Type, dropping: Set<String> = [], numbered: String? = nil) -> [PayloadField] {
+        type.spec.fields.compactMap { field in
+            if dropping.contains(field.name) { return nil }
+            if field.name == numbered { return PayloadField("id", field.kind, required: false, field.help) }
+            return field
+        }
+    }
+
+    /// A team's signature: `team` may be left out (the member's own).
+    static let signature = [PayloadField("team", .choice(PayloadField.teams), required: false, "default: the member's own team")]
+
+    /// A meeting's body: its action items are numbered by Parley too.
+    static var meetingFields: [PayloadField] {
+        fields(of: MeetingHeld.self, numbered: "meeting").map { field in
+            guard field.name == "action_items", case let .list(.object(itemFields), maxCount) = field.kind else { return field }
+            return PayloadField(field.name, .list(.object(itemFields.filter { $0.name != "action" }), maxCount: maxCount), required: field.required, field.help)
         }
     }
 
@@ -78,7 +111,6 @@ struct CommandRoute: Sendable {
     static func object(_ body: JSONValue) throws -> [(key: String, value: JSONValue)] {
         switch body {
         case let .object(members): return members
-        case .null: return []
         default: throw Problem(.unprocessableContent, code: "invalid-event", "the body must be a JSON object, got \(body.kindName)")
         }
     }
@@ -87,7 +119,10 @@ struct CommandRoute: Sendable {
     static func decode<R: Decodable>(_ type: R.Type, from body: JSONValue) throws -> R {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let text = body == .null ? "{}" : body.canonicalText
+        guard case .object = body else {
+            throw Problem(.unprocessableContent, code: "invalid-event", "the body must be a JSON object, got \(body.kindName)")
+        }
+        let text = body.canonicalText
         do {
             return try decoder.decode(R.self, from: Data(text.utf8))
         } catch let DecodingError.keyNotFound(key, context) {
@@ -184,29 +219,29 @@ extension CommandRoute {
         .payload("/api/v1/leads/{lead}/lose", LeadLost.self, "A lead is lost.", Command.loseLead),
         .payload("/api/v1/leads/{lead}/reassign", LeadReassigned.self, "A lead gets a new owner.", Command.reassignLead),
 
-        .request("/api/v1/criteria", Requests.ChangeCriteria.self, records: CriteriaChanged.type,
+        .request("/api/v1/criteria", Requests.ChangeCriteria.self, records: CriteriaChanged.type, fields: fields(of: CriteriaChanged.self, dropping: ["version"]),
                  "Marketing records the next version of the lead criteria.") { body, _ in
             .changeCriteria(rules: body.rules, rationale: body.rationale)
         },
-        .request("/api/v1/criteria/{version}/agree", Requests.Agree.self, records: CriteriaAgreed.type,
+        .request("/api/v1/criteria/{version}/agree", Requests.Agree.self, records: CriteriaAgreed.type, fields: signature,
                  "A team signs a criteria version off.") { body, parameters in
             .agree(.criteria, version: try version(parameters), team: body.team)
         },
         .payload("/api/v1/sla", SLASet.self, "Propose the next version of the service-level agreement.", Command.setSLA),
-        .request("/api/v1/sla/{version}/agree", Requests.Agree.self, records: SLAAgreed.type, "A team signs an SLA version off.") { body, parameters in
+        .request("/api/v1/sla/{version}/agree", Requests.Agree.self, records: SLAAgreed.type, fields: signature, "A team signs an SLA version off.") { body, parameters in
             .agree(.sla, version: try version(parameters), team: body.team)
         },
-        .request("/api/v1/agreements", Requests.ProposeAgreement.self, records: AgreementProposed.type,
+        .request("/api/v1/agreements", Requests.ProposeAgreement.self, records: AgreementProposed.type, fields: fields(of: AgreementProposed.self, dropping: ["version"]),
                  "Propose the next version of an agreement (personas, messaging guide, …).") { body, _ in
             .proposeAgreement(name: body.agreement, text: body.text, rationale: body.rationale)
         },
-        .request("/api/v1/agreements/{agreement}/{version}/agree", Requests.Agree.self, records: AgreementAgreed.type,
+        .request("/api/v1/agreements/{agreement}/{version}/agree", Requests.Agree.self, records: AgreementAgreed.type, fields: signature,
                  "A team signs a version of an agreement off.") { body, parameters in
             .agree(.named(parameters["agreement"] ?? ""), version: try version(parameters), team: body.team)
         },
         .payload("/api/v1/goals", GoalSet.self, "Set a shared goal.", Command.setGoal),
 
-        .request("/api/v1/tensions", Requests.FlagTension.self, records: TensionFlagged.type, "Flag a tension (numbered T-n).") { body, _ in
+        .request("/api/v1/tensions", Requests.FlagTension.self, records: TensionFlagged.type, fields: fields(of: TensionFlagged.self, numbered: "tension"), "Flag a tension (numbered T-n).") { body, _ in
             .flagTension(Command.FlagTension(id: body.id, title: body.title, severity: body.severity, category: body.category,
                                              teams: body.teams, description: body.description, refs: body.refs))
         },
@@ -215,7 +250,7 @@ extension CommandRoute {
         .payload("/api/v1/tensions/{tension}/resolve", TensionResolved.self, "Resolve a tension.", Command.resolveTension),
         .payload("/api/v1/tensions/{tension}/reopen", TensionReopened.self, "Reopen a tension.", Command.reopenTension),
 
-        .request("/api/v1/meetings", Requests.HoldMeeting.self, records: MeetingHeld.type,
+        .request("/api/v1/meetings", Requests.HoldMeeting.self, records: MeetingHeld.type, fields: meetingFields,
                  "Record a meeting, its decisions and action items (numbered M-n, A-n).") { body, _ in
             .holdMeeting(Command.HoldMeeting(id: body.id, title: body.title, attendees: body.attendees, agenda: body.agenda,
                                              decisions: body.decisions,
@@ -223,12 +258,12 @@ extension CommandRoute {
         },
         .payload("/api/v1/actions/{action}/complete", ActionCompleted.self, "Mark an action item done.", Command.completeAction),
 
-        .request("/api/v1/content", Requests.RequestContent.self, records: ContentRequested.type,
+        .request("/api/v1/content", Requests.RequestContent.self, records: ContentRequested.type, fields: fields(of: ContentRequested.self, numbered: "request"),
                  "Sales asks marketing for content (numbered C-n).") { body, _ in
             .requestContent(Command.RequestContent(id: body.id, topic: body.topic, lead: body.lead, neededBy: body.neededBy))
         },
         .payload("/api/v1/content/{request}/deliver", ContentDelivered.self, "Marketing delivers requested content.", Command.deliverContent),
-        .request("/api/v1/resources", Requests.ShareResource.self, records: ResourceShared.type,
+        .request("/api/v1/resources", Requests.ShareResource.self, records: ResourceShared.type, fields: fields(of: ResourceShared.self, numbered: "resource"),
                  "Share a resource with a team (numbered R-n).") { body, _ in
             .shareResource(Command.ShareResource(id: body.id, title: body.title, link: body.link, team: body.team, kind: body.kind))
         },
@@ -238,7 +273,7 @@ extension CommandRoute {
         .payload("/api/v1/signals/{signal}/dismiss", SignalDismissed.self, "Dismiss a signal.", Command.dismissSignal),
         .payload("/api/v1/signal-config", SignalConfigured.self, "Management sets a detector's thresholds.", Command.configureSignals),
 
-        .request("/api/v1/events/{event}/retract", Requests.Retract.self, records: EventRetracted.type,
+        .request("/api/v1/events/{event}/retract", Requests.Retract.self, records: EventRetracted.type, fields: fields(of: EventRetracted.self, dropping: ["target"]),
                  "Correct a mistake: the event stays, and no longer counts.") { body, parameters in
             guard let text = parameters["event"], let id = EventID(text) else {
                 throw Problem(.unprocessableContent, code: "invalid-event", "the event must be given by its id (a UUID)", field: "event")

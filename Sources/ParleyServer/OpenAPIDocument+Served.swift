@@ -18,6 +18,11 @@ extension OpenAPIDocument {
             ])
             filled = filled.setting(["paths", route.path, "post", "requestBody"], to: body)
         }
+        filled = filled.setting(["paths", "/api/v1/tokens", "post", "requestBody"], to: .object([
+            (key: "content", value: .object([(key: "application/json", value: .object([
+                (key: "schema", value: PayloadField.jsonSchema(of: ParleyServer.tokenBodyFields)),
+            ]))])),
+        ]))
         return filled.canonicalText
     }()
 }

@@ -31,7 +31,7 @@ extension ParleyServer {
         }
     }
 
-    /// A request's body as JSON (`null` when empty).
+    /// A request's body as JSON (an empty object when there is none).
     ///
     /// - Throws: 413 over `limit` bytes, 400 when it is not JSON.
     static func jsonBody(_ request: Request, limit: Int) async throws -> JSONValue {
@@ -43,7 +43,7 @@ extension ParleyServer {
             throw Problem(.contentTooLarge, code: "too-large", "the body is larger than \(limit / 1024) KiB")
         }
         let bytes = buffer.readableBytesView
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .null }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .object([]) }
         do {
             return try JSONValue.parse(bytes)
         } catch {

@@ -6,13 +6,29 @@ import ParleyApp
 import ParleyCore
 
 extension ParleyServer {
+    /// The body of `POST /api/v1/tokens`: the token's fields but its id, the member optional (default: yours).
+    static let tokenBodyFields: [PayloadField] = TokenIssued.spec.fields.compactMap { field in
+        switch field.name {
+        case "token": nil
+        case "member": PayloadField("member", field.kind, required: false, "whose token (default: yours)")
+        default: field
+        }
+    }
+
     /// Tokens over HTTP: a member issues and revokes their own; management anyone's.
     func addTokenRoutes(to api: RouterGroup<ParleyRequestContext>) {
         struct Issue: Decodable, Sendable { var member: String?, label: String?, expiresAt: String? }
 
         api.post("/tokens") { request, context in
             let member = try context.member()
-            let body = try CommandRoute.decode(Issue.self, from: try await Self.jsonBody(request, limit: ServerLimits.eventBytes))
+            let json = try await Self.jsonBody(request, limit: ServerLimits.eventBytes)
+            let members = try CommandRoute.object(json)
+            do {
+                _ = try PayloadField.validate(object: .object(members), fields: Self.tokenBodyFields, path: "data")
+            } catch let error as InvalidEvent {
+                throw Problem(ParleyError(error)).bodyField()
+            }
+            let body = try CommandRoute.decode(Issue.self, from: json)
             let expiresAt = try body.expiresAt.map { text in
                 guard let time = Timestamp(timeOrDate: text) else {
                     throw Problem(.unprocessableContent, code: "invalid-input", "expires_at must be an RFC 3339 time or a date, got \"\(text)\"",

@@ -185,7 +185,7 @@ extension PayloadField.Kind {
         case let .text(maxLength):
             .object(["type": .string("string"), "minLength": .integer(1), "maxLength": .integer(Int64(maxLength)), "pattern": .string("\\S")])
         case .handle: .object(["type": .string("string"), "pattern": .string("^[a-z0-9._-]+@[a-z0-9._-]+$")])
-        case .identifier: .object(["type": .string("string"), "pattern": .string("^[^\\s/]{1,64}$")])
+        case .identifier: .object(["type": .string("string"), "pattern": .string("^[^\\s/\\x00-\\x1f\\x7f]{1,64}$")])
         case let .choice(words): .object(["type": .string("string"), "enum": .array(words.map(JSONValue.string))])
         case let .integer(range): .object(["type": .string("integer"), "minimum": .integer(range.lowerBound), "maximum": .integer(range.upperBound)])
         case let .number(range):
@@ -194,7 +194,7 @@ extension PayloadField.Kind {
                 : .object(["type": .string("number"), "minimum": .double(range.lowerBound), "maximum": .double(range.upperBound)])
         case .time: .object(["type": .string("string"), "anyOf": .array([.object(["format": .string("date-time")]), .object(["format": .string("date")])])])
         case .eventID: .object(["type": .string("string"), "format": .string("uuid")])
-        case .link: .object(["type": .string("string"), "format": .string("uri"), "pattern": .string("^https?://")])
+        case .link: .object(["type": .string("string"), "pattern": .string("^https?://")])
         case .currency: .object(["type": .string("string"), "pattern": .string("^[A-Z]{3}$")])
         case let .list(element, maxCount): .object(["type": .string("array"), "items": element.jsonSchema, "maxItems": .integer(Int64(maxCount))])
         case let .object(fields): PayloadField.jsonSchema(of: fields)
@@ -206,7 +206,7 @@ extension PayloadField.Kind {
 extension PayloadField {
     /// Checks an object against `fields`: required fields present, no
     /// unknown field, each value of its kind. Returns the object in normal form.
-    static func validate(object value: JSONValue, fields: [PayloadField], path: String) throws(InvalidEvent) -> JSONValue {
+    public static func validate(object value: JSONValue, fields: [PayloadField], path: String) throws(InvalidEvent) -> JSONValue {
         guard case let .object(members) = value else {
             throw InvalidEvent(field: path, reason: "must be an object, got \(value.kindName)")
         }
