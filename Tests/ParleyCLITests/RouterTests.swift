@@ -69,6 +69,28 @@ import Testing
         }
     }
 
+    @Test func theDocumentListsEveryIssueKindAndTheCataloguesBodies() async throws {
+        let fixture = try Fixture()
+        defer { try? FileManager.default.removeItem(at: fixture.folder) }
+        try await fixture.application.test(.router) { client in
+            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
+                let document = try #require(self.json(response))
+                let issues = document["paths"]?["/api/v1/views/issues"]?["get"]?["parameters"]
+                var kinds: [String] = []
+                if case let .array(parameters)? = issues, let kind = parameters.first(where: { $0["name"] == .string("kind") }),
+                   case let .array(names)? = kind["schema"]?["items"]?["enum"] {
+                    kinds = names.compactMap(\.stringValue)
+                }
+                #expect(kinds == IssuesQuery.kinds)
+                // A payload's body is the catalogue's: the lead's id comes from the path, its rating is 1 to 5.
+                let feedback = document["paths"]?["/api/v1/leads/{lead}/feedback"]?["post"]?["requestBody"]?["content"]?["application/json"]?["schema"]
+                #expect(feedback?["properties"]?["lead"] == nil)
+                #expect(feedback?["properties"]?["rating"]?["maximum"] == .integer(5))
+                #expect(feedback?["additionalProperties"] == .bool(false))
+            }
+        }
+    }
+
     @Test func everyViewAnswersWithAToken() async throws {
         let fixture = try Fixture()
         defer { try? FileManager.default.removeItem(at: fixture.folder) }
