@@ -242,39 +242,30 @@ public struct SLAReport: Sendable, Equatable, Encodable {
         try out.put(inForce.map { SLATerms($0, signOff($0)) }, "in_force")
         try out.put(measuredAgainst.map { SLATerms($0, signOff($0)) }, "measured_against")
         try out.put(history.map { SLATerms($0, signOff($0)) }, "history")
-        try out.put(byRep.map(Line.init), "by_rep")
-        try out.put(bySource.map(Line.init), "by_source")
-        try out.put(byMonth.map(MonthLine.init), "by_month")
+        try out.put(byRep.map { Line($0) }, "by_rep")
+        try out.put(bySource.map { Line($0) }, "by_source")
+        try out.put(byMonth.map { Line($0, byMonth: true) }, "by_month")
     }
 
-    private struct MonthLine: Encodable {
-        var line: FollowUpProjection.Compliance
-        init(_ line: FollowUpProjection.Compliance) { self.line = line }
-        func encode(to encoder: any Encoder) throws {
-            var out = encoder.container(keyedBy: JSONKey.self)
-            try out.put(line.key, "month")
-            try out.put(line.counts.verdictsInTime, "verdicts_in_time")
-            try out.put(line.counts.verdictsLate, "verdicts_late")
-            try out.put(line.inTimeRate, "in_time_rate")
-            try out.put(line.counts.feedbackInTime, "feedback_in_time")
-            try out.put(line.counts.feedbackLate, "feedback_late")
-        }
-    }
-
+    /// A rep's or a source's line; a month's (`byMonth`) is keyed by
+    /// `month` and has no missing or pending counts: those belong to no month.
     private struct Line: Encodable {
         var line: FollowUpProjection.Compliance
-        init(_ line: FollowUpProjection.Compliance) { self.line = line }
+        var byMonth = false
+        init(_ line: FollowUpProjection.Compliance, byMonth: Bool = false) { self.line = line; self.byMonth = byMonth }
         func encode(to encoder: any Encoder) throws {
             var out = encoder.container(keyedBy: JSONKey.self)
-            try out.put(line.key, "key")
+            try out.put(line.key, byMonth ? "month" : "key")
             try out.put(line.counts.verdictsInTime, "verdicts_in_time")
             try out.put(line.counts.verdictsLate, "verdicts_late")
-            try out.put(line.verdictsMissing, "verdicts_missing")
-            try out.put(line.verdictsPending, "verdicts_pending")
+            if !byMonth {
+                try out.put(line.verdictsMissing, "verdicts_missing")
+                try out.put(line.verdictsPending, "verdicts_pending")
+            }
             try out.put(line.inTimeRate, "in_time_rate")
             try out.put(line.counts.feedbackInTime, "feedback_in_time")
             try out.put(line.counts.feedbackLate, "feedback_late")
-            try out.put(line.feedbackMissing, "feedback_missing")
+            if !byMonth { try out.put(line.feedbackMissing, "feedback_missing") }
         }
     }
 }
