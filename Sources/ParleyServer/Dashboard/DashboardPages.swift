@@ -6,6 +6,9 @@ import ParleyCore
 /// The pages' models, read through the facade. Blocking: called inside `App.perform`.
 /// Today is here; the other pages are in `DashboardPages+*.swift`, by concept.
 enum Pages {
+    /// Open issues Today lists one by one; the others it counts.
+    static let issuesShown = 25
+
     // MARK: Today
 
     static func today(_ app: App, _ page: PageContext) throws -> RenderedPage {
@@ -54,7 +57,11 @@ enum Pages {
             guard let (path, anchor) = unsignedPages[issue["kind"]?.stringValue ?? ""] else { return nil }
             return ["reason": issue["reason"]?.stringValue ?? "", "link": path + page.asOfSuffix + anchor]
         }
-        let listed = issues.filter { $0["kind"]?.stringValue != "signal" && unsignedPages[$0["kind"]?.stringValue ?? ""] == nil }.map { issue -> [String: Any] in
+        let open = issues.filter { $0["kind"]?.stringValue != "signal" && unsignedPages[$0["kind"]?.stringValue ?? ""] == nil }
+        // The most severe and oldest first; the rest as counts by kind (`parley issues` lists them all).
+        var byKind: [String: Int] = [:]
+        for issue in open { byKind[issue["kind"]?.stringValue ?? "", default: 0] += 1 }
+        let listed = open.prefix(Self.issuesShown).map { issue -> [String: Any] in
             let ref = issue["ref"]?.stringValue ?? ""
             var row: [String: Any] = ["kind": issue["kind"]?.stringValue ?? "", "ref": ref, "reason": issue["reason"]?.stringValue ?? "",
                                       "severity": issue["severity"]?.stringValue ?? "low",
@@ -79,7 +86,10 @@ enum Pages {
             "figures": cards,
             "month_caption": "This month: \(Self.monthName(thisMonth)) up to \(Shown.day(now)), against all of \(Self.monthName(lastMonth)). Rates count the leads sent in each month.",
             "signals": signals, "signal_count": signals.count,
-            "issues": listed, "has_issues": !listed.isEmpty, "issue_count": listed.count, "unsigned": unsigned,
+            "issues": Array(listed), "has_issues": !listed.isEmpty, "issue_count": open.count, "unsigned": unsigned,
+            "more_issues": open.count > listed.count ? "\(open.count - listed.count) more: "
+                + byKind.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                + " (parley issues lists them all)" : "",
             "tensions_open": openTensions,
             "tensions_resolved": resolvedThisMonth,
             "days_since_meeting": days.map(String.init) ?? "–",
