@@ -171,35 +171,50 @@ extension App {
         let quality = try self.source(LeadQualityProjection.self, window, progress: progress)
         return try mapped {
             let retracted = try log.retractedIDs(window)
-            // The last send of each lead in the period.
-            var sends: [String: JSONValue] = [:]
+            // Each lead checked as its last send in the period left it; only
+            // the verdict is kept, not the payload, so that a million events
+            // need not be held at once.
+            struct Checked { var evaluable: Bool, met: Bool, source: String }
+            var checked: [String: Checked] = [:]
             try log.events(EventFilter(type: "lead.sent", since: since, until: until, knownAt: window.knownAt)) { event in
                 if let asOf = window.asOf, event.occurredAt > asOf { return true }
-                guard !retracted.contains(event.id), let lead = event.payload["lead"]?.stringValue else { return true }
-                sends[lead] = event.payload
+                let data = event.payload
+                guard !retracted.contains(event.id), let lead = data["lead"]?.stringValue else { return true }
+                let verdict = rules.evaluate(Self.values(ofSent: data))
+                checked[lead] = Checked(evaluable: verdict.clauses.allSatisfy { $0.met != nil }, met: verdict.met,
+                                        source: data["source"]?.stringValue ?? "unknown")
                 return true
             }
             var report = WhatIfReport(rules: ruleText)
+            report.leads = Int64(checked.count)
             var groups: [String: WhatIfReport.Group] = [:]
-            // What became of the leads: many at once in one ordered read, a few one by one.
-            let outcomes = sends.count > 2_000 ? try quality.rows(prefix: "lead/") : nil
-            for (lead, data) in sends {
-                report.leads += 1
-                let verdict = rules.evaluate(Self.values(ofSent: data))
-                guard verdict.clauses.allSatisfy({ $0.met != nil }) else { continue }
+            func add(_ lead: Checked, _ outcome: LeadQualityProjection.Lead?) {
                 report.evaluable += 1
-                var outcome: LeadQualityProjection.Lead?
-                if case let .lead(row)? = try outcomes.map({ $0["lead/\(lead)"] }) ?? quality.row("lead/\(lead)") { outcome = row }
-                let source = data["source"]?.stringValue ?? "unknown"
-                var group = groups[source] ?? WhatIfReport.Group(key: source)
-                if verdict.met {
+                var group = groups[lead.source] ?? WhatIfReport.Group(key: lead.source)
+                if lead.met {
                     report.qualified.add(outcome)
                     group.qualified.add(outcome)
                 } else {
                     report.notQualified.add(outcome)
                     group.notQualified.add(outcome)
                 }
-                groups[source] = group
+                groups[lead.source] = group
+            }
+            let evaluable = checked.filter(\.value.evaluable)
+            // What became of the leads: many in one ordered pass over the view's lead rows, a few one by one.
+            if evaluable.count > 2_000 {
+                var seen = Set<String>()
+                try quality.forEachRow(prefix: "lead/") { key, row in
+                    let lead = String(key.dropFirst(5))
+                    guard let found = evaluable[lead] else { return }
+                    seen.insert(lead)
+                    if case let .lead(outcome) = row { add(found, outcome) } else { add(found, nil) }
+                }
+                for (lead, found) in evaluable where !seen.contains(lead) { add(found, nil) }
+            } else {
+                for (lead, found) in evaluable {
+                    if case let .lead(outcome)? = try quality.row("lead/\(lead)") { add(found, outcome) } else { add(found, nil) }
+                }
             }
             report.by = groups.values.sorted { $0.key < $1.key }
             return report

@@ -13,6 +13,15 @@ struct ViewSource<P: Projection> {
         return try log.rows(P.self, prefix: prefix)
     }
 
+    /// Each row whose key starts with `prefix`, in key order, one at a time.
+    func forEachRow(prefix: String, _ body: (String, P.Row) throws -> Void) throws {
+        if let replayed {
+            for (key, row) in replayed.filter({ $0.key.hasPrefix(prefix) }).sorted(by: { $0.key < $1.key }) { try body(key, row) }
+            return
+        }
+        try log.forEachRow(P.self, prefix: prefix, body)
+    }
+
     /// The rows with keys in `from ..< to` (by UTF-8 bytes, as SQLite compares them).
     func rows(from: String, to: String) throws -> [String: P.Row] {
         if let replayed {

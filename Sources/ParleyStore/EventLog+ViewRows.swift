@@ -8,6 +8,21 @@ extension EventLog {
         try rows(P.self, from: prefix, to: prefix + "\u{10FFFF}")
     }
 
+    /// Each persisted row of `projection` whose key starts with `prefix`, in
+    /// key order, decoded one at a time: a pass over many rows that need not
+    /// all be held at once.
+    public func forEachRow<P: Projection>(_ projection: P.Type, prefix: String, _ body: (String, P.Row) throws -> Void) throws {
+        try read { db in
+            let statement = try RawStatement(db, cached: "SELECT key, value FROM \(P.table) WHERE key >= ? AND key < ? ORDER BY key")
+            defer { statement.reset() }
+            statement.bind(1, prefix)
+            statement.bind(2, prefix + "\u{10FFFF}")
+            while try statement.step() {
+                try body(statement.string(0), try RowCoder.decode(P.Row.self, from: statement.bytes(1)))
+            }
+        }
+    }
+
     /// The persisted row of `projection` at `key`, if any.
     public func row<P: Projection>(_ projection: P.Type, key: String) throws -> P.Row? {
         try read { db in

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 import Testing
 
 /// Criteria as rules that run, through the built binary.
@@ -9,6 +10,46 @@ import Testing
         try w.ok("member", "add", "mia@marketing", "--name", "Mia", "--team", "marketing", "--as", "mia@marketing")
         try w.ok("member", "add", "sam@sales", "--name", "Sam", "--team", "sales", "--as", "mia@marketing")
         return w
+    }
+
+    /// Past 2,000 leads, what-if reads their outcomes in one pass over the
+    /// view instead of one by one: the same counts as a count made here.
+    @Test func whatIfOverManyLeadsCountsAsAHandCount() throws {
+        let w = try workspace()
+        var lines: [String] = []
+        var expected = (qualified: 0, accepted: 0, rejected: 0, converted: 0, notQualified: 0)
+        for index in 0..<2_400 {
+            let lead = "L-\(index)", employees = index % 100 * 10
+            let source = index % 2 == 0 ? "webinar" : "referral"
+            let attributes = index % 50 == 7 ? "{}" : #"{"employees":\#(employees)}"#
+            lines.append(#"{"stream":"lead/\#(lead)","type":"lead.sent","actor":"mia@marketing","occurred_at":"2026-01-05T09:30:00Z","data":{"lead":"\#(lead)","source":"\#(source)","assigned_to":"sam@sales","attributes":\#(attributes)}}"#)
+            if index % 3 == 0 { lines.append(leadLine(lead, type: "lead.accepted", actor: "sam@sales")) }
+            if index % 3 == 1 { lines.append(leadLine(lead, type: "lead.rejected", actor: "sam@sales")) }
+            if index % 6 == 0 {
+                lines.append(#"{"stream":"lead/\#(lead)","type":"lead.converted","actor":"sam@sales","occurred_at":"2026-01-09T09:30:00Z","data":{"lead":"\#(lead)","amount":100}}"#)
+            }
+            guard index % 50 != 7 else { continue }  // no employees: not evaluable
+            if employees >= 500 {
+                expected.qualified += 1
+                if index % 3 == 0 { expected.accepted += 1 }
+                if index % 3 == 1 { expected.rejected += 1 }
+                if index % 6 == 0 { expected.converted += 1 }
+            } else {
+                expected.notQualified += 1
+            }
+        }
+        try w.ok("record", "--quiet", try w.file("leads.jsonl", lines.joined(separator: "\n") + "\n"))
+        let report = try JSONValue.parse(try w.ok("criteria", "what-if", "--rules", "employees >= 500", "--json").stdout.trimmingCharacters(in: .newlines))
+        #expect(report["leads"] == .integer(2_400))
+        #expect(report["evaluable"] == .integer(Int64(expected.qualified + expected.notQualified)))
+        let qualified = report["qualified"]
+        #expect(qualified?["sent"] == .integer(Int64(expected.qualified)))
+        #expect(qualified?["accepted"] == .integer(Int64(expected.accepted)))
+        #expect(qualified?["rejected"] == .integer(Int64(expected.rejected)))
+        #expect(qualified?["converted"] == .integer(Int64(expected.converted)))
+        #expect(qualified?["revenue"] == .integer(Int64(expected.converted * 100)) || qualified?["revenue"] == .double(Double(expected.converted * 100)))
+        #expect(report["not_qualified"]?["sent"] == .integer(Int64(expected.notQualified)))
+        #expect(report["by"]?.arrayItems.map { $0["key"] } == [.string("referral"), .string("webinar")])
     }
 
     @Test func rulesThatDoNotParseAreRefusedWithTheColumn() throws {
