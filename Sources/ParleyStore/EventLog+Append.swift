@@ -267,7 +267,7 @@ final class AppendSession {
             return .alreadyRecorded(stored)
         }
         previousHash = event.hash
-        defaultHistories[event.stream]?.append(event)
+        if !defaultHistories.isEmpty { defaultHistories[event.stream]?.append(event) }
         if policy.needsHistory {
             histories[event.stream]?.append(event)
             if event.type == "member.joined" { membersExist = true }

@@ -86,15 +86,6 @@ public enum AgreementSubject: Sendable, Equatable, Hashable {
         case .named(let name): "agreement/\(name)"
         }
     }
-
-    /// How messages name it: "criteria", "SLA", "agreement personas".
-    public var description: String {
-        switch self {
-        case .criteria: "criteria"
-        case .sla: "SLA"
-        case .named(let name): "agreement \(name)"
-        }
-    }
 }
 
 extension Command {
