@@ -174,6 +174,29 @@ import Testing
         #expect(types == ["lead.sent", "lead.accepted"])
     }
 
+    @Test func todayListsTheMostPressingIssuesAndCountsTheRest() async throws {
+        let fixture = try Fixture()
+        defer { try? FileManager.default.removeItem(at: fixture.folder) }
+        for number in 1...30 {
+            try fixture.app.run(.flagTension(Command.FlagTension(title: "Tension \(number)", severity: number <= 2 ? "high" : "low",
+                                                                 category: "other")), as: "sam@sales")
+        }
+        try await fixture.application.test(.router) { client in
+            let cookie = try await client.execute(uri: "/signin", method: .post,
+                                                  headers: [.contentType: "application/x-www-form-urlencoded", .origin: "http://localhost"],
+                                                  body: ByteBuffer(string: "token=" + fixture.tokens["lee@mgmt"]!.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)) {
+                $0.headers[.setCookie].map { String($0.split(separator: ";")[0]) } ?? ""
+            }
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { response in
+                let page = String(buffer: response.body)
+                #expect(response.status == .ok)
+                #expect(page.components(separatedBy: "<span class=\"badge").count - 1 == Pages.issuesShown)
+                #expect(page.contains("5 more: 5 tension"), "the rest counted, by kind")
+                #expect(page.contains(">T-1<") && page.contains(">T-2<"), "the high ones first")
+            }
+        }
+    }
+
     @Test func pagesSendStrangersToSignInAndForbidInlineScript() async throws {
         let fixture = try Fixture()
         defer { try? FileManager.default.removeItem(at: fixture.folder) }

@@ -60,7 +60,7 @@ enum Pages {
         let open = issues.filter { $0["kind"]?.stringValue != "signal" && unsignedPages[$0["kind"]?.stringValue ?? ""] == nil }
         // The most severe and oldest first; the rest as counts by kind (`parley issues` lists them all).
         var byKind: [String: Int] = [:]
-        for issue in open { byKind[issue["kind"]?.stringValue ?? "", default: 0] += 1 }
+        for issue in open.dropFirst(Self.issuesShown) { byKind[issue["kind"]?.stringValue ?? "", default: 0] += 1 }
         let listed = open.prefix(Self.issuesShown).map { issue -> [String: Any] in
             let ref = issue["ref"]?.stringValue ?? ""
             var row: [String: Any] = ["kind": issue["kind"]?.stringValue ?? "", "ref": ref, "reason": issue["reason"]?.stringValue ?? "",
