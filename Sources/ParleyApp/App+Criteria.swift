@@ -38,13 +38,18 @@ extension App {
     /// What rules read of a lead, from its `lead.sent` payload: its
     /// `source`, `campaign` and `score`, else an attribute (any case).
     static func values(ofSent data: JSONValue) -> CriteriaRules.Values {
+        values { data[$0] }
+    }
+
+    /// The same, from the payload's members as `member` gives them.
+    static func values(_ member: @escaping (String) -> JSONValue?) -> CriteriaRules.Values {
         { name in
             switch name.lowercased() {
-            case "source": return data["source"]
-            case "campaign": return data["campaign"]
-            case "score": return data["score"]
+            case "source": return member("source")
+            case "campaign": return member("campaign")
+            case "score": return member("score")
             default:
-                guard case let .object(members)? = data["attributes"] else { return nil }
+                guard case let .object(members)? = member("attributes") else { return nil }
                 return members.first { $0.key.lowercased() == name.lowercased() }?.value
             }
         }
@@ -99,9 +104,9 @@ public struct WhatIfReport: Sendable, Equatable, Encodable {
         public var converted: Int64 = 0
         public var revenue: Double = 0
 
-        mutating func add(_ lead: LeadQualityProjection.Lead?) {
+        mutating func add(_ lead: LeadQualityProjection.LeadOutcome?) {
             sent += 1
-            guard let lead else { return }
+            guard let lead, lead.isLead else { return }
             if lead.verdict == "lead.accepted" { accepted += 1 }
             if lead.verdict == "lead.rejected" { rejected += 1 }
             if lead.converted {
@@ -173,14 +178,13 @@ extension App {
             let retracted = try log.retractedIDs(window)
             // Each lead checked as its last send in the period left it; only
             // the verdict is kept, not the payload, so that a million events
-            // need not be held at once.
+            // need not be held at once. Only the members the rules read are parsed.
             struct Checked { var evaluable: Bool, met: Bool, source: String }
             var checked: [String: Checked] = [:]
-            try log.events(EventFilter(type: "lead.sent", since: since, until: until, knownAt: window.knownAt)) { event in
+            try log.eventPayloads(EventFilter(type: "lead.sent", since: since, until: until, knownAt: window.knownAt)) { event, data in
                 if let asOf = window.asOf, event.occurredAt > asOf { return true }
-                let data = event.payload
                 guard !retracted.contains(event.id), let lead = data["lead"]?.stringValue else { return true }
-                let verdict = rules.evaluate(Self.values(ofSent: data))
+                let verdict = rules.evaluate(Self.values { data[$0] })
                 checked[lead] = Checked(evaluable: verdict.clauses.allSatisfy { $0.met != nil }, met: verdict.met,
                                         source: data["source"]?.stringValue ?? "unknown")
                 return true
@@ -188,7 +192,8 @@ extension App {
             var report = WhatIfReport(rules: ruleText)
             report.leads = Int64(checked.count)
             var groups: [String: WhatIfReport.Group] = [:]
-            func add(_ lead: Checked, _ outcome: LeadQualityProjection.Lead?) {
+            func add(_ lead: Checked, _ outcome: LeadQualityProjection.LeadOutcome?) {
+                guard lead.evaluable else { return }
                 report.evaluable += 1
                 var group = groups[lead.source] ?? WhatIfReport.Group(key: lead.source)
                 if lead.met {
@@ -200,22 +205,21 @@ extension App {
                 }
                 groups[lead.source] = group
             }
-            let evaluable = checked.filter(\.value.evaluable)
-            // What became of the leads: many in one ordered pass over the view's lead rows, a few one by one.
-            if evaluable.count > 2_000 {
-                var seen = Set<String>()
-                try quality.forEachRow(prefix: "lead/") { key, row in
-                    let lead = String(key.dropFirst(5))
-                    guard let found = evaluable[lead] else { return }
-                    seen.insert(lead)
-                    if case let .lead(outcome) = row { add(found, outcome) } else { add(found, nil) }
+            // What became of the leads: many in one ordered pass over the view's
+            // lead rows (each decoded only as far as its outcome), a few one by one.
+            // A lead is taken out of `checked` once added; those left have no row.
+            if checked.count > 2_000 {
+                try quality.forEachRow(prefix: "lead/", as: LeadQualityProjection.LeadOutcome.init) { key, outcome in
+                    guard let found = checked.removeValue(forKey: String(key.dropFirst(5))) else { return }
+                    add(found, outcome)
                 }
-                for (lead, found) in evaluable where !seen.contains(lead) { add(found, nil) }
             } else {
-                for (lead, found) in evaluable {
-                    if case let .lead(outcome)? = try quality.row("lead/\(lead)") { add(found, outcome) } else { add(found, nil) }
+                for (lead, found) in checked where found.evaluable {
+                    add(found, try quality.row("lead/\(lead)").map(LeadQualityProjection.LeadOutcome.init))
                 }
+                checked = [:]
             }
+            for found in checked.values { add(found, nil) }
             report.by = groups.values.sorted { $0.key < $1.key }
             return report
         }

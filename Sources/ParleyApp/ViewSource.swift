@@ -13,13 +13,15 @@ struct ViewSource<P: Projection> {
         return try log.rows(P.self, prefix: prefix)
     }
 
-    /// Each row whose key starts with `prefix`, in key order, one at a time.
-    func forEachRow(prefix: String, _ body: (String, P.Row) throws -> Void) throws {
+    /// Each row whose key starts with `prefix`, in key order, one at a time,
+    /// as `Part`: a persisted row is decoded only as far as `Part` reads it,
+    /// a replayed one is made into it by `part`.
+    func forEachRow<Part: Decodable>(prefix: String, as part: (P.Row) -> Part, _ body: (String, Part) throws -> Void) throws {
         if let replayed {
-            for (key, row) in replayed.filter({ $0.key.hasPrefix(prefix) }).sorted(by: { $0.key < $1.key }) { try body(key, row) }
+            for (key, row) in replayed.filter({ $0.key.hasPrefix(prefix) }).sorted(by: { $0.key < $1.key }) { try body(key, part(row)) }
             return
         }
-        try log.forEachRow(P.self, prefix: prefix, body)
+        try log.forEachRow(P.self, prefix: prefix, as: Part.self, body)
     }
 
     /// The rows with keys in `from ..< to` (by UTF-8 bytes, as SQLite compares them).

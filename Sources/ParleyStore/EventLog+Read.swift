@@ -15,6 +15,22 @@ extension EventLog {
     /// `body` returns false to stop early. The read sees one consistent
     /// snapshot and never blocks writers.
     public func events(_ filter: Filter = Filter(), _ body: (RecordedEvent) throws -> Bool) throws {
+        try select(filter, columns: Self.columns) { try body(try $0.event()) }
+    }
+
+    /// Reads the events `filter` selects as ``events(_:_:)`` does, each with
+    /// its payload as a fold reads it (a member parsed only when asked for;
+    /// see ``Payload``) and without its `data` text, `meta` or `hash`: for a
+    /// scan of many events that reads a few members of each.
+    public func eventPayloads(_ filter: Filter = Filter(), _ body: (RecordedEvent, Payload) throws -> Bool) throws {
+        try select(filter, columns: Self.foldColumns) { statement in
+            let (event, data) = try statement.foldEvent()
+            return try body(event, data)
+        }
+    }
+
+    /// Runs `SELECT columns` for `filter` in position order, handing each row to `body` until it returns false.
+    private func select(_ filter: Filter, columns: String, _ body: (RawStatement) throws -> Bool) throws {
         var clauses: [String] = []
         var arguments: [Argument] = []
         func match(_ column: String, _ pattern: String?) {
@@ -42,7 +58,7 @@ extension EventLog {
             clauses.append("type IN (" + filter.types.map { _ in "?" }.joined(separator: ", ") + ")")
             arguments.append(contentsOf: filter.types.map(Argument.text))
         }
-        var sql = "SELECT \(Self.columns) FROM events"
+        var sql = "SELECT \(columns) FROM events"
         if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
         sql += " ORDER BY position"
         if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
@@ -57,7 +73,7 @@ extension EventLog {
                     }
                 }
                 while try statement.step() {
-                    if try !body(try statement.event()) { break }
+                    if try !body(statement) { break }
                 }
             }
         } catch let error as StoreError {

@@ -66,6 +66,13 @@ import Testing
             #expect(try RowCoder.decode(Quality.Row.self, from: try RowCoder.encode(row)) == row)
             try expectWritesItsCodableBytes(row, directly: true)
         }
+        // A lead's outcome read from its row's bytes alone (the other fields
+        // skipped) is the outcome of the whole row, for every case.
+        for row in qualityRows {
+            #expect(try RowCoder.decode(Quality.LeadOutcome.self, from: try RowCoder.encode(row)) == Quality.LeadOutcome(row))
+        }
+        #expect(Quality.LeadOutcome(.lead(lead)).verdict == "lead.rejected" && Quality.LeadOutcome(.lead(lead)).amount == 12.5)
+        #expect(!Quality.LeadOutcome(.group(group)).isLead)
         // A list of two (case 0, then the lead as a list of its 17 fields), no field names.
         #expect(Array(try RowCoder.encode(Quality.Row.lead(bare)).prefix(6)) == [6, 2, 3, 0, 6, 17])
 

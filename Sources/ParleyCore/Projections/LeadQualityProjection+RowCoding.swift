@@ -96,3 +96,62 @@ extension LeadQualityProjection.Group {
         writer.ints(objections.counts)
     }
 }
+
+extension LeadQualityProjection {
+    /// What became of a lead (its verdict, whether it converted and for how
+    /// much), decoded from its view row without the rest of it: a what-if
+    /// reads every lead's row. A group row decodes as no lead (`isLead` false).
+    public struct LeadOutcome: Decodable, Sendable, Equatable {
+        public var isLead = false
+        public var verdict: String?
+        public var converted = false
+        public var amount: Double = 0
+
+        public init(_ row: Row) {
+            guard case let .lead(lead) = row else { return }
+            isLead = true
+            verdict = lead.verdict
+            converted = lead.converted
+            amount = lead.amount
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let row = try RowCase.decode(from: decoder)
+            guard row.number == 0 else { return }
+            var list = row.value
+            self = try list.decode(Fields.self).outcome
+        }
+
+        /// The fields of a lead's list (in the order `Lead.encode(to:)`
+        /// writes them) that an outcome reads, the others skipped unread.
+        private struct Fields: Decodable {
+            var outcome = LeadOutcome(isLead: true)
+
+            init(from decoder: any Decoder) throws {
+                var list = try decoder.unkeyedContainer()
+                try list.skip(6)  // lead, source, campaign, criteria version, rep, sent at
+                outcome.verdict = try list.decode(optional: String.self)
+                try list.skip(6)  // verdict at, reject reason, recycled, rating sum, ratings, objections
+                outcome.converted = try list.decode(Bool.self)
+                try list.skip(1)  // converted at
+                outcome.amount = try list.decode(Double.self)
+            }
+        }
+
+        private init(isLead: Bool) {
+            self.isLead = isLead
+        }
+    }
+}
+
+extension UnkeyedDecodingContainer {
+    /// Passes over the next `count` values without decoding them.
+    mutating func skip(_ count: Int) throws {
+        for _ in 0..<count { _ = try decode(Unread.self) }
+    }
+}
+
+/// A value passed over: decoding it reads nothing.
+private struct Unread: Decodable {
+    init(from decoder: any Decoder) {}
+}
