@@ -181,13 +181,13 @@ final class AppendSession {
         self.policy = policy
         self.keepRecordedAt = keepRecordedAt
         var lastPosition: Int64 = 0
-        if let head = try Row.fetchOne(db, sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1") {
+        if let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")) {
             lastPosition = head[0]
             previousHash = Array(head[1] as Data)
         }
         // AUTOINCREMENT remembers positions ever used, even ones removed
         // behind the log's back: never hand them out again.
-        let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0
+        let sequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'")) ?? 0
         nextPosition = max(lastPosition, sequence) + 1
         insert = try RawStatement(db, cached: """
             INSERT INTO events (position, id, stream, version, type, actor, occurred_at, recorded_at, schema, data, meta, hash)
@@ -333,7 +333,7 @@ final class AppendSession {
 
     private func membersExistSoFar() throws -> Bool {
         if let membersExist { return membersExist }
-        let found = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE stream >= 'member/' AND stream < 'member0' AND type = 'member.joined')") ?? false
+        let found = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM events WHERE stream >= 'member/' AND stream < 'member0' AND type = 'member.joined')")) ?? false
         membersExist = found
         return found
     }

@@ -78,7 +78,7 @@ extension EventLog {
     }
 
     private static func token(_ db: Database, id: String) throws -> StoredToken? {
-        try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE id = ?", arguments: [id]).map(token(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tokens WHERE id = ?"), arguments: [id]).map(token(row:))
     }
 
     private static func token(row: Row) -> StoredToken {

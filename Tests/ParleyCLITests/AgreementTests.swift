@@ -88,6 +88,9 @@ import Testing
             (["sla", "agree", "1", "--as", "sam@sales", "--at", "2026-01-01"],
              "sla.agreed at 2026-01-01T00:00:00Z would happen before SLA version 1 was proposed, at 2026-01-02T09:00:00Z"),
             (["agreement", "agree", "personas", "1", "--as", "sam@sales"], "there is no agreement personas version 1; the versions are none yet"),
+            // Management signs for marketing or sales; a signature for management would count for nothing.
+            (["sla", "agree", "1", "--as", "lee@mgmt"], "a signature counts for marketing or sales, not management"),
+            (["sla", "agree", "1", "--team", "management", "--as", "lee@mgmt"], "name the team lee@mgmt signs for: marketing or sales"),
         ]
         for (arguments, message) in refusals {
             let run = try w.run(arguments)

@@ -135,6 +135,12 @@ public enum EventRules {
             }
         case "criteria.agreed", "sla.agreed", "agreement.agreed":
             let agreeing = event.payload["team"]?.stringValue ?? ""
+            // Only marketing's and sales' signatures put a version in force: one for another team would count for nothing.
+            guard AgreementVersions.signingTeams.contains(agreeing) else {
+                throw RuleViolation(.team, "a signature counts for marketing or sales, not \(agreeing)",
+                                    remedy: team == "management" ? "name the team \(event.actor) signs for: marketing or sales"
+                                                                 : "sign as a marketing or sales member")
+            }
             if agreeing != team && team != "management" {
                 throw RuleViolation(.team, "\(event.actor) is in \(team) and cannot agree for \(agreeing); a \(agreeing) member (or management) must agree")
             }

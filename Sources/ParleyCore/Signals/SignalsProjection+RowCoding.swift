@@ -16,6 +16,7 @@ extension SignalsProjection.Row {
         case let .durations(days): try RowCase.encode(9, days, to: encoder)
         case let .month(month): try RowCase.encode(10, month, to: encoder)
         case let .answer(answer): try RowCase.encode(11, answer, to: encoder)
+        case let .slaVersions(versions): try RowCase.encode(12, versions, to: encoder)
         }
     }
 
@@ -34,6 +35,7 @@ extension SignalsProjection.Row {
         case 9: self = .durations(try list.decode([Double].self))
         case 10: self = .month(try list.decode(SignalsProjection.MonthWatch.self))
         case 11: self = .answer(try list.decode(SignalAnswer.self))
+        case 12: self = .slaVersions(try list.decode(AgreementVersions.self))
         default: throw RowCase.unknown(number, list)
         }
     }

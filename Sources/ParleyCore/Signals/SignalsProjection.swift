@@ -6,7 +6,8 @@
 /// signals out of the rows at a given moment.
 ///
 /// Rows: `lead/<id>`, `watch/<kind>/<subject>`, `team/feedback-silence`,
-/// `sla/current`, `config/<kind>`, `member/<handle>`, `criteria/<version>`,
+/// `sla/current` (the terms of the SLA in force, else of the latest
+/// proposed), `sla/versions`, `sla/version/<n>`, `config/<kind>`, `member/<handle>`, `criteria/<version>`,
 /// `criteria/latest`, `meetings/joint`, `tension/<id>`,
 /// `durations/<category>`, `month/<yyyy-mm>`, `answer/<signal>`.
 public enum SignalsProjection: Projection {
@@ -14,8 +15,9 @@ public enum SignalsProjection: Projection {
     public static let typePrefixes = ["lead.sent", "lead.reassigned", "lead.accepted", "lead.rejected", "lead.feedback",
                                       "sla.", "signal.", "criteria.", "meeting.", "tension.", "member."]
     public static let name = "signals"
-    /// 2: open tensions filed by their last activity.
-    public static let version = 2
+    /// 2: open tensions filed by their last activity. 3: the SLA in force
+    /// once both teams sign (as the follow-up view measures it), not the latest proposed.
+    public static let version = 3
 
     /// A lead, while a detector still waits on it.
     public struct LeadWatch: Codable, Sendable, Equatable {
@@ -92,6 +94,8 @@ public enum SignalsProjection: Projection {
         case durations([Double])
         case month(MonthWatch)
         case answer(SignalAnswer)
+        /// The SLA's versions and who signed them (`sla/versions`).
+        case slaVersions(AgreementVersions)
     }
 
     /// Joint meetings kept, to judge the usual interval.
@@ -103,13 +107,8 @@ public enum SignalsProjection: Projection {
         switch event.type {
         case "member.joined", "member.moved":
             if let team = text("team") { rows.set("member/\(text("handle") ?? String(event.stream.dropFirst(7)))", .team(team)) }
-        case "sla.set":
-            let terms = Terms(followUpHours: data["follow_up_hours"]?.integerValue ?? 0,
-                              feedbackWithinDays: data["feedback_within_days"]?.integerValue,
-                              monthlyMqlTarget: data["monthly_mql_target"]?.integerValue,
-                              rejectionIsFeedback: text("feedback_on") != "all", position: event.position)
-            rows.set("sla/current", .terms(terms))
-            Held.of(rows).terms = .some(terms)
+        case "sla.set", "sla.agreed":
+            try foldSLA(event, data, rows)
         case "signal.configured":
             guard let kind = text("kind") else { return }
             var config = try self.config(SignalKind(rawValue: kind) ?? .sourceQuality, rows)
@@ -230,6 +229,28 @@ public enum SignalsProjection: Projection {
         if case let .config(stored)? = try rows.row("config/\(kind.rawValue)") { config = stored }
         held.configs[kind] = config
         return config
+    }
+
+    /// An SLA proposed or signed: the detectors then read the terms of the
+    /// version in force, else of the latest proposed (``AgreementVersions/current``),
+    /// as the follow-up view measures compliance.
+    private static func foldSLA(_ event: RecordedEvent, _ data: Payload, _ rows: ProjectionRows<Row>) throws {
+        var versions = AgreementVersions()
+        if case let .slaVersions(stored)? = try rows.row("sla/versions") { versions = stored }
+        if event.type == "sla.set" {
+            let version = versions.propose(data["version"]?.integerValue, by: event.actor, at: event.occurredAt)
+            rows.set("sla/version/\(version)", .terms(Terms(
+                followUpHours: data["follow_up_hours"]?.integerValue ?? 0, feedbackWithinDays: data["feedback_within_days"]?.integerValue,
+                monthlyMqlTarget: data["monthly_mql_target"]?.integerValue,
+                rejectionIsFeedback: data["feedback_on"]?.stringValue != "all", position: event.position)))
+        } else {
+            guard let version = data["version"]?.integerValue, let team = data["team"]?.stringValue,
+                  versions.sign(version, team: team, by: event.actor, at: event.occurredAt) else { return }
+        }
+        rows.set("sla/versions", .slaVersions(versions))
+        guard let current = versions.current, case let .terms(terms)? = try rows.row("sla/version/\(current.number)") else { return }
+        rows.set("sla/current", .terms(terms))
+        Held.of(rows).terms = .some(terms)
     }
 
     static func terms(_ rows: ProjectionRows<Row>) throws -> Terms? {
