@@ -176,50 +176,49 @@ extension App {
         let quality = try self.source(LeadQualityProjection.self, window, progress: progress)
         return try mapped {
             let retracted = try log.retractedIDs(window)
-            // Each lead checked as its last send in the period left it; only
-            // the verdict is kept, not the payload, so that a million events
-            // need not be held at once. Only the members the rules read are parsed.
+            // Two reads side by side, each on a connection of its own: each lead
+            // sent in the period, checked as its last send in it left it (only
+            // the verdict is kept, and only the members the rules read are
+            // parsed), and what became of every lead, from the view's lead rows
+            // (each decoded only as far as its outcome). The log has no index by
+            // type, so the first reads every event whatever the period; the
+            // second takes the other core meanwhile.
             struct Checked { var evaluable: Bool, met: Bool, source: String }
-            var checked: [String: Checked] = [:]
-            try log.eventPayloads(EventFilter(type: "lead.sent", since: since, until: until, knownAt: window.knownAt)) { event, data in
-                if let asOf = window.asOf, event.occurredAt > asOf { return true }
-                guard !retracted.contains(event.id), let lead = data["lead"]?.stringValue else { return true }
-                let verdict = rules.evaluate(Self.values { data[$0] })
-                checked[lead] = Checked(evaluable: verdict.clauses.allSatisfy { $0.met != nil }, met: verdict.met,
-                                        source: data["source"]?.stringValue ?? "unknown")
-                return true
-            }
+            let filter = EventFilter(type: "lead.sent", since: since, until: until, knownAt: window.knownAt)
+            let (checked, outcomes) = try sideBySide({
+                var checked: [String: Checked] = [:]
+                try log.eventPayloads(filter) { event, data in
+                    if let asOf = window.asOf, event.occurredAt > asOf { return true }
+                    guard !retracted.contains(event.id), let lead = data["lead"]?.stringValue else { return true }
+                    let verdict = rules.evaluate(Self.values { data[$0] })
+                    checked[lead] = Checked(evaluable: verdict.clauses.allSatisfy { $0.met != nil }, met: verdict.met,
+                                            source: data["source"]?.stringValue ?? "unknown")
+                    return true
+                }
+                return checked
+            }, {
+                var outcomes: [String: LeadQualityProjection.LeadOutcome] = [:]
+                try quality.forEachRow(prefix: "lead/", as: LeadQualityProjection.LeadOutcome.init) { key, outcome in
+                    if outcome.isLead { outcomes[String(key.dropFirst(5))] = outcome }
+                }
+                return outcomes
+            })
             var report = WhatIfReport(rules: ruleText)
             report.leads = Int64(checked.count)
             var groups: [String: WhatIfReport.Group] = [:]
-            func add(_ lead: Checked, _ outcome: LeadQualityProjection.LeadOutcome?) {
-                guard lead.evaluable else { return }
+            for (lead, found) in checked where found.evaluable {
+                let outcome = outcomes[lead]
                 report.evaluable += 1
-                var group = groups[lead.source] ?? WhatIfReport.Group(key: lead.source)
-                if lead.met {
+                var group = groups[found.source] ?? WhatIfReport.Group(key: found.source)
+                if found.met {
                     report.qualified.add(outcome)
                     group.qualified.add(outcome)
                 } else {
                     report.notQualified.add(outcome)
                     group.notQualified.add(outcome)
                 }
-                groups[lead.source] = group
+                groups[found.source] = group
             }
-            // What became of the leads: many in one ordered pass over the view's
-            // lead rows (each decoded only as far as its outcome), a few one by one.
-            // A lead is taken out of `checked` once added; those left have no row.
-            if checked.count > 2_000 {
-                try quality.forEachRow(prefix: "lead/", as: LeadQualityProjection.LeadOutcome.init) { key, outcome in
-                    guard let found = checked.removeValue(forKey: String(key.dropFirst(5))) else { return }
-                    add(found, outcome)
-                }
-            } else {
-                for (lead, found) in checked where found.evaluable {
-                    add(found, try quality.row("lead/\(lead)").map(LeadQualityProjection.LeadOutcome.init))
-                }
-                checked = [:]
-            }
-            for found in checked.values { add(found, nil) }
             report.by = groups.values.sorted { $0.key < $1.key }
             return report
         }
