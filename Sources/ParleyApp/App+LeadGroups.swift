@@ -40,16 +40,23 @@ public struct LeadGroup: Sendable, Equatable, Encodable {
 
 extension App {
     /// The leads of the group `key` of `by` (a line of ``quality(_:progress:)``),
-    /// newest first, at most `limit`. Reads every lead of the view: a
-    /// drill-down, not a report.
+    /// newest first, at most `limit`. Reads which lead each row is and where
+    /// it counts, not the whole row; only the newest `limit` are read whole.
     public func leads(by: LeadQualityProjection.Dimension, key: String, limit: Int = 200, _ window: ReplayWindow = ReplayWindow(),
                       progress: ProgressReporter = .none) throws(ParleyError) -> LeadGroup {
         let source = try self.source(LeadQualityProjection.self, window, progress: progress)
-        let rows = try mapped { try source.rows(prefix: "lead/") }
-        let members = rows.values.compactMap { row -> LeadQualityProjection.Lead? in
-            guard case let .lead(lead) = row, by.value(of: lead.cell) == key else { return nil }
-            return lead
-        }.sorted { ($0.sentAt, $0.lead) > ($1.sentAt, $1.lead) }
-        return LeadGroup(by: by, key: key, total: members.count, leads: members.prefix(limit).map(LeadGroup.Lead.init))
+        return try mapped {
+            var members: [(sentAt: Timestamp, lead: String)] = []
+            try source.forEachRow(prefix: "lead/", as: LeadQualityProjection.LeadPlace.init) { _, place in
+                guard let lead = place.lead, let sentAt = place.sentAt, let cell = place.cell, by.value(of: cell) == key else { return }
+                members.append((sentAt, lead))
+            }
+            members.sort { ($0.sentAt, $0.lead) > ($1.sentAt, $1.lead) }
+            let newest = try members.prefix(limit).compactMap { member -> LeadGroup.Lead? in
+                guard case let .lead(lead)? = try source.row("lead/\(member.lead)") else { return nil }
+                return LeadGroup.Lead(lead: lead)
+            }
+            return LeadGroup(by: by, key: key, total: members.count, leads: newest)
+        }
     }
 }

@@ -14,9 +14,9 @@ struct ViewSource<P: Projection> {
     }
 
     /// Each row whose key starts with `prefix`, in key order, one at a time,
-    /// as `Part`: a persisted row is decoded only as far as `Part` reads it,
-    /// a replayed one is made into it by `part`.
-    func forEachRow<Part: Decodable>(prefix: String, as part: (P.Row) -> Part, _ body: (String, Part) throws -> Void) throws {
+    /// as `Part`: a persisted row is read only as far as `Part` reads it
+    /// (``RowReadable``), a replayed one is made into it by `part`.
+    func forEachRow<Part: RowReadable>(prefix: String, as part: (P.Row) -> Part, _ body: (String, Part) throws -> Void) throws {
         if let replayed {
             for (key, row) in replayed.filter({ $0.key.hasPrefix(prefix) }).sorted(by: { $0.key < $1.key }) { try body(key, part(row)) }
             return

@@ -9,18 +9,19 @@ extension EventLog {
     }
 
     /// Each persisted row of `projection` whose key starts with `prefix`, in
-    /// key order, decoded one at a time as `Part` (the row type, or a type
-    /// that reads only some of its fields from the same bytes): a pass over
-    /// many rows that need not all be held at once.
-    public func forEachRow<P: Projection, Part: Decodable>(_ projection: P.Type, prefix: String, as part: Part.Type,
-                                                          _ body: (String, Part) throws -> Void) throws {
+    /// key order, one at a time, as `Part`: what it reads of the row's bytes
+    /// (see ``RowReadable``). A pass over many rows that need not all be
+    /// held at once, nor decoded whole.
+    public func forEachRow<P: Projection, Part: RowReadable>(_ projection: P.Type, prefix: String, as part: Part.Type,
+                                                            _ body: (String, Part) throws -> Void) throws {
         try read { db in
             let statement = try RawStatement(db, cached: "SELECT key, value FROM \(P.table) WHERE key >= ? AND key < ? ORDER BY key")
             defer { statement.reset() }
             statement.bind(1, prefix)
             statement.bind(2, prefix + "\u{10FFFF}")
             while try statement.step() {
-                try body(statement.string(0), try RowCoder.decode(Part.self, from: statement.bytes(1)))
+                var reader = RowReader(statement.bytes(1))
+                try body(statement.string(0), try Part(reading: &reader))
             }
         }
     }

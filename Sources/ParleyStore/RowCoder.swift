@@ -32,9 +32,9 @@ enum RowCoder {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        var reader = RowReader(bytes: bytes, offset: 0)
+        var reader = RowReader(bytes)
         let end = try reader.skipValue()
-        guard end == bytes.count else { throw RowReader.corrupt([], "\(bytes.count - end) bytes after the value") }
+        guard end == bytes.count else { throw RowReader.corrupt("\(bytes.count - end) bytes after the value") }
         return try RowReader.value(T.self, bytes: bytes, at: 0, codingPath: [])
     }
 }
@@ -195,63 +195,8 @@ private final class RowEncoder: Encoder {
 
 // MARK: - Decoding
 
-/// Reads values in place from the encoded bytes.
-private struct RowReader {
-    let bytes: [UInt8]
-    var offset: Int
-
-    static func corrupt(_ codingPath: [any CodingKey], _ what: String) -> DecodingError {
-        .dataCorrupted(.init(codingPath: codingPath, debugDescription: "unreadable view row (\(what)); rebuilding the views makes it again"))
-    }
-
-    mutating func byte() throws -> UInt8 {
-        guard offset < bytes.count else { throw Self.corrupt([], "cut short") }
-        defer { offset += 1 }
-        return bytes[offset]
-    }
-
-    mutating func varint() throws -> UInt64 {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let next = try byte()
-            value |= UInt64(next & 0x7F) << shift
-            if next < 0x80 { return value }
-            shift += 7
-            guard shift < 64 else { throw Self.corrupt([], "an integer too long") }
-        }
-    }
-
-    /// The range of a length-prefixed string's UTF-8 bytes; moves past it.
-    mutating func textRange() throws -> Range<Int> {
-        let count = Int(try varint())
-        guard count <= bytes.count - offset else { throw Self.corrupt([], "cut short") }
-        defer { offset += count }
-        return offset..<(offset + count)
-    }
-
-    /// Moves past the value at the offset; returns where it ends.
-    @discardableResult
-    mutating func skipValue() throws -> Int {
-        switch try byte() {
-        case 0, 1, 2: break
-        case 3: _ = try varint()
-        case 4:
-            guard bytes.count - offset >= 8 else { throw Self.corrupt([], "cut short") }
-            offset += 8
-        case 5: _ = try textRange()
-        case 6:
-            for _ in 0..<(try varint()) { try skipValue() }
-        case 7:
-            for _ in 0..<(try varint()) {
-                _ = try textRange()
-                try skipValue()
-            }
-        case let tag: throw Self.corrupt([], "unknown tag \(tag)")
-        }
-        return offset
-    }
-
+/// Decoding a value of the row at an offset (the reader is ParleyCore's ``RowReader``).
+extension RowReader {
     static func value<T: Decodable>(_ type: T.Type, bytes: [UInt8], at offset: Int, codingPath: [any CodingKey]) throws -> T {
         let single = RowDecoder(bytes: bytes, offset: offset, codingPath: codingPath)
         // Compared by type and handed back without a dynamic cast, as in encoding.
@@ -278,31 +223,30 @@ private struct RowDecoder: Decoder {
         .typeMismatch(Any.self, .init(codingPath: codingPath, debugDescription: "expected \(expected) in a view row; rebuilding the views makes it again"))
     }
 
+    /// A reader at the value (the tag is checked first, for a type mismatch that names the coding path).
+    private var reader: RowReader { RowReader(bytes, offset: offset) }
+
     func int() throws -> Int64 {
         guard tag == 3 else { throw mismatch("an integer") }
-        var reader = RowReader(bytes: bytes, offset: offset + 1)
-        let zigzag = try reader.varint()
-        return Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+        var reader = reader
+        return try reader.int()
     }
 
     func double() throws -> Double {
-        if tag == 3 { return Double(try int()) }
-        guard tag == 4, bytes.count - offset >= 9 else { throw mismatch("a number") }
-        var pattern: UInt64 = 0
-        for index in 0..<8 { pattern |= UInt64(bytes[offset + 1 + index]) << (8 * UInt64(index)) }
-        return Double(bitPattern: pattern)
+        guard tag == 3 || tag == 4 else { throw mismatch("a number") }
+        var reader = reader
+        return try reader.double()
     }
 
     func string() throws -> String {
         guard tag == 5 else { throw mismatch("a string") }
-        var reader = RowReader(bytes: bytes, offset: offset + 1)
-        let range = try reader.textRange()
-        return String(decoding: bytes[range], as: UTF8.self)
+        var reader = reader
+        return try reader.string()
     }
 
     func list<Element>(_ element: (RowDecoder) throws -> Element) throws -> [Element] {
         guard tag == 6 else { throw mismatch("a list") }
-        var reader = RowReader(bytes: bytes, offset: offset + 1)
+        var reader = RowReader(bytes, offset: offset + 1)
         let count = try reader.varint()
         var items: [Element] = []
         items.reserveCapacity(Int(min(count, 4096)))
@@ -314,16 +258,13 @@ private struct RowDecoder: Decoder {
     }
 
     func bool() throws -> Bool {
-        switch tag {
-        case 1: return false
-        case 2: return true
-        default: throw mismatch("true or false")
-        }
+        guard tag == 1 || tag == 2 else { throw mismatch("true or false") }
+        return tag == 2
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard tag == 7 else { throw mismatch("a keyed value") }
-        var reader = RowReader(bytes: bytes, offset: offset + 1)
+        var reader = RowReader(bytes, offset: offset + 1)
         var entries: [(key: Range<Int>, value: Int)] = []
         let count = try reader.varint()
         entries.reserveCapacity(Int(min(count, 64)))
@@ -337,7 +278,7 @@ private struct RowDecoder: Decoder {
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard tag == 6 else { throw mismatch("a list") }
-        var reader = RowReader(bytes: bytes, offset: offset + 1)
+        var reader = RowReader(bytes, offset: offset + 1)
         let count = try reader.varint()
         var items: [Int] = []
         items.reserveCapacity(Int(min(count, 1024)))

@@ -68,11 +68,19 @@ import Testing
         }
         // A lead's outcome read from its row's bytes alone (the other fields
         // skipped) is the outcome of the whole row, for every case.
+        // So is its place (its id, when it was sent and its groups).
         for row in qualityRows {
-            #expect(try RowCoder.decode(Quality.LeadOutcome.self, from: try RowCoder.encode(row)) == Quality.LeadOutcome(row))
+            var reader = RowReader(try RowCoder.encode(row))
+            #expect(try Quality.LeadOutcome(reading: &reader) == Quality.LeadOutcome(row))
+            reader.offset = 0
+            #expect(try Quality.LeadPlace(reading: &reader) == Quality.LeadPlace(row))
         }
         #expect(Quality.LeadOutcome(.lead(lead)).verdict == "lead.rejected" && Quality.LeadOutcome(.lead(lead)).amount == 12.5)
-        #expect(!Quality.LeadOutcome(.group(group)).isLead)
+        #expect(Quality.LeadPlace(.lead(lead)).cell?.criteriaVersion == 3 && Quality.LeadPlace(.lead(lead)).sentAt == Timestamp(microseconds: -5))
+        #expect(!Quality.LeadOutcome(.group(group)).isLead && Quality.LeadPlace(.group(group)).lead == nil)
+        // A row cut short is an error, not a crash.
+        var cut = RowReader(Array(try RowCoder.encode(Quality.Row.lead(lead)).prefix(12)))
+        #expect(throws: (any Error).self) { try Quality.LeadOutcome(reading: &cut) }
         // A list of two (case 0, then the lead as a list of its 17 fields), no field names.
         #expect(Array(try RowCoder.encode(Quality.Row.lead(bare)).prefix(6)) == [6, 2, 3, 0, 6, 17])
 

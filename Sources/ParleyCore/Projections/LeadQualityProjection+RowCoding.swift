@@ -99,9 +99,9 @@ extension LeadQualityProjection.Group {
 
 extension LeadQualityProjection {
     /// What became of a lead (its verdict, whether it converted and for how
-    /// much), decoded from its view row without the rest of it: a what-if
-    /// reads every lead's row. A group row decodes as no lead (`isLead` false).
-    public struct LeadOutcome: Decodable, Sendable, Equatable {
+    /// much), read from its view row without the rest of it: a what-if
+    /// reads every lead's row. A group row reads as no lead (`isLead` false).
+    public struct LeadOutcome: RowReadable, Sendable, Equatable {
         public var isLead = false
         public var verdict: String?
         public var converted = false
@@ -115,43 +115,55 @@ extension LeadQualityProjection {
             amount = lead.amount
         }
 
-        public init(from decoder: any Decoder) throws {
-            let row = try RowCase.decode(from: decoder)
-            guard row.number == 0 else { return }
-            var list = row.value
-            self = try list.decode(Fields.self).outcome
+        public init(reading reader: inout RowReader) throws {
+            guard try Row.readLead(&reader) else { return }
+            isLead = true
+            try reader.skip(6)  // lead, source, campaign, criteria version, rep, sent at
+            verdict = try reader.optional { try $0.string() }
+            try reader.skip(6)  // verdict at, reject reason, recycled, rating sum, ratings, objections
+            converted = try reader.bool()
+            try reader.skip(1)  // converted at
+            amount = try reader.double()
+        }
+    }
+
+    /// Which lead a row is and the groups it counts in (its ``Cell``), read
+    /// from its view row without the rest: a drill-down into one line of
+    /// `quality` reads every lead's. A group row reads as none (`lead` nil).
+    public struct LeadPlace: RowReadable, Sendable, Equatable {
+        public var lead: String?
+        public var sentAt: Timestamp?
+        public var cell: Cell?
+
+        public init(_ row: Row) {
+            guard case let .lead(lead) = row else { return }
+            self.lead = lead.lead
+            sentAt = lead.sentAt
+            cell = lead.cell
         }
 
-        /// The fields of a lead's list (in the order `Lead.encode(to:)`
-        /// writes them) that an outcome reads, the others skipped unread.
-        private struct Fields: Decodable {
-            var outcome = LeadOutcome(isLead: true)
-
-            init(from decoder: any Decoder) throws {
-                var list = try decoder.unkeyedContainer()
-                try list.skip(6)  // lead, source, campaign, criteria version, rep, sent at
-                outcome.verdict = try list.decode(optional: String.self)
-                try list.skip(6)  // verdict at, reject reason, recycled, rating sum, ratings, objections
-                outcome.converted = try list.decode(Bool.self)
-                try list.skip(1)  // converted at
-                outcome.amount = try list.decode(Double.self)
-            }
-        }
-
-        private init(isLead: Bool) {
-            self.isLead = isLead
+        public init(reading reader: inout RowReader) throws {
+            guard try Row.readLead(&reader) else { return }
+            lead = try reader.string()
+            let source = try reader.string()
+            let campaign = try reader.optional { try $0.string() }
+            let criteriaVersion = try reader.optional { try $0.int() }
+            let rep = try reader.optional { try $0.string() }
+            let sentAt = try reader.time()
+            self.sentAt = sentAt
+            cell = Cell(sentAt: sentAt, source: source, campaign: campaign, criteriaVersion: criteriaVersion, rep: rep)
         }
     }
 }
 
-extension UnkeyedDecodingContainer {
-    /// Passes over the next `count` values without decoding them.
-    mutating func skip(_ count: Int) throws {
-        for _ in 0..<count { _ = try decode(Unread.self) }
+extension LeadQualityProjection.Row {
+    /// Reads a row's case up to its lead's fields (as `encode(to:)` and
+    /// `Lead.encode(to:)` write them): true when the row is a lead, the
+    /// reader then at its first field; false for any other case.
+    static func readLead(_ reader: inout RowReader) throws -> Bool {
+        guard try reader.list() == 2 else { throw RowReader.corrupt("a quality row is a case and its value") }
+        guard try reader.int() == 0 else { return false }
+        guard try reader.list() == 17 else { throw RowReader.corrupt("a lead's row has 17 fields") }
+        return true
     }
-}
-
-/// A value passed over: decoding it reads nothing.
-private struct Unread: Decodable {
-    init(from decoder: any Decoder) {}
 }
