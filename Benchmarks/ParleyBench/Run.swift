@@ -134,7 +134,7 @@ struct Run: ParsableCommand {
             String(format: "%.2f× (b), %.2f× (a)", rawB / importedBack.seconds, rawA / importedBack.seconds))
         row("export: parley export --out (jsonl)", exported.seconds, String(format: "%.2f× raw", rawExport / exported.seconds))
         row("export: raw SELECT json_object(…) to a file", rawExport, "")
-        row("views: parley rebuild (all eight views)", rebuild.seconds, String(format: "%.2f× raw scan", rawScan / rebuild.seconds))
+        row("views: parley rebuild (every view)", rebuild.seconds, String(format: "%.2f× raw scan", rawScan / rebuild.seconds))
         row("views: raw SELECT + json_extract of their fields", rawScan, "")
         print("views: catch-up of 1,000 new events (parley quality)".padding(toLength: 46, withPad: " ", startingAt: 0) + secs(catchUp.seconds))
         print("views: quality --as-of mid-history (replay)".padding(toLength: 46, withPad: " ", startingAt: 0) + secs(asOf.seconds))
