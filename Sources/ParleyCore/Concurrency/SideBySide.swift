@@ -7,7 +7,8 @@ import Synchronization
 /// independent reads of one log, each on a connection of its own: each
 /// closure owns what it builds until it returns, and the results pass
 /// back through a lock.
-public func sideBySide<First: Sendable, Second: Sendable>(_ first: @Sendable () throws -> First, _ second: @Sendable () throws -> Second) throws -> (First, Second) {
+public func sideBySide<First: Sendable, Second: Sendable>(_ first: @Sendable () throws -> First,
+                                                         _ second: @Sendable () throws -> Second) throws -> (First, Second) {
     let results = Mutex<(first: Result<First, any Error>?, second: Result<Second, any Error>?)>((nil, nil))
     DispatchQueue.concurrentPerform(iterations: 2) { part in
         if part == 0 {

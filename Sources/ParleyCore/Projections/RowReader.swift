@@ -40,8 +40,7 @@ public struct RowReader {
 
     /// The range of a length-prefixed string's UTF-8 bytes; moves past it.
     public mutating func textRange() throws -> Range<Int> {
-        let count = Int(try varint())
-        guard count <= bytes.count - offset else { throw Self.corrupt("cut short") }
+        guard let count = Int(exactly: try varint()), count <= bytes.count - offset else { throw Self.corrupt("cut short") }
         defer { offset += count }
         return offset..<(offset + count)
     }
@@ -82,7 +81,9 @@ public struct RowReader {
     /// A list's count; its items follow.
     public mutating func list() throws -> Int {
         try expect(6, "a list")
-        return Int(try varint())
+        // Each item takes a byte at least: a count past the bytes left is damage.
+        guard let count = Int(exactly: try varint()), count <= bytes.count - offset else { throw Self.corrupt("cut short") }
+        return count
     }
 
     public mutating func int() throws -> Int64 {

@@ -7,8 +7,8 @@
 ///
 /// Rows: `lead/<id>`, `watch/<kind>/<subject>`, `team/feedback-silence`,
 /// `sla/current` (the terms of the SLA in force, else of the latest
-/// proposed), `sla/versions`, `sla/version/<n>`, `config/<kind>`, `member/<handle>`, `criteria/<version>`,
-/// `criteria/latest`, `meetings/joint`, `tension/<id>`,
+/// proposed), `sla/versions`, `sla/version/<n>`, `config/<kind>`,
+/// `member/<handle>`, `criteria/<version>`, `criteria/latest`, `meetings/joint`, `tension/<id>`,
 /// `durations/<category>`, `month/<yyyy-mm>`, `answer/<signal>`.
 public enum SignalsProjection: Projection {
     /// The lead events that move a detector (outcomes after the verdict do not).
