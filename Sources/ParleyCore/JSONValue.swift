@@ -184,3 +184,9 @@ extension JSONValue {
         }
     }
 }
+
+// Shown as its JSON text wherever it lands in a message or a page (an
+// amount reads `27400`, not `integer(27400)`).
+extension JSONValue: CustomStringConvertible {
+    public var description: String { canonicalText }
+}

@@ -193,8 +193,27 @@ import Testing
                 #expect(page.components(separatedBy: "<span class=\"badge").count - 1 == Pages.issuesShown)
                 #expect(page.contains("5 more: 5 tension"), "the rest counted, by kind")
                 #expect(page.contains(">T-1<") && page.contains(">T-2<"), "the high ones first")
+                // No month to compare with: no trend, and no empty frame where it would be.
+                #expect(!page.contains("<span class=\"\"></span>"), "an empty trend opened its section")
             }
         }
+    }
+
+    /// Figures on the pages read at a glance: thousands grouped, nothing for no figure.
+    /// swift-mustache opens a section for any string, even an empty one:
+    /// the pages' models carry empty texts as blanks, which open none.
+    @Test func anEmptyTextOpensNoSection() throws {
+        let model = Page.blanked(["a": "", "b": "x", "list": [["c": ""]]] as [String: Any]) as! [String: Any]
+        #expect(model["a"] is Page.Blank && model["b"] as? String == "x")
+        #expect(((model["list"] as? [Any])?.first as? [String: Any])?["c"] is Page.Blank)
+    }
+
+    @Test func countsAreShownWithTheirThousandsGrouped() {
+        #expect(Shown.count(93_192) == "93,192")
+        #expect(Shown.count(211_048_400) == "211,048,400")
+        #expect(Shown.count(999) == "999" && Shown.count(1_000) == "1,000" && Shown.count(0) == "0")
+        #expect(Shown.count(-1_234.4) == "-1,234" && Shown.count(12.6) == "13")
+        #expect(Shown.count(nil) == "–" && Shown.count(.infinity) == "–")
     }
 
     @Test func pagesSendStrangersToSignInAndForbidInlineScript() async throws {

@@ -13,6 +13,15 @@ import Testing
         #expect(try JSONValue.parse(value.canonicalText) == value)
     }
 
+    @Test func aValueInTextIsItsJSON() {
+        let amount: JSONValue = .integer(27_400)
+        #expect("\(amount)" == "27400" && "\(JSONValue.double(12.5))" == "12.5" && "\(JSONValue.string("a"))" == "\"a\"")
+        let lead = RecordedEvent(position: 1, id: EventID.v7(), stream: "lead/L-1", version: 2, type: "lead.converted", actor: "sam@sales",
+                                 occurredAt: Timestamp(microseconds: 0), recordedAt: Timestamp(microseconds: 0), schema: 1,
+                                 data: #"{"amount":27400,"lead":"L-1"}"#, meta: nil, hash: [])
+        #expect(EventSummary.line(lead, data: Payload(lead.payload)) == "lead L-1 converted (27400), recorded by sam@sales")
+    }
+
     @Test func integersAndDoublesKeepTheirKind() throws {
         #expect(try JSONValue.parse("72") == .integer(72))
         #expect(try JSONValue.parse("-0") == .integer(0))

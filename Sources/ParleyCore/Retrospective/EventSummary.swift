@@ -12,7 +12,7 @@ public enum EventSummary {
         case "lead.rejected": return "\(event.actor) rejected lead \(lead): \(text("reason") ?? "")"
         case "lead.recycled": return "\(event.actor) recycled lead \(lead)"
         case "lead.feedback": return "\(event.actor) rated lead \(lead) \(data["rating"]?.integerValue ?? 0)/5"
-        case "lead.converted": return "lead \(lead) converted" + (data["amount"].map { " (\($0))" } ?? "") + ", recorded by \(event.actor)"
+        case "lead.converted": return "lead \(lead) converted" + (data["amount"].map { " (\($0.canonicalText))" } ?? "") + ", recorded by \(event.actor)"
         case "lead.lost": return "lead \(lead) was lost, recorded by \(event.actor)"
         case "tension.commented": return "\(event.actor) commented on \(text("tension") ?? event.stream)"
         default:

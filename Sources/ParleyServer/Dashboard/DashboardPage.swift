@@ -42,8 +42,26 @@ enum Page {
         if let error = page.error { model["error"] = error }
         if let notice = page.notice { model["notice"] = notice }
         model["extra_query"] = page.keep.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] }
-        let html = DashboardFiles.library.render(model, withTemplate: template)
+        let html = DashboardFiles.library.render(blanked(model), withTemplate: template)
             ?? "<!doctype html><title>Parley</title><p>The page \(template) is missing from this build.</p>"
         return RenderedPage(html: html)
+    }
+
+    /// `value` with every empty text made a ``Blank``: swift-mustache opens a
+    /// section for any string, even an empty one, so `{{#reason}}…{{/reason}}`
+    /// would show its frame around nothing.
+    static func blanked(_ value: Any) -> Any {
+        switch value {
+        case let text as String: text.isEmpty ? Blank() : text
+        case let dictionary as [String: Any]: dictionary.mapValues(blanked)
+        case let array as [Any]: array.map(blanked)
+        default: value
+        }
+    }
+
+    /// An empty text: shown as nothing, and false to a section.
+    struct Blank: MustacheCustomRenderable {
+        var renderText: String { "" }
+        var isNull: Bool { true }
     }
 }

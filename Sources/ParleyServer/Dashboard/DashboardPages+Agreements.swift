@@ -24,13 +24,13 @@ extension Pages {
             func outcome(_ value: JSONValue?, _ label: String) -> [String: Any] {
                 let sent = value?["sent"]?.number ?? 0, accepted = value?["accepted"]?.number ?? 0
                 let rejected = value?["rejected"]?.number ?? 0, converted = value?["converted"]?.number ?? 0
-                return ["label": label, "sent": Int(sent), "acceptance": accepted + rejected > 0 ? Shown.percent(accepted / (accepted + rejected)) : "–",
+                return ["label": label, "sent": Shown.count(sent), "acceptance": accepted + rejected > 0 ? Shown.percent(accepted / (accepted + rejected)) : "–",
                         "conversion": sent > 0 ? Shown.percent(converted / sent) : "–",
-                        "revenue": String(format: "%.0f", value?["revenue"]?.number ?? 0)]
+                        "revenue": Shown.count(value?["revenue"]?.number ?? 0)]
             }
             model["result"] = [
-                "checked_rules": report["rules"]?.stringValue ?? "", "leads": Int(report["leads"]?.number ?? 0),
-                "evaluable": Int(report["evaluable"]?.number ?? 0),
+                "checked_rules": report["rules"]?.stringValue ?? "", "leads": Shown.count(report["leads"]?.number ?? 0),
+                "evaluable": Shown.count(report["evaluable"]?.number ?? 0),
                 "outcomes": [outcome(report["qualified"], "would have qualified"), outcome(report["not_qualified"], "would not have")],
                 "sources": (report["by"]?.items ?? []).map { group -> [String: Any] in
                     let yes = outcome(group["qualified"], ""), no = outcome(group["not_qualified"], "")
@@ -81,7 +81,7 @@ extension Pages {
                 "rules": version["rules"]?.stringValue ?? "", "diff": diffParts(version["diff"]?.stringValue ?? ""),
                 "has_diff": !(version["diff"]?.stringValue ?? "").isEmpty,
                 "rationale": version["rationale"]?.stringValue ?? "",
-                "leads_sent": Int(version["leads_sent"]?.number ?? 0),
+                "leads_sent": Shown.count(version["leads_sent"]?.number ?? 0),
                 "acceptance": Shown.percent(version["acceptance_rate"]?.number), "conversion": Shown.percent(version["conversion_rate"]?.number),
                 "sign_off": signOff(version, signing: signing),
             ]

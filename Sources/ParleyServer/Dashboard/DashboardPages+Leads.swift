@@ -42,12 +42,12 @@ extension Pages {
             let link = "/quality/leads?by=\(by.rawValue)&key=\(key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? key)"
                 + (page.asOf.map { "&as_of=\($0)" } ?? "")
             let reasons = line["rejected_by_reason"]?.members.sorted { ($0.value.number ?? 0) > ($1.value.number ?? 0) }
-                .prefix(3).map { "\($0.key) \(Int($0.value.number ?? 0))" }.joined(separator: ", ") ?? ""
-            return ["key": key, "link": link, "sent": Int(line["sent"]?.number ?? 0), "accepted": Int(line["accepted"]?.number ?? 0),
-                    "rejected": Int(line["rejected"]?.number ?? 0), "acceptance": Shown.percent(line["acceptance_rate"]?.number),
-                    "rating": Shown.decimal(line["avg_rating"]?.number), "converted": Int(line["converted"]?.number ?? 0),
-                    "conversion": Shown.percent(line["conversion_rate"]?.number),
-                    "revenue": line["revenue"]?.number.map { String(format: "%.0f", $0) } ?? "0",
+                .prefix(3).map { "\($0.key) \(Shown.count($0.value.number ?? 0))" }.joined(separator: ", ") ?? ""
+            func count(_ name: String) -> String { Shown.count(line[name]?.number ?? 0) }
+            return ["key": key, "link": link, "sent": count("sent"), "accepted": count("accepted"),
+                    "rejected": count("rejected"), "acceptance": Shown.percent(line["acceptance_rate"]?.number),
+                    "rating": Shown.decimal(line["avg_rating"]?.number), "converted": count("converted"),
+                    "conversion": Shown.percent(line["conversion_rate"]?.number), "revenue": count("revenue"),
                     "hours": Shown.decimal(line["median_hours_to_verdict"]?.number), "reasons": reasons]
         }
         // The trend: the last 13 weeks, by the week the leads were sent. A
@@ -64,6 +64,7 @@ extension Pages {
         keep.keep["by"] = by.rawValue
         return Page.render("quality", title: "Lead quality", nav: "quality", [
             "by": by.rawValue, "lines": rows, "chart_svg": weeks.allSatisfy { $0.acceptance == nil && $0.conversion == nil } ? "" : chart.svg(),
+            "no_trend": weeks.allSatisfy { $0.acceptance == nil && $0.conversion == nil },
             "dimensions": LeadQualityProjection.Dimension.allCases.map { ["name": $0.rawValue, "selected": $0 == by] },
         ], keep)
     }
@@ -73,7 +74,7 @@ extension Pages {
         let group = try app.leads(by: by, key: key, page.window)
         let leads = group.leads.map(\.lead).map { lead -> [String: Any] in
             let verdict = lead.verdict.map { $0 == "lead.accepted" ? "accepted" : "rejected" + (lead.rejectReason.map { " (\($0))" } ?? "") }
-            let outcome = lead.converted ? "converted" + (lead.amount > 0 ? String(format: ", %.0f", lead.amount) : "") : lead.lost ? "lost" : ""
+            let outcome = lead.converted ? "converted" + (lead.amount > 0 ? ", " + Shown.count(lead.amount) : "") : lead.lost ? "lost" : ""
             return ["lead": lead.lead, "sent": Shown.day(lead.sentAt), "source": lead.source, "campaign": lead.campaign ?? "",
                     "rep": lead.rep ?? "", "version": lead.criteriaVersion.map { "v\($0)" } ?? "", "verdict": verdict ?? "waiting",
                     "waiting": lead.verdict == nil, "outcome": outcome, "link": "/leads/\(lead.lead)\(page.asOfSuffix)"]
@@ -82,7 +83,7 @@ extension Pages {
         keep.keep["by"] = by.rawValue
         keep.keep["key"] = key
         return Page.render("quality-leads", title: "Leads: \(by.rawValue) \(key)", nav: "quality", [
-            "by": by.rawValue, "key": key, "total": group.total, "shown": leads.count, "more": group.total > leads.count,
+            "by": by.rawValue, "key": key, "total": Shown.count(Double(group.total)), "shown": leads.count, "more": group.total > leads.count,
             "leads": leads, "back": "/quality?by=\(by.rawValue)" + (page.asOf.map { "&as_of=\($0)" } ?? ""),
         ], keep)
     }

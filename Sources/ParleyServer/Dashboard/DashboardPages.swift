@@ -21,12 +21,12 @@ enum Pages {
         let previous = months.first { $0.key == lastMonth }.map(json)
         func figure(_ label: String, _ key: String, _ show: (Double?) -> String, higherIsBetter: Bool?) -> [String: Any] {
             let a = current?[key]?.number, b = previous?[key]?.number
-            var trend = ""
-            if let a, let b, let higherIsBetter, a != b { trend = (a > b) == higherIsBetter ? "better" : "worse" }
-            return ["label": label, "this_month": show(a), "compare": "\(show(b)) in \(Self.monthName(lastMonth))", "trend": trend]
+            var card: [String: Any] = ["label": label, "this_month": show(a), "compare": "\(show(b)) in \(Self.monthName(lastMonth))"]
+            if let a, let b, let higherIsBetter, a != b { card["trend"] = (a > b) == higherIsBetter ? "better" : "worse" }
+            return card
         }
         let figures = [
-            figure("Leads sent", "sent", { $0.map { String(Int($0)) } ?? "0" }, higherIsBetter: nil),
+            figure("Leads sent", "sent", { Shown.count($0 ?? 0) }, higherIsBetter: nil),
             figure("Accepted by sales", "acceptance_rate", Shown.percent, higherIsBetter: true),
             figure("Converted", "conversion_rate", Shown.percent, higherIsBetter: true),
             figure("Median hours to a verdict", "median_hours_to_verdict", { Shown.decimal($0) }, higherIsBetter: false),
@@ -40,7 +40,7 @@ enum Pages {
         }
         var cards = figures
         cards.append(["label": "Verdicts within the SLA", "this_month": judged > 0 ? Shown.percent(inTime / judged) : "–",
-                      "compare": "since the SLA was set", "trend": ""])
+                      "compare": "since the SLA was set"])
 
         let signals = try app.signals(window).map(json).map { signal -> [String: Any] in
             [
@@ -86,11 +86,11 @@ enum Pages {
             "figures": cards,
             "month_caption": "This month: \(Self.monthName(thisMonth)) up to \(Shown.day(now)), against all of \(Self.monthName(lastMonth)). Rates count the leads sent in each month.",
             "signals": signals, "signal_count": signals.count,
-            "issues": Array(listed), "has_issues": !listed.isEmpty, "issue_count": open.count, "unsigned": unsigned,
-            "more_issues": open.count > listed.count ? "\(open.count - listed.count) more: "
-                + byKind.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                + " (parley issues lists them all)" : "",
-            "tensions_open": openTensions,
+            "issues": Array(listed), "has_issues": !listed.isEmpty, "issue_count": Shown.count(Double(open.count)), "unsigned": unsigned,
+            "more_issues": open.count > listed.count ? "\(Shown.count(Double(open.count - listed.count))) more: "
+                + byKind.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\(Shown.count(Double($0.value))) \($0.key)" }
+                    .joined(separator: ", ") + " (parley issues lists them all)" : "",
+            "tensions_open": Shown.count(Double(openTensions)),
             "tensions_resolved": resolvedThisMonth,
             "days_since_meeting": days.map(String.init) ?? "–",
             "meeting_overdue": (days ?? 0) > 14,

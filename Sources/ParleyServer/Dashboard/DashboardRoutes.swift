@@ -278,7 +278,7 @@ extension ParleyServer {
     static func signinPage(next: String?, error: String?) -> String {
         var model: [String: Any] = ["next": safeNext(next)]
         if let error { model["error"] = error }
-        return DashboardFiles.library.render(model, withTemplate: "signin") ?? "sign in"
+        return DashboardFiles.library.render(Page.blanked(model), withTemplate: "signin") ?? "sign in"
     }
 
     /// Where to go after signing in: a path on this site only.

@@ -36,6 +36,18 @@ enum Shown {
         value.map { String(format: "%.0f%%", $0 * 100) } ?? "–"
     }
 
+    /// A whole number with its thousands grouped: 93,192.
+    static func count(_ value: Double?) -> String {
+        guard let value, value.isFinite, abs(value) < 1e18 else { return "–" }
+        let digits = String(Int(value.rounded()).magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        return (value.rounded() < 0 ? "-" : "") + grouped
+    }
+
     static func decimal(_ value: Double?, _ digits: Int = 1) -> String {
         value.map { String(format: "%.\(digits)f", $0) } ?? "–"
     }
