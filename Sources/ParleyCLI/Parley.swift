@@ -28,7 +28,7 @@ struct Parley: AsyncParsableCommand {
 
             Exit codes: 0 ok, 1 failure, 2 invalid input, 3 conflict (stale expected_version, reused id), 4 the log failed verification, 5 the database is missing, damaged, not Parley's or from a newer Parley, 6 not found, 7 not allowed by the rules (membership, team, state), 64 wrong usage.
             """,
-        version: "0.1.0",
+        version: "0.2.0",
         groupedSubcommands: [
             CommandGroup(name: "The log", subcommands: [Init.self, Record.self, Log.self, Show.self, Verify.self, Backup.self, Types.self, Import.self, Export.self]),
             CommandGroup(name: "Recording what happens", subcommands: [
