@@ -30,6 +30,7 @@ extension Parley {
 
             func validate() throws {
                 _ = try Self.expiry(expires)
+                try options.refuseBackdating("issuing a token")
             }
 
             func run() throws {
@@ -87,6 +88,10 @@ extension Parley {
             @Argument(help: ArgumentHelp("The token's id, as the list shows it.", valueName: "id")) var id: String
             @Option(help: ArgumentHelp("Why.", valueName: "text")) var reason: String?
             @OptionGroup var options: RecordingOptions
+
+            func validate() throws {
+                try options.refuseBackdating("revoking a token")
+            }
 
             func run() throws {
                 let actor = try options.resolvedActor()

@@ -32,6 +32,7 @@ extension Parley {
 
             func validate() throws {
                 guard App.webhookFormats.contains(format) else { throw ValidationError("--format takes json or slack; got '\(format)'") }
+                try options.refuseBackdating("adding a webhook")
             }
 
             func run() throws {
@@ -81,6 +82,10 @@ extension Parley {
             static let configuration = CommandConfiguration(commandName: "remove", abstract: "Stop posting to a webhook.")
             @Argument(help: ArgumentHelp("The webhook's id, e.g. W-1.", valueName: "id")) var id: String
             @OptionGroup var options: RecordingOptions
+
+            func validate() throws {
+                try options.refuseBackdating("removing a webhook")
+            }
 
             func run() throws {
                 let actor = try options.resolvedActor()

@@ -19,6 +19,12 @@ struct RecordingOptions: ParsableArguments {
 
     @Flag(help: "Print the recorded events as JSON Lines.") var json = false
 
+    /// Refuses `--at` for a command whose effect is now, whenever it is
+    /// said to have happened (a token works, a webhook posts, from now on).
+    func refuseBackdating(_ what: String) throws {
+        if at != nil { throw ValidationError("\(what) takes effect now, so --at does not apply; the log records when it was done") }
+    }
+
     /// The recording member.
     func resolvedActor() throws -> String {
         if let actor, !actor.isEmpty { return actor }

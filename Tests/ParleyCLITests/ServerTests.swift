@@ -146,6 +146,10 @@ import Testing
         let forSam = try await server.send(.POST, "/api/v1/tokens", token: tokens.lee, body: #"{"member":"sam@sales","label":"crm"}"#)
         #expect(forSam.status == 201, "\(forSam.body)")
         #expect(try workspace.run("token", "issue", "lee@mgmt", "--as", "sam@sales").status == 7)
+        // A token works from when it is issued: backdating it is refused, not ignored.
+        let backdated = try workspace.run("token", "issue", "sam@sales", "--at", "2026-01-01", "--as", "lee@mgmt")
+        #expect(backdated.status == 64 && backdated.stderr.contains("issuing a token takes effect now, so --at does not apply"), "\(backdated.stderr)")
+        #expect(try workspace.run("webhook", "add", "http://127.0.0.1:9/x", "--at", "2026-01-01", "--as", "lee@mgmt").status == 64)
         let types = try workspace.events().compactMap { $0["type"]?.stringValue }
         #expect(types.filter { $0 == "token.issued" }.count == 5 && types.contains("token.revoked"))
 
