@@ -68,6 +68,16 @@ import Testing
         }
         // A lead's outcome read from its row's bytes alone (the other fields
         // skipped) is the outcome of the whole row, for every case.
+        // A quality row reads itself straight from the bytes (RowReadable): the
+        // same row as its Codable form gives, every case, counts and all.
+        #expect(!group.rejectedByReason.isEmpty && !group.objections.isEmpty && !group.verdictTenths.isEmpty)
+        for row in qualityRows {
+            let bytes = try RowCoder.encode(row)
+            var reader = RowReader(bytes)
+            #expect(try Quality.Row(reading: &reader) == row && reader.offset == bytes.count)
+            #expect(try RowReader.value(Quality.Row.self, bytes: bytes, at: 0, codingPath: []) == row)
+            #expect(throws: (any Error).self) { try RowCoder.decode(Quality.Row.self, from: bytes + [0]) }
+        }
         // So is its place (its id, when it was sent and its groups).
         for row in qualityRows {
             var reader = RowReader(try RowCoder.encode(row))

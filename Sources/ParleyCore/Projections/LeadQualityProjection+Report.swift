@@ -61,9 +61,10 @@ extension LeadQualityProjection {
     public static func report(_ rows: [String: Row], by dimension: Dimension, since: String?, until: String?) -> [Line] {
         let ranges = dimension.keyRanges(since: since, until: until)
         var groups: [String: Group] = [:]
-        // In key order: sums of money and hours then come out the same to the last digit on every read.
-        for key in rows.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            guard case let .group(group)? = rows[key],
+        // In any order: a group's sums are whole numbers (cents, seconds, counts), so they
+        // add up the same whichever row comes first.
+        for (key, row) in rows {
+            guard case let .group(group) = row,
                   ranges.contains(where: { !key.utf8.lexicographicallyPrecedes($0.from.utf8) && key.utf8.lexicographicallyPrecedes($0.to.utf8) })
             else { continue }
             // `<month or day prefix><dimension>/<period>/<value>`

@@ -156,14 +156,78 @@ extension LeadQualityProjection {
     }
 }
 
-extension LeadQualityProjection.Row {
+// Read straight from the bytes (RowReadable), not through Codable: every
+// quality query and a catch-up that reads rows back decode thousands.
+extension LeadQualityProjection.Row: RowReadable {
+    public init(reading reader: inout RowReader) throws {
+        guard try reader.list() == 2 else { throw RowReader.corrupt("a quality row is a case and its value") }
+        switch try reader.int() {
+        case 0: self = .lead(try LeadQualityProjection.Lead(reading: &reader))
+        case 1: self = .group(try LeadQualityProjection.Group(reading: &reader))
+        case let number: throw RowReader.corrupt("quality row case \(number) is not known")
+        }
+    }
+
     /// Reads a row's case up to its lead's fields (as `encode(to:)` and
     /// `Lead.encode(to:)` write them): true when the row is a lead, the
     /// reader then at its first field; false for any other case.
     static func readLead(_ reader: inout RowReader) throws -> Bool {
         guard try reader.list() == 2 else { throw RowReader.corrupt("a quality row is a case and its value") }
         guard try reader.int() == 0 else { return false }
-        guard try reader.list() == 17 else { throw RowReader.corrupt("a lead's row has 17 fields") }
+        try LeadQualityProjection.Lead.readCount(&reader)
         return true
+    }
+}
+
+extension LeadQualityProjection.Lead {
+    static func readCount(_ reader: inout RowReader) throws {
+        guard try reader.list() == 17 else { throw RowReader.corrupt("a lead's row has 17 fields") }
+    }
+
+    /// The fields in the order `encode(to:)` writes them.
+    init(reading reader: inout RowReader) throws {
+        try Self.readCount(&reader)
+        lead = try reader.string()
+        let source = try reader.string()
+        let campaign = try reader.optional { try $0.string() }
+        let criteriaVersion = try reader.optional { try $0.int() }
+        let rep = try reader.optional { try $0.string() }
+        sentAt = try reader.time()
+        cell = LeadQualityProjection.Cell(sentAt: sentAt, source: source, campaign: campaign, criteriaVersion: criteriaVersion, rep: rep)
+        verdict = try reader.optional { try $0.string() }
+        verdictAt = try reader.optional { try $0.time() }
+        rejectReason = try reader.optional { try $0.string() }
+        recycled = try reader.bool()
+        ratingSum = try reader.int()
+        ratings = try reader.int()
+        objections = try reader.strings()
+        converted = try reader.bool()
+        convertedAt = try reader.optional { try $0.time() }
+        amount = try reader.double()
+        lost = try reader.bool()
+    }
+}
+
+extension LeadQualityProjection.Group {
+    /// The fields in the order `write(to:)` writes them.
+    init(reading reader: inout RowReader) throws {
+        guard try reader.list() == 15 else { throw RowReader.corrupt("a group's row has 15 fields") }
+        sent = try reader.int()
+        accepted = try reader.int()
+        rejected = try reader.int()
+        recycled = try reader.int()
+        converted = try reader.int()
+        revenueCents = try reader.int()
+        ratingSum = try reader.int()
+        ratings = try reader.int()
+        cycleSeconds = try reader.int()
+        func counts<Key>(_ keys: [Key]) throws -> SortedCounts<Key> {
+            let counts = try reader.ints()
+            guard keys.count == counts.count else { throw RowReader.corrupt("\(keys.count) keys for \(counts.count) counts") }
+            return SortedCounts(keys: keys, counts: counts)
+        }
+        rejectedByReason = try counts(try reader.strings())
+        verdictTenths = try counts(try reader.ints())
+        objections = try counts(try reader.strings())
     }
 }

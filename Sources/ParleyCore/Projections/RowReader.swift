@@ -117,6 +117,24 @@ public struct RowReader {
 
     public mutating func time() throws -> Timestamp { Timestamp(microseconds: try int()) }
 
+    /// A list of strings.
+    public mutating func strings() throws -> [String] {
+        let count = try list()
+        var items: [String] = []
+        items.reserveCapacity(count)
+        for _ in 0..<count { items.append(try string()) }
+        return items
+    }
+
+    /// A list of integers.
+    public mutating func ints() throws -> [Int64] {
+        let count = try list()
+        var items: [Int64] = []
+        items.reserveCapacity(count)
+        for _ in 0..<count { items.append(try int()) }
+        return items
+    }
+
     /// nil for a null (moving past it), else the value `read` reads.
     public mutating func optional<T>(_ read: (inout RowReader) throws -> T) throws -> T? {
         if tag == 0 {
