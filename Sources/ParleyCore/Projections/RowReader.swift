@@ -117,23 +117,20 @@ public struct RowReader {
 
     public mutating func time() throws -> Timestamp { Timestamp(microseconds: try int()) }
 
-    /// A list of strings.
-    public mutating func strings() throws -> [String] {
+    /// A list whose items `item` reads.
+    public mutating func list<Item>(of item: (inout RowReader) throws -> Item) throws -> [Item] {
         let count = try list()
-        var items: [String] = []
+        var items: [Item] = []
         items.reserveCapacity(count)
-        for _ in 0..<count { items.append(try string()) }
+        for _ in 0..<count { items.append(try item(&self)) }
         return items
     }
 
+    /// A list of strings.
+    public mutating func strings() throws -> [String] { try list { try $0.string() } }
+
     /// A list of integers.
-    public mutating func ints() throws -> [Int64] {
-        let count = try list()
-        var items: [Int64] = []
-        items.reserveCapacity(count)
-        for _ in 0..<count { items.append(try int()) }
-        return items
-    }
+    public mutating func ints() throws -> [Int64] { try list { try $0.int() } }
 
     /// nil for a null (moving past it), else the value `read` reads.
     public mutating func optional<T>(_ read: (inout RowReader) throws -> T) throws -> T? {
