@@ -64,7 +64,6 @@ extension Pages {
         keep.keep["by"] = by.rawValue
         return Page.render("quality", title: "Lead quality", nav: "quality", [
             "by": by.rawValue, "lines": rows, "chart_svg": weeks.allSatisfy { $0.acceptance == nil && $0.conversion == nil } ? "" : chart.svg(),
-            "no_trend": weeks.allSatisfy { $0.acceptance == nil && $0.conversion == nil },
             "dimensions": LeadQualityProjection.Dimension.allCases.map { ["name": $0.rawValue, "selected": $0 == by] },
         ], keep)
     }

@@ -38,15 +38,11 @@ enum Shown {
 
     /// A whole number with its thousands grouped: 93,192.
     static func count(_ value: Double?) -> String {
-        guard let value, value.isFinite, abs(value) < 1e18 else { return "–" }
-        let digits = String(Int(value.rounded()).magnitude)
-        var grouped = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { grouped.append(",") }
-            grouped.append(digit)
-        }
-        return (value.rounded() < 0 ? "-" : "") + grouped
+        guard let value, value.isFinite else { return "–" }
+        return value.formatted(wholeNumber)
     }
+
+    private static let wholeNumber = FloatingPointFormatStyle<Double>.number.precision(.fractionLength(0)).locale(Locale(identifier: "en_US"))
 
     static func decimal(_ value: Double?, _ digits: Int = 1) -> String {
         value.map { String(format: "%.\(digits)f", $0) } ?? "–"
