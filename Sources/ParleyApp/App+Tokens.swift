@@ -149,6 +149,12 @@ extension App {
     /// What every token's text starts with, so a leaked one is easy to find (in a repository, a log).
     public static let tokenPrefix = "parley."
 
+    /// `count` random bytes from the system's generator, in hex.
+    static func randomHex(_ count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return hex((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+
     private static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []

@@ -38,7 +38,6 @@ public struct ParleyServer: Sendable {
     let metrics: ServerMetrics
     let growth = LogGrowth()
     let failures: FailedAuthentications
-    let sessions = DashboardSessions()
     let logger: Logger
     /// Where commands and batches of events are committed in groups (nil:
     /// a transaction per request).

@@ -89,7 +89,7 @@ extension EventLog {
                            expiresAt: time(row["expires_at"]), revokedAt: time(row["revoked_at"]))
     }
 
-    private func mappingErrors<T>(_ body: () throws -> T) throws -> T {
+    func mappingErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as DatabaseError {

@@ -1,5 +1,8 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
+import GRDB
+import ParleyApp
 import NIOCore
 import NIOHTTP1
 import ParleyCore
@@ -91,6 +94,64 @@ import Testing
         try workspace.ok("token", "revoke", id, "--as", "lee@mgmt")
         let after = try await server.send(.GET, "/", headers: [("Cookie", cookie)])
         #expect(after.status == 303)
+    }
+
+    /// A session is kept in the database, only as its cookie's SHA-256: a
+    /// restarted server still knows the browser, and signing out ends it
+    /// for every server on that database.
+    @Test func aSessionOutlivesARestartAndSigningOutEndsIt() async throws {
+        let workspace = try Workspace()
+        let tokens = try workspace.teamWithTokens()
+        let first = try LiveServer(workspace)
+        let cookie = try await signIn(first, tokens.sam)
+        #expect(try await first.send(.GET, "/", headers: [("Cookie", cookie)]).status == 200)
+        _ = first.stop()
+
+        let value = String(cookie.split(separator: "=", maxSplits: 1)[1])
+        let kept = try DatabaseQueue(path: workspace.db).read { db in
+            try Row.fetchAll(db, sql: "SELECT id_sha256, member, token_id, csrf FROM dashboard_sessions")
+        }
+        #expect(kept.count == 1)
+        #expect(kept.first.map { Array($0["id_sha256"] as Data) } == Array(SHA256.hash(data: Data(value.utf8))))
+        #expect(kept.first?["member"] == "sam@sales")
+        #expect(kept.allSatisfy { row in row.columnNames.allSatisfy { (row[$0] as DatabaseValue) != value.databaseValue } })
+
+        let second = try LiveServer(workspace)
+        defer { _ = second.stop() }
+        let page = try await second.send(.GET, "/", headers: [("Cookie", cookie)])
+        #expect(page.status == 200, "\(page.headers)")
+        let csrf = try #require(page.body.range(of: #"name="_csrf" value=""#).map { page.body[$0.upperBound...].prefix(64) })
+        let signedOut = try await second.send(.POST, "/signout", body: "_csrf=\(csrf)",
+                                              headers: [("Cookie", cookie), ("Content-Type", "application/x-www-form-urlencoded"),
+                                                        ("Origin", second.base)])
+        #expect(signedOut.status == 303)
+        let after = try await second.send(.GET, "/", headers: [("Cookie", cookie)])
+        #expect(after.status == 303 && after.headers["Location"].first?.hasPrefix("/signin") == true)
+        #expect(try await DatabaseQueue(path: workspace.db).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM dashboard_sessions") } == 0)
+    }
+
+    /// A session lasts its lifetime and no longer; opening one forgets the
+    /// expired ones, and a revoked token ends its sessions.
+    @Test func aSessionEndsWithItsLifetimeOrItsToken() throws {
+        let workspace = try Workspace()
+        let tokens = try workspace.teamWithTokens()
+        let app = try App.open(at: workspace.db)
+        let sam = try app.authenticate(bearer: tokens.sam)
+        let start = Timestamp.now()
+        func later(_ seconds: Int64) -> Timestamp { Timestamp(microseconds: start.microseconds + seconds * 1_000_000) }
+        let first = try app.openSession(for: sam, at: start)
+        let lifetime = App.sessionLifetimeSeconds
+        #expect(try app.session(first.id, at: later(lifetime - 1)) == first)
+        #expect(try app.session(first.id, at: later(lifetime)) == nil)
+        #expect(try app.session(String(repeating: "0", count: 64), at: start) == nil)
+
+        let mia = try app.authenticate(bearer: tokens.mia)
+        let second = try app.openSession(for: mia, at: later(lifetime + 1))
+        let count = try DatabaseQueue(path: workspace.db).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM dashboard_sessions") }
+        #expect(count == 1)
+        #expect(try app.session(second.id, at: later(lifetime + 2))?.member == "mia@marketing")
+        try workspace.ok("token", "revoke", mia.tokenID, "--as", "lee@mgmt")
+        #expect(try app.session(second.id, at: later(lifetime + 3)) == nil)
     }
 
     /// Sign in, flag a tension through the form, see it on Today, resolve it

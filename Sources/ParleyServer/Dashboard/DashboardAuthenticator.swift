@@ -10,13 +10,10 @@ import ParleyApp
 struct DashboardAuthenticator: RouterMiddleware {
     typealias Context = ParleyRequestContext
     let app: App
-    let sessions: DashboardSessions
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let id = request.cookies[DashboardSessions.cookie]?.value, let session = sessions.session(id),
-              (try? await app.perform({ try $0.tokenIsInForce(session.tokenID) })) == true
-        else {
-            if let id = request.cookies[DashboardSessions.cookie]?.value { sessions.close(id) }
+        let cookie = request.cookies[DashboardSessions.cookie]?.value
+        guard let id = cookie, let session = try await app.perform({ try $0.session(id) }) else {
             if request.method == .get {
                 let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
                 return Response.redirect(to: "/signin?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))

@@ -11,7 +11,6 @@ extension ParleyServer {
     /// the same rules as the CLI. Forms post to the same commands the API
     /// runs (``CommandRoute``); a refusal shows inline, in the rule's words.
     func addDashboardRoutes(to router: Router<ParleyRequestContext>, heartbeatSeconds: Double) {
-        let sessions = self.sessions
         router.get("/assets/:file") { _, context in
             let name = context.parameters.get("file") ?? ""
             guard let bytes = DashboardFiles.asset(name) else { throw Problem(.notFound, code: "not-found", "there is no \(name)") }
@@ -39,17 +38,17 @@ extension ParleyServer {
                 return Self.html(Self.signinPage(next: next, error: "That token is unknown, expired or revoked, or its member left."),
                                  status: .unauthorized)
             }
-            let session = sessions.open(member: member.handle, tokenID: member.tokenID)
+            let session = try await app.perform { try $0.openSession(for: member) }
             var response = Response.redirect(to: next)
             let secure = request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
-            response.setCookie(Cookie(name: DashboardSessions.cookie, value: session.id, maxAge: Int(DashboardSessions.lifetime), path: "/",
+            response.setCookie(Cookie(name: DashboardSessions.cookie, value: session.id, maxAge: DashboardSessions.lifetime, path: "/",
                                       secure: secure, httpOnly: true, sameSite: .strict))
             return response
         }
 
-        let pages = router.group().add(middleware: DashboardAuthenticator(app: app, sessions: sessions))
+        let pages = router.group().add(middleware: DashboardAuthenticator(app: app))
         pages.post("/signout") { request, context in
-            if let id = request.cookies[DashboardSessions.cookie]?.value { sessions.close(id) }
+            if let id = request.cookies[DashboardSessions.cookie]?.value { try await app.perform { try $0.closeSession(id) } }
             var response = Response.redirect(to: "/signin")
             response.setCookie(Cookie(name: DashboardSessions.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
             return response
