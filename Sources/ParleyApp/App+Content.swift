@@ -113,42 +113,42 @@ extension App {
         // Two reads, so that memory stays flat: the retractions, then what they may strike out.
         var retracted: Set<String> = []
         let until = window.asOf.map { Timestamp(microseconds: $0.microseconds + 1) }
-        try events(EventFilter(until: until, knownAt: window.knownAt, types: ["event.retracted"])) { event in
+        try events(EventFilter(until: until, knownAt: window.knownAt, types: [EventRetracted.type])) { event in
             if let target = event.payload["target"]?.stringValue { retracted.insert(target) }
             return true
         }
         let filter = EventFilter(until: until, knownAt: window.knownAt,
-                                 types: ["resource.shared", "resource.used", "content.requested", "content.delivered",
-                                         "lead.sent", "lead.accepted", "lead.rejected", "lead.converted"])
+                                 types: [ResourceShared.type, ResourceUsed.type, ContentRequested.type, ContentDelivered.type,
+                                         LeadSent.type, LeadAccepted.type, LeadRejected.type, LeadConverted.type])
         try events(filter) { event in
             guard !retracted.contains(event.id.description) else { return true }
             let data = event.payload
             switch event.type {
-            case "lead.sent":
+            case LeadSent.type:
                 if let lead = data["lead"]?.stringValue { leads[lead] = Lead(source: data["source"]?.stringValue ?? "unknown") }
-            case "lead.accepted", "lead.rejected":
+            case LeadAccepted.type, LeadRejected.type:
                 if let lead = data["lead"]?.stringValue, leads[lead] != nil {
                     leads[lead]!.judged = true
-                    leads[lead]!.accepted = event.type == "lead.accepted"
+                    leads[lead]!.accepted = event.type == LeadAccepted.type
                 }
-            case "lead.converted":
+            case LeadConverted.type:
                 if let lead = data["lead"]?.stringValue { leads[lead]?.converted = true }
-            case "resource.shared":
+            case ResourceShared.type:
                 guard let id = data["resource"]?.stringValue else { return true }
                 if resources[id] == nil { resourceOrder.append(id) }
                 resources[id] = ContentReport.Resource(resource: id, title: data["title"]?.stringValue ?? "", kind: data["kind"]?.stringValue,
                                                        team: data["team"]?.stringValue ?? "", sharedBy: event.actor, sharedAt: event.occurredAt)
-            case "resource.used":
+            case ResourceUsed.type:
                 guard let id = data["resource"]?.stringValue else { return true }
                 uses[id, default: []].append((event.id.description, event.actor, data["lead"]?.stringValue, event.occurredAt))
-            case "content.requested":
+            case ContentRequested.type:
                 guard let id = data["request"]?.stringValue else { return true }
                 if requests[id] == nil { requestOrder.append(id) }
                 requests[id] = ContentReport.Request(request: id, topic: data["topic"]?.stringValue ?? "", requestedBy: event.actor,
                                                      requestedAt: event.occurredAt,
                                                      neededBy: data["needed_by"]?.stringValue.flatMap(Timestamp.init(timeOrDate:)),
                                                      state: "open")
-            case "content.delivered":
+            case ContentDelivered.type:
                 guard let id = data["request"]?.stringValue, var request = requests[id] else { return true }
                 request.deliveredAt = event.occurredAt
                 request.hoursToDelivery = Double(event.occurredAt.microseconds - request.requestedAt.microseconds) / 3_600_000_000

@@ -63,7 +63,7 @@ extension App {
     public func checkCriteria(lead: String, window: ReplayWindow = ReplayWindow(), progress: ProgressReporter = .none) throws(ParleyError) -> CriteriaCheck {
         let sent = try mapped {
             var found: RecordedEvent?
-            try log.events(EventFilter(stream: "lead/\(lead)", type: "lead.sent", knownAt: window.knownAt)) { event in
+            try log.events(EventFilter(stream: "lead/\(lead)", type: LeadSent.type, knownAt: window.knownAt)) { event in
                 if window.asOf.map({ event.occurredAt <= $0 }) ?? true { found = event }
                 return true
             }
@@ -107,8 +107,8 @@ public struct WhatIfReport: Sendable, Equatable, Encodable {
         mutating func add(_ lead: LeadQualityProjection.LeadOutcome?) {
             sent += 1
             guard let lead, lead.isLead else { return }
-            if lead.verdict == "lead.accepted" { accepted += 1 }
-            if lead.verdict == "lead.rejected" { rejected += 1 }
+            if lead.verdict == LeadAccepted.type { accepted += 1 }
+            if lead.verdict == LeadRejected.type { rejected += 1 }
             if lead.converted {
                 converted += 1
                 revenue += lead.amount
@@ -184,7 +184,7 @@ extension App {
             // type, so the first reads every event whatever the period; the
             // second takes the other core meanwhile.
             struct Checked { var evaluable: Bool, met: Bool, source: String }
-            let filter = EventFilter(type: "lead.sent", since: since, until: until, knownAt: window.knownAt)
+            let filter = EventFilter(type: LeadSent.type, since: since, until: until, knownAt: window.knownAt)
             let (checked, outcomes) = try sideBySide({
                 var checked: [String: Checked] = [:]
                 try log.eventPayloads(filter) { event, data in

@@ -14,7 +14,7 @@ public struct LeadGroup: Sendable, Equatable, Encodable {
             try out.put(lead.campaign, "campaign")
             try out.put(lead.criteriaVersion, "criteria_version")
             try out.put(lead.rep, "rep")
-            try out.put(lead.verdict.map { $0 == "lead.accepted" ? "accepted" : "rejected" }, "verdict")
+            try out.put(lead.verdict.map { $0 == LeadAccepted.type ? "accepted" : "rejected" }, "verdict")
             try out.put(lead.rejectReason, "reject_reason")
             try out.put(lead.converted, "converted")
             try out.put(lead.converted ? lead.amount : nil, "amount")

@@ -157,9 +157,9 @@ extension App {
             return RetroReport.Figures(
                 from: since, to: until, total: LeadQualityProjection.Line(key: "all", group: total), bySource: bySource,
                 byRep: try lines(.rep, since, until), byCriteria: try lines(.criteria, since, until), sla: sla,
-                tensionsOpened: inPeriod.filter { $0.type == "tension.flagged" }.count,
-                tensionsResolved: inPeriod.filter { $0.type == "tension.resolved" }.count,
-                jointMeetings: inPeriod.filter { $0.type == "meeting.held" && $0.joint }.count)
+                tensionsOpened: inPeriod.filter { $0.type == TensionFlagged.type }.count,
+                tensionsResolved: inPeriod.filter { $0.type == TensionResolved.type }.count,
+                jointMeetings: inPeriod.filter { $0.type == MeetingHeld.type && $0.joint }.count)
         }
         let current = try figures(from, to)
         let previous = try figures(previousFrom, from)

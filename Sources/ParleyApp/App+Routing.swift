@@ -124,7 +124,7 @@ extension App {
         var filter = EventFilter(stream: query.lead.map { "lead/\($0)" } ?? "lead/*",
                                  until: query.window.asOf.map { Timestamp(microseconds: $0.microseconds + 1) },
                                  knownAt: query.window.knownAt,
-                                 types: ["lead.sent", "lead.reassigned", "event.retracted"])
+                                 types: [LeadSent.type, LeadReassigned.type, EventRetracted.type])
         filter.limit = nil
         var leads: [String: RoutingReport.Lead] = [:]
         var order: [String] = []
@@ -133,9 +133,9 @@ extension App {
         try events(filter) { event in
             let data = event.payload
             switch event.type {
-            case "event.retracted":
+            case EventRetracted.type:
                 if let target = data["target"]?.stringValue { retracted.insert(target) }
-            case "lead.sent":
+            case LeadSent.type:
                 guard let lead = data["lead"]?.stringValue else { return true }
                 let assignment = RoutingReport.Assignment(kind: "sent", to: data["assigned_to"]?.stringValue, at: event.occurredAt,
                                                           by: event.actor, position: event.position)

@@ -77,14 +77,14 @@ extension App {
             let history = StreamHistory(events, stream: stream)
             guard let flagged = history.tension.flagged else { return nil }
             let data = flagged.payload
-            let counted = events.filter { history.retractions[$0.id] == nil && $0.type != "event.retracted" }
+            let counted = events.filter { history.retractions[$0.id] == nil && $0.type != EventRetracted.type }
             let state = history.tension.resolved != nil ? "resolved" : history.tension.escalated ? "escalated" : "open"
             return TensionEntry(id: history.id, title: data["title"]?.stringValue ?? "", severity: data["severity"]?.stringValue ?? "",
                                 category: data["category"]?.stringValue ?? "", flaggedBy: flagged.actor, flaggedAt: flagged.occurredAt,
                                 state: state, resolution: history.tension.resolved?.payload["resolution"]?.stringValue,
                                 resolvedAt: history.tension.resolved?.occurredAt,
                                 lastActivity: counted.map(\.occurredAt).max() ?? flagged.occurredAt,
-                                comments: counted.filter { $0.type == "tension.commented" }.count)
+                                comments: counted.filter { $0.type == TensionCommented.type }.count)
         }
     }
 

@@ -270,7 +270,7 @@ final class AppendSession {
         if !defaultHistories.isEmpty { defaultHistories[event.stream]?.append(event) }
         if policy.needsHistory {
             histories[event.stream]?.append(event)
-            if event.type == "member.joined" { membersExist = true }
+            if event.type == MemberJoined.type { membersExist = true }
             if event.stream.hasPrefix("member/") { members[String(event.stream.dropFirst(7))] = nil }
         } else {
             versions[event.stream] = event.version

@@ -28,8 +28,8 @@ extension RetroReport {
         var day: String?
         for entry in agreementMarks {
             let label = switch entry.type {
-            case "criteria.changed": "criteria \(entry.refs.first ?? "")"
-            case "criteria.agreed": "\(entry.refs.first ?? "") signed"
+            case CriteriaChanged.type: "criteria \(entry.refs.first ?? "")"
+            case CriteriaAgreed.type: "\(entry.refs.first ?? "") signed"
             default: "SLA"
             }
             if entry.at.yearMonthDay == day, let last = markers.popLast() {

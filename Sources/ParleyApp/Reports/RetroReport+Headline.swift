@@ -89,8 +89,8 @@ extension RetroReport {
         var resolved = Array(repeating: 0, count: weeks.count)
         for entry in timeline {
             guard let index = weeks.firstIndex(of: entry.week) else { continue }
-            if entry.type == "tension.flagged" { opened[index] += 1 }
-            if entry.type == "tension.resolved" { resolved[index] += 1 }
+            if entry.type == TensionFlagged.type { opened[index] += 1 }
+            if entry.type == TensionResolved.type { resolved[index] += 1 }
         }
         return (opened, resolved)
     }

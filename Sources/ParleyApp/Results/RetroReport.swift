@@ -88,7 +88,7 @@ public struct RetroReport: Sendable, Encodable {
 
     /// Criteria and SLA versions proposed, signed or set in the period, to mark on time charts.
     public var agreementMarks: [TimelineEntry] {
-        timeline.filter { ["criteria.changed", "criteria.agreed", "sla.set"].contains($0.type ?? "") }
+        timeline.filter { [CriteriaChanged.type, CriteriaAgreed.type, SLASet.type].contains($0.type ?? "") }
     }
 
     /// The sources in the order the report shows them: most leads sent first.

@@ -13,6 +13,11 @@ public protocol EventPayload: Codable, Sendable, Equatable {
     /// prints. Declared with the payload's properties, which it must name.
     static var spec: EventTypeSpec { get }
 
+    /// The event type: `lead.sent`, … Its spec is declared with this name;
+    /// code that matches an event's type names it by this constant, never
+    /// by a string of its own.
+    static var type: String { get }
+
     /// A payload of this type written with an older `schema`, brought to
     /// the current one (events are never rewritten: old payloads are
     /// upcast when read): one step, from `schema` to `schema + 1`. Types
@@ -21,9 +26,6 @@ public protocol EventPayload: Codable, Sendable, Equatable {
 }
 
 extension EventPayload {
-    /// The event type: `lead.sent`, …
-    public static var type: String { spec.name }
-
     public static func upcast(_ data: JSONValue, from schema: Int) -> JSONValue { data }
 }
 

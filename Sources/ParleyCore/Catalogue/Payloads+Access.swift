@@ -3,7 +3,8 @@
 // SHA-256); the events say who had access, and when.
 
 public struct TokenIssued: EventPayload {
-    public static let spec = EventTypeSpec("token.issued", stream: "token", idField: "token", "a member is given a token to reach the log over HTTP", [
+    public static let type = "token.issued"
+    public static let spec = EventTypeSpec(type, stream: "token", idField: "token", "a member is given a token to reach the log over HTTP", [
         .required("token", .identifier, "the token's public id (never its secret)"),
         .required("member", .handle, "whose token it is: every event sent with it is theirs"),
         .optional("label", .line, "what it is for, e.g. \"laptop\" or \"CRM sync\""),
@@ -16,7 +17,8 @@ public struct TokenIssued: EventPayload {
 }
 
 public struct TokenRevoked: EventPayload {
-    public static let spec = EventTypeSpec("token.revoked", stream: "token", idField: "token", "a token stops working", [
+    public static let type = "token.revoked"
+    public static let spec = EventTypeSpec(type, stream: "token", idField: "token", "a token stops working", [
         .required("token", .identifier),
         .required("member", .handle),
         .optional("reason", .note),
@@ -26,7 +28,8 @@ public struct TokenRevoked: EventPayload {
 }
 
 public struct WebhookAdded: EventPayload {
-    public static let spec = EventTypeSpec("webhook.added", stream: "webhook", idField: "webhook", "management has the server post events to an address", [
+    public static let type = "webhook.added"
+    public static let spec = EventTypeSpec(type, stream: "webhook", idField: "webhook", "management has the server post events to an address", [
         .required("webhook", .identifier, "W-1, W-2, … (Parley numbers them)"),
         .required("url", .link),
         .optional("types", .list(.text(maxLength: 100), maxCount: 50), "which event types, e.g. tension.* (all when left out)"),
@@ -40,7 +43,8 @@ public struct WebhookAdded: EventPayload {
 }
 
 public struct WebhookRemoved: EventPayload {
-    public static let spec = EventTypeSpec("webhook.removed", stream: "webhook", idField: "webhook", "the server stops posting to an address", [
+    public static let type = "webhook.removed"
+    public static let spec = EventTypeSpec(type, stream: "webhook", idField: "webhook", "the server stops posting to an address", [
         .required("webhook", .identifier),
     ])
     public var webhook: String

@@ -1,7 +1,8 @@
 // The payloads of the catalogue: What the teams agree on: lead criteria, the SLA, shared goals.
 
 public struct CriteriaChanged: EventPayload {
-    public static let spec = EventTypeSpec("criteria.changed", stream: "criteria", streamID: "mql", "a new version of the MQL definition", [
+    public static let type = "criteria.changed"
+    public static let spec = EventTypeSpec(type, stream: "criteria", streamID: "mql", "a new version of the MQL definition", [
         .required("version", .integer(1...Int64.max), "one more than the current version"),
         .required("rules", .text(maxLength: 4000)),
         .optional("rationale", .note),
@@ -11,7 +12,8 @@ public struct CriteriaChanged: EventPayload {
 }
 
 public struct CriteriaAgreed: EventPayload {
-    public static let spec = EventTypeSpec("criteria.agreed", stream: "criteria", streamID: "mql", "a team signs off a criteria version", [
+    public static let type = "criteria.agreed"
+    public static let spec = EventTypeSpec(type, stream: "criteria", streamID: "mql", "a team signs off a criteria version", [
         .required("version", .integer(1...Int64.max)),
         .required("team", .team),
     ])
@@ -20,7 +22,8 @@ public struct CriteriaAgreed: EventPayload {
 }
 
 public struct SLASet: EventPayload {
-    public static let spec = EventTypeSpec("sla.set", stream: "sla", streamID: "main", "the service level agreement between the teams", [
+    public static let type = "sla.set"
+    public static let spec = EventTypeSpec(type, stream: "sla", streamID: "main", "the service level agreement between the teams", [
         .required("follow_up_hours", .integer(1...8760), "hours sales has to give a verdict on a lead"),
         .optional("feedback_within_days", .integer(1...365)),
         .optional("monthly_mql_target", .integer(0...10_000_000)),
@@ -42,7 +45,8 @@ public struct SLASet: EventPayload {
 }
 
 public struct SLAAgreed: EventPayload {
-    public static let spec = EventTypeSpec("sla.agreed", stream: "sla", streamID: "main", "a team signs off an SLA version", [
+    public static let type = "sla.agreed"
+    public static let spec = EventTypeSpec(type, stream: "sla", streamID: "main", "a team signs off an SLA version", [
         .required("version", .integer(1...Int64.max)),
         .required("team", .team),
     ])
@@ -51,7 +55,8 @@ public struct SLAAgreed: EventPayload {
 }
 
 public struct AgreementProposed: EventPayload {
-    public static let spec = EventTypeSpec("agreement.proposed", stream: "agreement", idField: "agreement",
+    public static let type = "agreement.proposed"
+    public static let spec = EventTypeSpec(type, stream: "agreement", idField: "agreement",
                                            "a new version of an agreement between the teams (personas, messaging guide, routing rules, …)", [
         .required("agreement", .identifier, "its name: personas, messaging-guide, …"),
         .required("version", .integer(1...Int64.max), "one more than its latest version"),
@@ -67,7 +72,8 @@ public struct AgreementProposed: EventPayload {
 }
 
 public struct AgreementAgreed: EventPayload {
-    public static let spec = EventTypeSpec("agreement.agreed", stream: "agreement", idField: "agreement", "a team signs off a version of an agreement", [
+    public static let type = "agreement.agreed"
+    public static let spec = EventTypeSpec(type, stream: "agreement", idField: "agreement", "a team signs off a version of an agreement", [
         .required("agreement", .identifier),
         .required("version", .integer(1...Int64.max)),
         .required("team", .team),
@@ -77,7 +83,8 @@ public struct AgreementAgreed: EventPayload {
 }
 
 public struct GoalSet: EventPayload {
-    public static let spec = EventTypeSpec("goal.set", stream: "goal", idField: "goal", "a shared goal", [
+    public static let type = "goal.set"
+    public static let spec = EventTypeSpec(type, stream: "goal", idField: "goal", "a shared goal", [
         .required("goal", .identifier),
         .required("metric", .text(maxLength: 100)),
         .required("target", .number(0...Double.greatestFiniteMagnitude)),

@@ -1,7 +1,8 @@
 // The payloads of the catalogue: A lead's life: sent, judged, rated, won or lost.
 
 public struct LeadSent: EventPayload {
-    public static let spec = EventTypeSpec("lead.sent", stream: "lead", idField: "lead", "marketing hands a lead to sales", [
+    public static let type = "lead.sent"
+    public static let spec = EventTypeSpec(type, stream: "lead", idField: "lead", "marketing hands a lead to sales", [
         .required("lead", .identifier),
         .required("source", .text(maxLength: 100), "webinar, paid-search, referral, …"),
         .optional("campaign", .text(maxLength: 100)),
@@ -43,7 +44,8 @@ public enum AttributeValue: Codable, Sendable, Equatable {
 }
 
 public struct LeadReassigned: EventPayload {
-    public static let spec = EventTypeSpec("lead.reassigned", stream: "lead", idField: "lead", "a lead gets a new owner; the SLA clock restarts", [
+    public static let type = "lead.reassigned"
+    public static let spec = EventTypeSpec(type, stream: "lead", idField: "lead", "a lead gets a new owner; the SLA clock restarts", [
         .required("lead", .identifier),
         .required("to", .handle),
         .optional("reason", .note),
@@ -53,7 +55,8 @@ public struct LeadReassigned: EventPayload {
 }
 
 public struct LeadAccepted: EventPayload {
-    public static let spec = EventTypeSpec("lead.accepted", stream: "lead", idField: "lead", "sales accepts the lead (SAL)", [
+    public static let type = "lead.accepted"
+    public static let spec = EventTypeSpec(type, stream: "lead", idField: "lead", "sales accepts the lead (SAL)", [
         .required("lead", .identifier),
     ])
     public var lead: String
@@ -61,7 +64,8 @@ public struct LeadAccepted: EventPayload {
 }
 
 public struct LeadRejected: EventPayload {
-    public static let spec = EventTypeSpec("lead.rejected", stream: "lead", idField: "lead", "sales rejects the lead, and says why", [
+    public static let type = "lead.rejected"
+    public static let spec = EventTypeSpec(type, stream: "lead", idField: "lead", "sales rejects the lead, and says why", [
         .required("lead", .identifier),
         .required("reason", .choice(EventCatalogue.rejectReasons)),
         .optional("comment", .note),
@@ -71,7 +75,8 @@ public struct LeadRejected: EventPayload {
 }
 
 public struct LeadRecycled: EventPayload {
-    public static let spec = EventTypeSpec("lead.recycled", stream: "lead", idField: "lead", "the lead goes back to marketing nurture", [
+    public static let type = "lead.recycled"
+    public static let spec = EventTypeSpec(type, stream: "lead", idField: "lead", "the lead goes back to marketing nurture", [
         .required("lead", .identifier),
         .optional("reason", .note),
     ])
@@ -80,7 +85,8 @@ public struct LeadRecycled: EventPayload {
 }
 
 public struct LeadFeedback: EventPayload {
-    public static let spec = EventTypeSpec("lead.feedback", stream: "lead", idField: "lead", schema: 2, "sales rates the lead's quality", [
+    public static let type = "lead.feedback"
+    public static let spec = EventTypeSpec(type, stream: "lead", idField: "lead", schema: 2, "sales rates the lead's quality", [
         .required("lead", .identifier),
         .required("rating", .integer(1...5), "1 (useless) to 5 (perfect)"),
         .optional("comment", .note),
@@ -103,7 +109,8 @@ public struct LeadFeedback: EventPayload {
 }
 
 public struct LeadConverted: EventPayload {
-    public static let spec = EventTypeSpec("lead.converted", stream: "lead", idField: "lead", "the lead became a customer", [
+    public static let type = "lead.converted"
+    public static let spec = EventTypeSpec(type, stream: "lead", idField: "lead", "the lead became a customer", [
         .required("lead", .identifier),
         .optional("amount", .number(0...Double.greatestFiniteMagnitude)),
         .optional("currency", .currency),
@@ -113,7 +120,8 @@ public struct LeadConverted: EventPayload {
 }
 
 public struct LeadLost: EventPayload {
-    public static let spec = EventTypeSpec("lead.lost", stream: "lead", idField: "lead", "the lead was lost", [
+    public static let type = "lead.lost"
+    public static let spec = EventTypeSpec(type, stream: "lead", idField: "lead", "the lead was lost", [
         .required("lead", .identifier),
         .optional("reason", .note),
     ])

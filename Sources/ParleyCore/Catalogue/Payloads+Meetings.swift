@@ -1,7 +1,8 @@
 // The payloads of the catalogue: Meetings and their action items, content, resources, corrections.
 
 public struct MeetingHeld: EventPayload {
-    public static let spec = EventTypeSpec("meeting.held", stream: "meeting", idField: "meeting", "a joint meeting", [
+    public static let type = "meeting.held"
+    public static let spec = EventTypeSpec(type, stream: "meeting", idField: "meeting", "a joint meeting", [
         .required("meeting", .identifier),
         .required("title", .line),
         .required("attendees", .list(.handle, maxCount: 100)),
@@ -29,7 +30,8 @@ public struct MeetingHeld: EventPayload {
 }
 
 public struct ActionCompleted: EventPayload {
-    public static let spec = EventTypeSpec("action.completed", stream: "meeting", "an action item from a meeting is done", [
+    public static let type = "action.completed"
+    public static let spec = EventTypeSpec(type, stream: "meeting", "an action item from a meeting is done", [
         .required("action", .identifier),
         .optional("note", .note),
     ])
@@ -38,7 +40,8 @@ public struct ActionCompleted: EventPayload {
 }
 
 public struct ContentRequested: EventPayload {
-    public static let spec = EventTypeSpec("content.requested", stream: "content", idField: "request", "sales asks marketing for content", [
+    public static let type = "content.requested"
+    public static let spec = EventTypeSpec(type, stream: "content", idField: "request", "sales asks marketing for content", [
         .required("request", .identifier),
         .required("topic", .line),
         .optional("lead", .identifier),
@@ -51,7 +54,8 @@ public struct ContentRequested: EventPayload {
 }
 
 public struct ContentDelivered: EventPayload {
-    public static let spec = EventTypeSpec("content.delivered", stream: "content", idField: "request", "marketing delivers the content", [
+    public static let type = "content.delivered"
+    public static let spec = EventTypeSpec(type, stream: "content", idField: "request", "marketing delivers the content", [
         .required("request", .identifier),
         .optional("title", .line),
         .optional("link", .link),
@@ -61,7 +65,8 @@ public struct ContentDelivered: EventPayload {
 }
 
 public struct ResourceShared: EventPayload {
-    public static let spec = EventTypeSpec("resource.shared", stream: "resource", idField: "resource", "a resource in the shared knowledge base", [
+    public static let type = "resource.shared"
+    public static let spec = EventTypeSpec(type, stream: "resource", idField: "resource", "a resource in the shared knowledge base", [
         .required("resource", .identifier),
         .required("title", .line),
         .required("link", .link),
@@ -75,7 +80,8 @@ public struct ResourceShared: EventPayload {
 }
 
 public struct ResourceUsed: EventPayload {
-    public static let spec = EventTypeSpec("resource.used", stream: "resource", idField: "resource", "sales used a shared resource", [
+    public static let type = "resource.used"
+    public static let spec = EventTypeSpec(type, stream: "resource", idField: "resource", "sales used a shared resource", [
         .required("resource", .identifier),
         .optional("lead", .identifier),
         .optional("note", .note),
@@ -85,7 +91,8 @@ public struct ResourceUsed: EventPayload {
 }
 
 public struct EventRetracted: EventPayload {
-    public static let spec = EventTypeSpec("event.retracted", stream: nil, "a correction: the target event no longer counts", [
+    public static let type = "event.retracted"
+    public static let spec = EventTypeSpec(type, stream: nil, "a correction: the target event no longer counts", [
         .required("target", .eventID, "the id of the event retracted"),
         .required("reason", .note),
     ])

@@ -1,7 +1,8 @@
 // The payloads of the catalogue: Members and their teams' roles.
 
 public struct MemberJoined: EventPayload {
-    public static let spec = EventTypeSpec("member.joined", stream: "member", idField: "handle", "someone joins one of the teams", [
+    public static let type = "member.joined"
+    public static let spec = EventTypeSpec(type, stream: "member", idField: "handle", "someone joins one of the teams", [
         .required("handle", .handle, "the member's handle, name@team"),
         .required("name", .line, "full name"),
         .required("team", .team),
@@ -14,7 +15,8 @@ public struct MemberJoined: EventPayload {
 }
 
 public struct MemberLeft: EventPayload {
-    public static let spec = EventTypeSpec("member.left", stream: "member", idField: "handle", "a member leaves", [
+    public static let type = "member.left"
+    public static let spec = EventTypeSpec(type, stream: "member", idField: "handle", "a member leaves", [
         .required("handle", .handle),
     ])
     public var handle: String
@@ -22,7 +24,8 @@ public struct MemberLeft: EventPayload {
 }
 
 public struct MemberMoved: EventPayload {
-    public static let spec = EventTypeSpec("member.moved", stream: "member", idField: "handle", "a member changes team", [
+    public static let type = "member.moved"
+    public static let spec = EventTypeSpec(type, stream: "member", idField: "handle", "a member changes team", [
         .required("handle", .handle),
         .optional("team", .team, "the new team"),
     ])
@@ -31,7 +34,8 @@ public struct MemberMoved: EventPayload {
 }
 
 public struct RoleDefined: EventPayload {
-    public static let spec = EventTypeSpec("role.defined", stream: "role", idField: "team", "a team's responsibility, KPI and accountability", [
+    public static let type = "role.defined"
+    public static let spec = EventTypeSpec(type, stream: "role", idField: "team", "a team's responsibility, KPI and accountability", [
         .required("team", .team),
         .required("responsibility", .note),
         .optional("kpi", .line, "how the responsibility is measured"),

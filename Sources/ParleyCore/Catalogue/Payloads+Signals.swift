@@ -2,7 +2,8 @@
 // A signal itself is a view, never an event; what people do about it is.
 
 public struct SignalAcknowledged: EventPayload {
-    public static let spec = EventTypeSpec("signal.acknowledged", stream: "signal", idField: "signal", "someone has seen a signal and is acting on it", [
+    public static let type = "signal.acknowledged"
+    public static let spec = EventTypeSpec(type, stream: "signal", idField: "signal", "someone has seen a signal and is acting on it", [
         .required("signal", .identifier, "the signal's id, as `parley signals` shows it"),
         .optional("note", .note),
     ])
@@ -11,7 +12,8 @@ public struct SignalAcknowledged: EventPayload {
 }
 
 public struct SignalDismissed: EventPayload {
-    public static let spec = EventTypeSpec("signal.dismissed", stream: "signal", idField: "signal", "someone closes a signal they judge wrong or expected", [
+    public static let type = "signal.dismissed"
+    public static let spec = EventTypeSpec(type, stream: "signal", idField: "signal", "someone closes a signal they judge wrong or expected", [
         .required("signal", .identifier, "the signal's id, as `parley signals` shows it"),
         .required("reason", .choice(SignalDismissed.reasons)),
         .optional("note", .note),
@@ -22,7 +24,8 @@ public struct SignalDismissed: EventPayload {
 }
 
 public struct SignalConfigured: EventPayload {
-    public static let spec = EventTypeSpec("signal.configured", stream: "signal-config", idField: "kind", "management sets a detector's thresholds", [
+    public static let type = "signal.configured"
+    public static let spec = EventTypeSpec(type, stream: "signal-config", idField: "kind", "management sets a detector's thresholds", [
         .required("kind", .choice(SignalKind.allCases.map(\.rawValue))),
         .optional("budget_years", .number(0.1...100), "years between false alarms per subject, on average (rate detectors)"),
         .optional("grace_days", .integer(1...365), "days before a rule detector speaks"),

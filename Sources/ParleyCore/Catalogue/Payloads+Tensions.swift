@@ -1,7 +1,8 @@
 // The payloads of the catalogue: Tensions, from flagged to resolved.
 
 public struct TensionFlagged: EventPayload {
-    public static let spec = EventTypeSpec("tension.flagged", stream: "tension", idField: "tension", "someone flags tension early", [
+    public static let type = "tension.flagged"
+    public static let spec = EventTypeSpec(type, stream: "tension", idField: "tension", "someone flags tension early", [
         .required("tension", .identifier),
         .required("title", .line),
         .required("severity", .choice(EventCatalogue.severities)),
@@ -20,7 +21,8 @@ public struct TensionFlagged: EventPayload {
 }
 
 public struct TensionCommented: EventPayload {
-    public static let spec = EventTypeSpec("tension.commented", stream: "tension", idField: "tension", "a comment on a tension", [
+    public static let type = "tension.commented"
+    public static let spec = EventTypeSpec(type, stream: "tension", idField: "tension", "a comment on a tension", [
         .required("tension", .identifier),
         .required("comment", .note),
     ])
@@ -29,7 +31,8 @@ public struct TensionCommented: EventPayload {
 }
 
 public struct TensionEscalated: EventPayload {
-    public static let spec = EventTypeSpec("tension.escalated", stream: "tension", idField: "tension", "a tension goes to management", [
+    public static let type = "tension.escalated"
+    public static let spec = EventTypeSpec(type, stream: "tension", idField: "tension", "a tension goes to management", [
         .required("tension", .identifier),
         .optional("to", .handle),
         .optional("reason", .note),
@@ -39,7 +42,8 @@ public struct TensionEscalated: EventPayload {
 }
 
 public struct TensionResolved: EventPayload {
-    public static let spec = EventTypeSpec("tension.resolved", stream: "tension", idField: "tension", "a tension is resolved", [
+    public static let type = "tension.resolved"
+    public static let spec = EventTypeSpec(type, stream: "tension", idField: "tension", "a tension is resolved", [
         .required("tension", .identifier),
         .required("resolution", .note),
         .optional("actions", .list(.line, maxCount: 50)),
@@ -51,7 +55,8 @@ public struct TensionResolved: EventPayload {
 }
 
 public struct TensionReopened: EventPayload {
-    public static let spec = EventTypeSpec("tension.reopened", stream: "tension", idField: "tension", "a resolved tension is open again", [
+    public static let type = "tension.reopened"
+    public static let spec = EventTypeSpec(type, stream: "tension", idField: "tension", "a resolved tension is open again", [
         .required("tension", .identifier),
         .optional("reason", .note),
     ])

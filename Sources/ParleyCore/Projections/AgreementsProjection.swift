@@ -31,12 +31,12 @@ public enum AgreementsProjection: Projection {
               let version = data["version"]?.integerValue else { return }
         var row = try rows.row(key(name)) ?? Row(name: name)
         switch event.type {
-        case "agreement.proposed":
+        case AgreementProposed.type:
             row.versions.propose(version, by: event.actor, at: event.occurredAt)
             row.texts.removeAll { $0.version == version }
             row.texts.append(Text(version: version, text: data["text"]?.stringValue ?? "", rationale: data["rationale"]?.stringValue))
             row.texts.sort { $0.version < $1.version }
-        case "agreement.agreed":
+        case AgreementAgreed.type:
             guard let team = data["team"]?.stringValue, row.versions.sign(version, team: team, by: event.actor, at: event.occurredAt) else { return }
         default:
             return

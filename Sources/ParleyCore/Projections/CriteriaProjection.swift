@@ -34,10 +34,10 @@ public enum CriteriaProjection: Projection {
         guard event.type.hasPrefix("criteria.") else { return }
         guard let version = data["version"]?.integerValue else { return }
         switch event.type {
-        case "criteria.changed":
+        case CriteriaChanged.type:
             rows.set(key(version), Row(version: version, rules: data["rules"]?.stringValue ?? "", changedBy: event.actor,
                                        occurredAt: event.occurredAt, recordedAt: event.recordedAt, rationale: data["rationale"]?.stringValue))
-        case "criteria.agreed":
+        case CriteriaAgreed.type:
             guard var row = try rows.row(key(version)) else { return }
             row.agreedBy.append(Agreement(team: data["team"]?.stringValue ?? "", by: event.actor, at: event.occurredAt))
             rows.set(key(version), row)

@@ -65,9 +65,9 @@ public enum FollowUpProjection: Projection {
         /// reassignment, verdict or feedback until it has one.
         func takes(_ type: String) -> Bool {
             switch type {
-            case "lead.sent": true
-            case "lead.reassigned", "lead.accepted", "lead.rejected": verdictAt == nil
-            case "lead.feedback": feedbackAt == nil
+            case LeadSent.type: true
+            case LeadReassigned.type, LeadAccepted.type, LeadRejected.type: verdictAt == nil
+            case LeadFeedback.type: feedbackAt == nil
             default: false
             }
         }
@@ -176,13 +176,13 @@ public enum FollowUpProjection: Projection {
         var versions = AgreementVersions()
         if case let .versions(stored)? = try rows.row("sla/versions") { versions = stored }
         switch event.type {
-        case "sla.set":
+        case SLASet.type:
             let version = versions.propose(data["version"]?.integerValue, by: event.actor, at: event.occurredAt)
             rows.set(slaKey(version), .sla(SLA(
                 version: version, followUpHours: data["follow_up_hours"]?.integerValue ?? 0,
                 feedbackWithinDays: data["feedback_within_days"]?.integerValue, monthlyMqlTarget: data["monthly_mql_target"]?.integerValue,
                 setBy: event.actor, setAt: event.occurredAt, feedbackOn: data["feedback_on"]?.stringValue)))
-        case "sla.agreed":
+        case SLAAgreed.type:
             guard let version = data["version"]?.integerValue, let team = data["team"]?.stringValue,
                   versions.sign(version, team: team, by: event.actor, at: event.occurredAt) else { return }
         default:
@@ -213,7 +213,7 @@ public enum FollowUpProjection: Projection {
                     feedbackWithinDays: sla.feedbackWithinDays)
         }
         guard case var .pending(lead)? = row else {
-            guard event.type == "lead.sent" else { return nil }
+            guard event.type == LeadSent.type else { return nil }
             held.changing(id, nil)
             row = .pending(sent())
             return nil
@@ -224,19 +224,19 @@ public enum FollowUpProjection: Projection {
         row = nil
         var counted: CountedFollowUp?
         switch event.type {
-        case "lead.sent":
+        case LeadSent.type:
             // Sent again (after recycling): its clocks start over.
             lead = sent()
-        case "lead.reassigned":
+        case LeadReassigned.type:
             lead.rep = data["to"]?.stringValue
             lead.clockStart = event.occurredAt
             lead.followUpHours = sla.followUpHours ?? lead.followUpHours
-        case "lead.accepted", "lead.rejected":
+        case LeadAccepted.type, LeadRejected.type:
             lead.verdictAt = event.occurredAt
             if let due = lead.verdictDue { counted = event.occurredAt <= due ? .verdictInTime : .verdictLate }
             // A rejection names its reason: that is sales' feedback on the lead, unless the
             // SLA asks for a rating on every lead. It is not counted as feedback in time.
-            if event.type == "lead.rejected" && sla.rejectionIsFeedback && lead.feedbackAt == nil {
+            if event.type == LeadRejected.type && sla.rejectionIsFeedback && lead.feedbackAt == nil {
                 lead.feedbackAt = event.occurredAt
             }
         default:

@@ -124,13 +124,13 @@ public enum IssuesProjection: Projection {
 
     public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
         let type = event.type
-        guard type.hasPrefix("tension.") || type == "meeting.held" || type == "action.completed" || type.hasPrefix("content.")
-                || type.hasPrefix("criteria.") || type == "member.joined" || type == "member.moved" || type.hasPrefix("sla.")
+        guard type.hasPrefix("tension.") || type == MeetingHeld.type || type == ActionCompleted.type || type.hasPrefix("content.")
+                || type.hasPrefix("criteria.") || type == MemberJoined.type || type == MemberMoved.type || type.hasPrefix("sla.")
                 || type.hasPrefix("agreement.") || type.hasPrefix("resource.") else { return }
         switch type {
-        case "member.joined", "member.moved":
+        case MemberJoined.type, MemberMoved.type:
             if let team = data["team"]?.stringValue { rows.set("team/\(String(event.stream.dropFirst(7)))", .team(team)) }
-        case "tension.flagged":
+        case TensionFlagged.type:
             let id = data["tension"]?.stringValue ?? ""
             rows.set("tension/\(id)", .tension(Tension(
                 tension: id, title: data["title"]?.stringValue ?? "", severity: data["severity"]?.stringValue ?? "low",
@@ -148,61 +148,61 @@ public enum IssuesProjection: Projection {
             guard case var .tension(tension)? = row else { return }
             tension.lastActivity = max(tension.lastActivity, event.occurredAt)
             switch type {
-            case "tension.escalated": tension.escalated = true
-            case "tension.resolved": tension.resolved = true
-            case "tension.reopened": tension.resolved = false; tension.escalated = false
+            case TensionEscalated.type: tension.escalated = true
+            case TensionResolved.type: tension.resolved = true
+            case TensionReopened.type: tension.resolved = false; tension.escalated = false
             default: break
             }
             // Filed where reads look for it: open or resolved.
             let filed = "\(tension.resolved ? "resolved" : "tension")/\(id)"
             if filed != key { rows.set(key, nil) }
             rows.set(filed, .tension(tension))
-        case "meeting.held":
+        case MeetingHeld.type:
             guard case let .array(items)? = data["action_items"] else { return }
             for item in items {
                 guard let id = item["action"]?.stringValue else { continue }
                 rows.set("action/\(id)", .action(Action(action: id, meeting: data["meeting"]?.stringValue ?? "", owner: item["owner"]?.stringValue ?? "",
                                                        text: item["text"]?.stringValue ?? "", due: item["due"]?.stringValue, heldAt: event.occurredAt)))
             }
-        case "action.completed":
+        case ActionCompleted.type:
             let key = "action/\(data["action"]?.stringValue ?? "")"
             guard case var .action(action)? = try rows.row(key) else { return }
             action.completedAt = event.occurredAt
             rows.set(key, .action(action))
-        case "content.requested":
+        case ContentRequested.type:
             let id = data["request"]?.stringValue ?? ""
             rows.set("content/\(id)", .content(Content(request: id, topic: data["topic"]?.stringValue ?? "", requestedBy: event.actor,
                                                        requestedAt: event.occurredAt, neededBy: data["needed_by"]?.stringValue)))
-        case "content.delivered":
+        case ContentDelivered.type:
             rows.set("content/\(data["request"]?.stringValue ?? "")", nil)
-        case "criteria.changed":
+        case CriteriaChanged.type:
             let version = data["version"]?.integerValue ?? 0
             var team: String?
             if case let .team(name)? = try rows.row("team/\(event.actor)") { team = name }
             rows.set("criteria/\(version)", .criteria(Criteria(version: version, changedBy: event.actor, changedAt: event.occurredAt,
                                                                agreed: team.map { [$0] } ?? [])))
-        case "criteria.agreed":
+        case CriteriaAgreed.type:
             let key = "criteria/\(data["version"]?.integerValue ?? 0)"
             guard case var .criteria(criteria)? = try rows.row(key), let team = data["team"]?.stringValue else { return }
             if !criteria.agreed.contains(team) { criteria.agreed.append(team) }
             rows.set(key, .criteria(criteria))
-        case "sla.set", "sla.agreed", "agreement.proposed", "agreement.agreed":
+        case SLASet.type, SLAAgreed.type, AgreementProposed.type, AgreementAgreed.type:
             let isSLA = type.hasPrefix("sla.")
             let name = isSLA ? "sla" : data["agreement"]?.stringValue ?? ""
             let key = isSLA ? "sla/versions" : "agreement/\(name)"
             var signing = Signing(name: name, isSLA: isSLA, versions: AgreementVersions())
             if case let .signing(stored)? = try rows.row(key) { signing = stored }
-            if type == "sla.set" || type == "agreement.proposed" {
+            if type == SLASet.type || type == AgreementProposed.type {
                 signing.versions.propose(data["version"]?.integerValue, by: event.actor, at: event.occurredAt)
             } else if let version = data["version"]?.integerValue, let team = data["team"]?.stringValue {
                 signing.versions.sign(version, team: team, by: event.actor, at: event.occurredAt)
             }
             rows.set(key, .signing(signing))
-        case "resource.shared":
+        case ResourceShared.type:
             let id = data["resource"]?.stringValue ?? ""
             rows.set("resource/\(id)", .resource(Resource(resource: id, title: data["title"]?.stringValue ?? "", sharedBy: event.actor,
                                                          sharedAt: event.occurredAt)))
-        case "resource.used":
+        case ResourceUsed.type:
             rows.set("resource/\(data["resource"]?.stringValue ?? "")", nil)
         default:
             break

@@ -88,8 +88,8 @@ extension LeadQualityProjection {
         mutating func add(_ lead: Lead, sign: Int64) {
             sent += sign
             switch lead.verdict {
-            case "lead.accepted": accepted += sign
-            case "lead.rejected":
+            case LeadAccepted.type: accepted += sign
+            case LeadRejected.type:
                 rejected += sign
                 rejectedByReason.add(sign, to: lead.rejectReason ?? "other")
             default: break

@@ -151,8 +151,8 @@ public enum LeadQualityProjection: Projection {
         /// lead: a verdict counts only once.
         func takes(_ type: String) -> Bool {
             switch type {
-            case "lead.accepted", "lead.rejected": verdict == nil
-            case "lead.reassigned", "lead.recycled", "lead.feedback", "lead.converted", "lead.lost": true
+            case LeadAccepted.type, LeadRejected.type: verdict == nil
+            case LeadReassigned.type, LeadRecycled.type, LeadFeedback.type, LeadConverted.type, LeadLost.type: true
             default: false
             }
         }
@@ -160,21 +160,21 @@ public enum LeadQualityProjection: Projection {
         /// Applies `event`, which it ``takes(_:)``, but a reassignment (which moves it to another cell).
         mutating func apply(_ event: RecordedEvent, _ data: Payload) {
             switch event.type {
-            case "lead.accepted", "lead.rejected":
+            case LeadAccepted.type, LeadRejected.type:
                 verdict = event.type
                 verdictAt = event.occurredAt
                 rejectReason = data["reason"]?.stringValue
-            case "lead.recycled": recycled = true
-            case "lead.feedback":
+            case LeadRecycled.type: recycled = true
+            case LeadFeedback.type:
                 ratingSum += data["rating"]?.integerValue ?? 0
                 ratings += 1
                 if case let .array(items)? = data["objections"] { objections += items.compactMap { $0.stringValue } }
-            case "lead.converted":
+            case LeadConverted.type:
                 converted = true
                 convertedAt = event.occurredAt
                 if case let .integer(value)? = data["amount"] { amount = Double(value) }
                 if case let .double(value)? = data["amount"] { amount = value }
-            case "lead.lost": lost = true
+            case LeadLost.type: lost = true
             default: break
             }
         }
@@ -220,7 +220,7 @@ public enum LeadQualityProjection: Projection {
         let key = "lead/\(id)"
         var (slot, row) = try rows.take(key, new: event.version == 1 && event.stream == key)
         defer { rows.put(row.take(), at: slot) }
-        if event.type == "lead.sent" {
+        if event.type == LeadSent.type {
             // A lead sent again after recycling starts over, in the groups of its new send.
             if case let .lead(before)? = row { held.add(before, to: before.cell, sign: -1) }
             let lead = Lead(lead: id, source: data["source"]?.stringValue ?? "unknown", campaign: data["campaign"]?.stringValue,
@@ -234,7 +234,7 @@ public enum LeadQualityProjection: Projection {
         // Out of the row first, so that the lead is the only holder of its parts
         // and changes them in place (an objection is appended, not the list copied).
         row = nil
-        if event.type == "lead.reassigned" {
+        if event.type == LeadReassigned.type {
             // The one change that moves a lead between groups.
             held.add(lead, to: lead.cell, sign: -1)
             lead.rep = data["to"]?.stringValue

@@ -22,7 +22,7 @@ public enum MeetingsProjection: Projection {
     }
 
     public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
-        guard event.type == "meeting.held" else { return }
+        guard event.type == MeetingHeld.type else { return }
         func strings(_ value: JSONValue?) -> [String] {
             if case let .array(items)? = value { return items.compactMap(\.stringValue) }
             return []

@@ -27,16 +27,16 @@ public enum MembersProjection: Projection {
         guard event.stream.hasPrefix("member/") else { return }
         let handle = String(event.stream.dropFirst("member/".count))
         switch event.type {
-        case "member.joined":
+        case MemberJoined.type:
             rows.set(handle, Row(handle: handle, name: data["name"]?.stringValue ?? handle,
                                      team: data["team"]?.stringValue ?? "", role: data["role"]?.stringValue,
                                      joinedAt: event.occurredAt))
-        case "member.moved":
+        case MemberMoved.type:
             guard var row = try rows.row(handle), let team = data["team"]?.stringValue, team != row.team else { return }
             row.moves.append(Row.Move(at: event.occurredAt, from: row.team, to: team))
             row.team = team
             rows.set(handle, row)
-        case "member.left":
+        case MemberLeft.type:
             guard var row = try rows.row(handle) else { return }
             row.leftAt = event.occurredAt
             rows.set(handle, row)
@@ -68,7 +68,7 @@ public enum RolesProjection: Projection {
     public static let version = 1
 
     public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
-        guard event.type == "role.defined" else { return }
+        guard event.type == RoleDefined.type else { return }
         guard let team = data["team"]?.stringValue else { return }
         rows.set(team, Row(team: team, responsibility: data["responsibility"]?.stringValue ?? "",
                                kpi: data["kpi"]?.stringValue, accountableTo: data["accountable_to"]?.stringValue,

@@ -346,7 +346,7 @@ extension Projection {
 
     /// Whether the fold takes events of `type`, unless retracted: a retraction never.
     public static func takes(type: String) -> Bool {
-        type != "event.retracted" && reads(type)
+        type != EventRetracted.type && reads(type)
     }
 
     /// Folds one event of the log into `rows`, unless it is a retraction or
@@ -369,7 +369,7 @@ extension Projection {
 extension RecordedEvent {
     /// For an `event.retracted`, the id of the event it retracts.
     public var retractedTarget: EventID? {
-        guard type == "event.retracted" else { return nil }
+        guard type == EventRetracted.type else { return nil }
         return payload["target"]?.stringValue.flatMap(EventID.init)
     }
 }

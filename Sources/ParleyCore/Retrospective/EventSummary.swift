@@ -5,16 +5,16 @@ public enum EventSummary {
         func text(_ key: String) -> String? { data[key]?.stringValue }
         let lead = text("lead") ?? ""
         switch event.type {
-        case "lead.sent":
+        case LeadSent.type:
             return "\(event.actor) sent lead \(lead) from \(text("source") ?? "?")" + (text("assigned_to").map { " to \($0)" } ?? "")
-        case "lead.reassigned": return "\(event.actor) reassigned lead \(lead) to \(text("to") ?? "?")"
-        case "lead.accepted": return "\(event.actor) accepted lead \(lead)"
-        case "lead.rejected": return "\(event.actor) rejected lead \(lead): \(text("reason") ?? "")"
-        case "lead.recycled": return "\(event.actor) recycled lead \(lead)"
-        case "lead.feedback": return "\(event.actor) rated lead \(lead) \(data["rating"]?.integerValue ?? 0)/5"
-        case "lead.converted": return "lead \(lead) converted" + (data["amount"].map { " (\($0.canonicalText))" } ?? "") + ", recorded by \(event.actor)"
-        case "lead.lost": return "lead \(lead) was lost, recorded by \(event.actor)"
-        case "tension.commented": return "\(event.actor) commented on \(text("tension") ?? event.stream)"
+        case LeadReassigned.type: return "\(event.actor) reassigned lead \(lead) to \(text("to") ?? "?")"
+        case LeadAccepted.type: return "\(event.actor) accepted lead \(lead)"
+        case LeadRejected.type: return "\(event.actor) rejected lead \(lead): \(text("reason") ?? "")"
+        case LeadRecycled.type: return "\(event.actor) recycled lead \(lead)"
+        case LeadFeedback.type: return "\(event.actor) rated lead \(lead) \(data["rating"]?.integerValue ?? 0)/5"
+        case LeadConverted.type: return "lead \(lead) converted" + (data["amount"].map { " (\($0.canonicalText))" } ?? "") + ", recorded by \(event.actor)"
+        case LeadLost.type: return "lead \(lead) was lost, recorded by \(event.actor)"
+        case TensionCommented.type: return "\(event.actor) commented on \(text("tension") ?? event.stream)"
         default:
             var builder = TimelineBuilder(members: [], tensions: [])
             builder.add(event, data: data)

@@ -43,10 +43,10 @@ public struct TimelineBuilder: Sendable {
 
     /// The event types a timeline tells (lead events are summed instead).
     public static let types: [String] = [
-        "criteria.changed", "criteria.agreed", "sla.set", "goal.set",
-        "tension.flagged", "tension.escalated", "tension.resolved", "tension.reopened",
-        "meeting.held", "action.completed", "content.requested", "content.delivered", "resource.shared",
-        "member.joined", "member.left", "member.moved", "role.defined", "event.retracted",
+        CriteriaChanged.type, CriteriaAgreed.type, SLASet.type, GoalSet.type,
+        TensionFlagged.type, TensionEscalated.type, TensionResolved.type, TensionReopened.type,
+        MeetingHeld.type, ActionCompleted.type, ContentRequested.type, ContentDelivered.type, ResourceShared.type,
+        MemberJoined.type, MemberLeft.type, MemberMoved.type, RoleDefined.type, EventRetracted.type,
     ]
 
     private func who(_ handle: String) -> String {
@@ -77,29 +77,29 @@ public struct TimelineBuilder: Sendable {
         var refs: [String] = []
         var summary: String
         switch event.type {
-        case "criteria.changed":
+        case CriteriaChanged.type:
             let version = data["version"]?.integerValue ?? 0
             kind = "criteria"
             refs = ["v\(version)"]
             summary = "\(actor) proposed lead criteria v\(version): \(text("rules") ?? "")"
             if let rationale = text("rationale") { summary += " (why: \(rationale))" }
-        case "criteria.agreed":
+        case CriteriaAgreed.type:
             let version = data["version"]?.integerValue ?? 0
             kind = "criteria"
             refs = ["v\(version)"]
             if let signing = text("team") { teams.insert(signing) }
             summary = "\(actor) signed lead criteria v\(version) for \(text("team") ?? "their team")"
-        case "sla.set":
+        case SLASet.type:
             kind = "sla"
             summary = "\(actor) set the SLA: a verdict within \(data["follow_up_hours"]?.integerValue ?? 0) hours"
             if let days = data["feedback_within_days"]?.integerValue { summary += ", feedback within \(days) days" }
             if let target = data["monthly_mql_target"]?.integerValue { summary += ", \(target) MQLs a month" }
-        case "goal.set":
+        case GoalSet.type:
             kind = "goal"
             refs = [text("goal") ?? id]
             teams.formUnion(list("teams"))
             summary = "\(actor) set the goal \(text("goal") ?? id): \(text("metric") ?? "") \(data["target"].map { "\($0)" } ?? "") for \(text("period") ?? "")"
-        case "tension.flagged":
+        case TensionFlagged.type:
             let tension = text("tension") ?? id
             tensionTitles[tension] = text("title")
             tensionTeams[tension] = list("teams")
@@ -107,16 +107,16 @@ public struct TimelineBuilder: Sendable {
             refs = [tension]
             teams.formUnion(list("teams"))
             summary = "\(actor) flagged a \(text("severity") ?? "") \(text("category") ?? "") tension: \(self.tension(tension))"
-        case "tension.escalated", "tension.resolved", "tension.reopened":
+        case TensionEscalated.type, TensionResolved.type, TensionReopened.type:
             let tension = text("tension") ?? id
             kind = "tension"
             refs = [tension]
             teams.formUnion(tensionTeams[tension] ?? [])
-            let verb = ["tension.escalated": "escalated", "tension.resolved": "resolved", "tension.reopened": "reopened"][event.type]!
+            let verb = [TensionEscalated.type: "escalated", TensionResolved.type: "resolved", TensionReopened.type: "reopened"][event.type]!
             summary = "\(actor) \(verb) \(self.tension(tension))"
             if let resolution = text("resolution") { summary += ": \(resolution)" }
             if let reason = text("reason") { summary += " (\(reason))" }
-        case "meeting.held":
+        case MeetingHeld.type:
             let attendees = list("attendees")
             let attending = Set(attendees.compactMap { members[$0]?.team })
             teams.formUnion(attending)
@@ -132,50 +132,50 @@ public struct TimelineBuilder: Sendable {
             summary = "\(joint ? "Joint meeting" : "Meeting") “\(text("title") ?? "")” (\(attendees.count) attending)"
             if !decisions.isEmpty { summary += "; decided: " + decisions.joined(separator: "; ") }
             if !actions.isEmpty { summary += "; \(actions.count) action item\(actions.count == 1 ? "" : "s")" }
-        case "action.completed":
+        case ActionCompleted.type:
             kind = "action"
             refs = [text("action") ?? "", id]
             summary = "\(actor) completed action \(text("action") ?? "")"
             if let note = text("note") { summary += ": \(note)" }
-        case "content.requested":
+        case ContentRequested.type:
             kind = "content"
             refs = [text("request") ?? id]
             summary = "\(actor) asked for content: \(text("topic") ?? "")"
             if let needed = text("needed_by") { summary += " (needed by \(needed.prefix(10)))" }
-        case "content.delivered":
+        case ContentDelivered.type:
             kind = "content"
             refs = [text("request") ?? id]
             summary = "\(actor) delivered content for \(text("request") ?? id)" + (text("title").map { ": \($0)" } ?? "")
-        case "resource.shared":
+        case ResourceShared.type:
             kind = "resource"
             refs = [text("resource") ?? id]
             if let shared = text("team") { teams.insert(shared) }
             summary = "\(actor) shared “\(text("title") ?? "")”"
-        case "member.joined":
+        case MemberJoined.type:
             kind = "member"
             let handle = text("handle") ?? id
             refs = [handle]
             if let joined = text("team") { teams.insert(joined) }
             summary = "\(text("name") ?? handle) joined \(text("team") ?? "")"
-        case "member.left":
+        case MemberLeft.type:
             kind = "member"
             let handle = text("handle") ?? id
             refs = [handle]
             teams.formUnion(team(handle))
             summary = "\(who(handle)) left"
-        case "member.moved":
+        case MemberMoved.type:
             kind = "member"
             let handle = text("handle") ?? id
             refs = [handle]
             teams.formUnion(team(handle))
             if let to = text("team") { teams.insert(to) }
             summary = "\(members[handle]?.name ?? handle) moved to \(text("team") ?? "")"
-        case "role.defined":
+        case RoleDefined.type:
             kind = "role"
             refs = [text("team") ?? id]
             if let defined = text("team") { teams.insert(defined) }
             summary = "\(actor) defined \(text("team") ?? id)'s role: \(text("responsibility") ?? "")"
-        case "event.retracted":
+        case EventRetracted.type:
             kind = "correction"
             refs = [text("target") ?? ""]
             summary = "\(actor) retracted an event: \(text("reason") ?? "")"

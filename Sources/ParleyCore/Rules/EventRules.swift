@@ -28,9 +28,9 @@ public enum EventRules {
         /// send, `to` of a reassignment, `member` of a token issued.
         public static func assigneeHandle(of event: ProposedEvent) -> String? {
             switch event.type {
-            case "lead.sent": event.payload["assigned_to"]?.stringValue
-            case "lead.reassigned": event.payload["to"]?.stringValue
-            case "token.issued": event.payload["member"]?.stringValue
+            case LeadSent.type: event.payload["assigned_to"]?.stringValue
+            case LeadReassigned.type: event.payload["to"]?.stringValue
+            case TokenIssued.type: event.payload["member"]?.stringValue
             default: nil
             }
         }
@@ -49,7 +49,7 @@ public enum EventRules {
             if policy.teams {
                 try checkTeam(event, actor: actor, history: history)
                 if let handle = Context.assigneeHandle(of: event) {
-                    if event.type == "token.issued" {
+                    if event.type == TokenIssued.type {
                         try checkAccess(for: handle, context.assignee)
                     } else {
                         try checkRouting(to: handle, context.assignee)
@@ -69,7 +69,7 @@ public enum EventRules {
     // MARK: - Membership
 
     static func checkMembership(_ event: ProposedEvent, actor: MemberState, membersExist: Bool, bootstrap: Bool) throws(RuleViolation) {
-        if event.type == "member.joined", !membersExist || bootstrap { return }
+        if event.type == MemberJoined.type, !membersExist || bootstrap { return }
         if actor.isActive { return }
         if let left = actor.left {
             throw RuleViolation(.membership, "\(event.actor) left on \(left.rfc3339) and may no longer record events",
@@ -83,14 +83,14 @@ public enum EventRules {
 
     /// Who may record which type, when not everyone may.
     static let teamOf: [String: (team: String, doing: String)] = [
-        "lead.sent": ("marketing", "send leads"),
-        "criteria.changed": ("marketing", "change the lead criteria"),
-        "lead.accepted": ("sales", "accept leads"),
-        "lead.rejected": ("sales", "reject leads"),
-        "lead.feedback": ("sales", "give feedback on leads"),
-        "signal.configured": ("management", "configure the signal detectors"),
-        "webhook.added": ("management", "add webhooks (they make the server post to an address)"),
-        "webhook.removed": ("management", "remove webhooks"),
+        LeadSent.type: ("marketing", "send leads"),
+        CriteriaChanged.type: ("marketing", "change the lead criteria"),
+        LeadAccepted.type: ("sales", "accept leads"),
+        LeadRejected.type: ("sales", "reject leads"),
+        LeadFeedback.type: ("sales", "give feedback on leads"),
+        SignalConfigured.type: ("management", "configure the signal detectors"),
+        WebhookAdded.type: ("management", "add webhooks (they make the server post to an address)"),
+        WebhookRemoved.type: ("management", "remove webhooks"),
     ]
 
     /// A lead goes to a current sales member, never to someone who left or
@@ -125,15 +125,15 @@ public enum EventRules {
                                 remedy: "ask a \(rule.team) member, or record as one", hint: .actAsMember)
         }
         switch event.type {
-        case "tension.resolved" where history.tension.escalated && team != "management":
+        case TensionResolved.type where history.tension.escalated && team != "management":
             throw RuleViolation(.team, "tension \(history.id) is escalated: only management may resolve it; \(event.actor) is in \(team)")
-        case "token.issued", "token.revoked":
+        case TokenIssued.type, TokenRevoked.type:
             let member = event.payload["member"]?.stringValue ?? ""
             if member != event.actor && team != "management" {
                 throw RuleViolation(.team, "only management may give or take away another member's access; \(event.actor) is in \(team)",
                                     remedy: "ask a management member, or act for yourself", hint: .actAsMember)
             }
-        case "criteria.agreed", "sla.agreed", "agreement.agreed":
+        case CriteriaAgreed.type, SLAAgreed.type, AgreementAgreed.type:
             let agreeing = event.payload["team"]?.stringValue ?? ""
             // Only marketing's and sales' signatures put a version in force: one for another team would count for nothing.
             guard AgreementVersions.signingTeams.contains(agreeing) else {
@@ -159,30 +159,30 @@ public enum EventRules {
         try checkTimeOrder(event, history: history)
 
         switch event.type {
-        case "member.joined":
+        case MemberJoined.type:
             if let joined = history.member.joined, history.member.left == nil {
                 throw RuleViolation(.state, "\(id) is already a member (joined \(by(joined)))", remedy: "move them to change their team",
                                     hint: .moveMember(id))
             }
-        case "member.left", "member.moved":
+        case MemberLeft.type, MemberMoved.type:
             guard history.member.isActive else { throw refuse("\(id) is not a current member") }
-            if event.type == "member.moved", let team = data["team"]?.stringValue, team == history.member.team {
+            if event.type == MemberMoved.type, let team = data["team"]?.stringValue, team == history.member.team {
                 throw refuse("\(id) is already in \(team)")
             }
 
-        case "token.revoked":
+        case TokenRevoked.type:
             let counted = history.all.filter { history.retractions[$0.id] == nil }
-            guard let issued = counted.first(where: { $0.type == "token.issued" }) else {
+            guard let issued = counted.first(where: { $0.type == TokenIssued.type }) else {
                 throw RuleViolation(.state, "there is no token \(id)", remedy: "the token list shows each token's id")
             }
             if let owner = issued.payload["member"]?.stringValue, owner != data["member"]?.stringValue {
                 throw refuse("token \(id) is \(owner)'s, not \(data["member"]?.stringValue ?? "")'s")
             }
-            if let revoked = counted.first(where: { $0.type == "token.revoked" }) {
+            if let revoked = counted.first(where: { $0.type == TokenRevoked.type }) {
                 throw refuse("token \(id) was already revoked \(by(revoked))")
             }
 
-        case "lead.sent":
+        case LeadSent.type:
             if let sent = history.lead.sent, !history.lead.recycled {
                 throw refuse("lead \(id) was already sent \(by(sent)); recycle it before sending it again")
             }
@@ -191,26 +191,26 @@ public enum EventRules {
                 throw RuleViolation(.state, "there is no lead \(id) in the log", remedy: "it must be sent first", hint: .sendLead(id))
             }
             switch type {
-            case "lead.accepted", "lead.rejected":
+            case LeadAccepted.type, LeadRejected.type:
                 if let verdict = history.lead.verdict {
-                    throw refuse("lead \(id) was already \(verdict.type == "lead.accepted" ? "accepted" : "rejected") \(by(verdict)); a lead gets one verdict (retract it to correct a mistake)")
+                    throw refuse("lead \(id) was already \(verdict.type == LeadAccepted.type ? "accepted" : "rejected") \(by(verdict)); a lead gets one verdict (retract it to correct a mistake)")
                 }
-            case "lead.converted", "lead.lost":
+            case LeadConverted.type, LeadLost.type:
                 if let outcome = history.lead.outcome {
-                    throw refuse("lead \(id) was already \(outcome.type == "lead.converted" ? "converted" : "lost") \(by(outcome))")
+                    throw refuse("lead \(id) was already \(outcome.type == LeadConverted.type ? "converted" : "lost") \(by(outcome))")
                 }
             default:
                 break
             }
 
-        case "criteria.changed", "sla.set", "agreement.proposed":
+        case CriteriaChanged.type, SLASet.type, AgreementProposed.type:
             // An SLA set without a number takes the next one.
             guard let version = data["version"]?.integerValue else { break }
             let current = history.versions.latest
             guard version == current + 1 else {
                 throw refuse("\(Self.agreementName(event.type, id)) versions go up by one: the latest is \(current), so the next is \(current + 1), not \(version)")
             }
-        case "criteria.agreed", "sla.agreed", "agreement.agreed":
+        case CriteriaAgreed.type, SLAAgreed.type, AgreementAgreed.type:
             let version = data["version"]?.integerValue ?? 0
             let team = data["team"]?.stringValue ?? ""
             let name = Self.agreementName(event.type, id)
@@ -222,49 +222,49 @@ public enum EventRules {
                 throw refuse("\(team) already agreed to \(name) version \(version) by \(agreed.by) on \(agreed.at.rfc3339)")
             }
 
-        case "tension.flagged":
+        case TensionFlagged.type:
             if let flagged = history.tension.flagged {
                 throw refuse("tension \(id) already exists (flagged \(by(flagged)))")
             }
         case let type where type.hasPrefix("tension."):
             guard history.tension.flagged != nil else { throw RuleViolation(.state, "there is no tension \(id)", remedy: "flag it first", hint: .flagTension) }
             switch type {
-            case "tension.escalated":
+            case TensionEscalated.type:
                 if let resolved = history.tension.resolved { throw refuse("tension \(id) was resolved \(by(resolved)); only an open tension can be escalated (reopen it first)") }
-            case "tension.resolved":
+            case TensionResolved.type:
                 if let resolved = history.tension.resolved { throw refuse("tension \(id) was already resolved \(by(resolved))") }
-            case "tension.reopened":
+            case TensionReopened.type:
                 if history.tension.resolved == nil { throw refuse("tension \(id) is open; only a resolved tension can be reopened") }
             default:
                 break
             }
 
-        case "meeting.held":
+        case MeetingHeld.type:
             if let held = history.meeting.held { throw refuse("meeting \(id) was already recorded \(by(held))") }
-        case "action.completed":
+        case ActionCompleted.type:
             let action = data["action"]?.stringValue ?? ""
             guard history.meeting.actions.contains(action) else {
                 throw refuse("meeting \(id) has no action item \(action)")
             }
             if let done = history.meeting.completed[action] { throw refuse("action \(action) was already completed \(by(done))") }
 
-        case "content.requested":
+        case ContentRequested.type:
             if let requested = history.content.requested { throw refuse("content request \(id) already exists (made \(by(requested)))") }
-        case "content.delivered":
+        case ContentDelivered.type:
             guard history.content.requested != nil else { throw refuse("there is no content request \(id)") }
             if let delivered = history.content.delivered { throw refuse("content request \(id) was already delivered \(by(delivered))") }
 
-        case "resource.shared":
+        case ResourceShared.type:
             if let shared = history.resource.shared { throw refuse("resource \(id) was already shared \(by(shared))") }
-        case "resource.used":
+        case ResourceUsed.type:
             guard history.resource.shared != nil else { throw RuleViolation(.state, "there is no resource \(id)", remedy: "share it first", hint: .shareResource) }
 
-        case "event.retracted":
+        case EventRetracted.type:
             let target = data["target"]?.stringValue.flatMap(EventID.init)
             guard let target, let retracted = history.all.first(where: { $0.id == target }) else {
                 throw refuse("there is no event \(data["target"]?.stringValue ?? "?") in \(history.stream.isEmpty ? "this stream" : history.stream); a retraction goes to the stream of the event it corrects")
             }
-            if retracted.type == "event.retracted" { throw refuse("a retraction cannot itself be retracted; record the event again instead") }
+            if retracted.type == EventRetracted.type { throw refuse("a retraction cannot itself be retracted; record the event again instead") }
             if let earlier = history.retractions[target] { throw refuse("event \(target) was already retracted \(by(earlier))") }
 
         default:
@@ -284,21 +284,21 @@ extension EventRules {
         let id = history.id
         let answered: (time: Timestamp, what: String)?
         switch event.type {
-        case "lead.sent", "tension.flagged", "meeting.held", "content.requested", "resource.shared", "criteria.changed", "sla.set",
-             "agreement.proposed":
+        case LeadSent.type, TensionFlagged.type, MeetingHeld.type, ContentRequested.type, ResourceShared.type, CriteriaChanged.type, SLASet.type,
+             AgreementProposed.type:
             answered = nil
         case let type where type.hasPrefix("lead."):
             answered = history.lead.sent.map { ($0.occurredAt, "lead \(id) was sent") }
-        case "criteria.agreed", "sla.agreed", "agreement.agreed":
+        case CriteriaAgreed.type, SLAAgreed.type, AgreementAgreed.type:
             let version = event.payload["version"]?.integerValue ?? 0
             answered = history.versions.version(version).map { ($0.proposedAt, "\(agreementName(event.type, id)) version \(version) was proposed") }
         case let type where type.hasPrefix("tension."):
             answered = history.tension.flagged.map { ($0.occurredAt, "tension \(id) was flagged") }
-        case "action.completed":
+        case ActionCompleted.type:
             answered = history.meeting.held.map { ($0.occurredAt, "meeting \(id) was held") }
-        case "content.delivered":
+        case ContentDelivered.type:
             answered = history.content.requested.map { ($0.occurredAt, "content \(id) was requested") }
-        case "resource.used":
+        case ResourceUsed.type:
             answered = history.resource.shared.map { ($0.occurredAt, "resource \(id) was shared") }
         default:
             answered = nil

@@ -67,12 +67,12 @@ public final class StreamHistory {
         meeting = Meeting()
         content = Content()
         resource = Resource()
-        for event in all where event.type == "event.retracted" {
+        for event in all where event.type == EventRetracted.type {
             if let target = event.payload["target"]?.stringValue.flatMap(EventID.init) {
                 retractions[target] = event
             }
         }
-        let effective = all.filter { $0.type != "event.retracted" && retractions[$0.id] == nil }
+        let effective = all.filter { $0.type != EventRetracted.type && retractions[$0.id] == nil }
         member = MemberState(effective)
         for event in effective { apply(event) }
     }
@@ -84,7 +84,7 @@ public final class StreamHistory {
     /// other event is folded in as it comes.
     public func append(_ event: RecordedEvent) {
         all.append(event)
-        if event.type == "event.retracted" {
+        if event.type == EventRetracted.type {
             refold()
             return
         }
@@ -96,32 +96,32 @@ public final class StreamHistory {
         // Only the types whose fields matter here pay for parsing.
         var data: JSONValue { event.payload }
         switch event.type {
-        case "lead.sent": lead = Lead(sent: event)
-        case "lead.recycled": lead.recycled = true; lead.verdict = nil
-        case "lead.accepted", "lead.rejected": if lead.verdict == nil { lead.verdict = event }
-        case "lead.converted", "lead.lost": if lead.outcome == nil { lead.outcome = event }
-        case "criteria.changed", "sla.set", "agreement.proposed":
+        case LeadSent.type: lead = Lead(sent: event)
+        case LeadRecycled.type: lead.recycled = true; lead.verdict = nil
+        case LeadAccepted.type, LeadRejected.type: if lead.verdict == nil { lead.verdict = event }
+        case LeadConverted.type, LeadLost.type: if lead.outcome == nil { lead.outcome = event }
+        case CriteriaChanged.type, SLASet.type, AgreementProposed.type:
             // sla.set written before SLAs had numbers takes the next one.
             versions.propose(data["version"]?.integerValue, by: event.actor, at: event.occurredAt)
-        case "criteria.agreed", "sla.agreed", "agreement.agreed":
+        case CriteriaAgreed.type, SLAAgreed.type, AgreementAgreed.type:
             let payload = data
             if let version = payload["version"]?.integerValue, let team = payload["team"]?.stringValue {
                 versions.sign(version, team: team, by: event.actor, at: event.occurredAt)
             }
-        case "tension.flagged": tension.flagged = event
-        case "tension.escalated": tension.escalated = true
-        case "tension.resolved": tension.resolved = event
-        case "tension.reopened": tension.resolved = nil; tension.escalated = false
-        case "meeting.held":
+        case TensionFlagged.type: tension.flagged = event
+        case TensionEscalated.type: tension.escalated = true
+        case TensionResolved.type: tension.resolved = event
+        case TensionReopened.type: tension.resolved = nil; tension.escalated = false
+        case MeetingHeld.type:
             meeting.held = event
             if case let .array(items)? = data["action_items"] {
                 for item in items { if let action = item["action"]?.stringValue { meeting.actions.insert(action) } }
             }
-        case "action.completed":
+        case ActionCompleted.type:
             if let action = data["action"]?.stringValue, meeting.completed[action] == nil { meeting.completed[action] = event }
-        case "content.requested": content.requested = event
-        case "content.delivered": if content.delivered == nil { content.delivered = event }
-        case "resource.shared": resource.shared = event
+        case ContentRequested.type: content.requested = event
+        case ContentDelivered.type: if content.delivered == nil { content.delivered = event }
+        case ResourceShared.type: resource.shared = event
         default: break
         }
     }
@@ -141,13 +141,13 @@ public struct MemberState {
 
     mutating func apply(_ event: RecordedEvent) {
         switch event.type {
-        case "member.joined":
+        case MemberJoined.type:
             joined = event
             left = nil
             team = event.payload["team"]?.stringValue
-        case "member.moved":
+        case MemberMoved.type:
             if let newTeam = event.payload["team"]?.stringValue { team = newTeam }
-        case "member.left":
+        case MemberLeft.type:
             left = event.occurredAt
         default:
             break

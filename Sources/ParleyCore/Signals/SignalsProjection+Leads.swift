@@ -11,7 +11,7 @@ extension SignalsProjection {
         var watched: LeadWatch?
         if case let .lead(lead)? = try rows.row(key) { watched = lead }
         switch event.type {
-        case "lead.sent":
+        case LeadSent.type:
             let source = data["source"]?.stringValue ?? "unknown"
             let rep = data["assigned_to"]?.stringValue
             rows.set(key, .lead(LeadWatch(source: source, rep: rep, sentAt: at)))
@@ -48,7 +48,7 @@ extension SignalsProjection {
                                                     position: event.position))
                 }
             }
-        case "lead.reassigned":
+        case LeadReassigned.type:
             guard var lead = watched, lead.verdictAt == nil else { return }
             let config = try config(.sla, rows)
             if let old = lead.rep { try watch(.sla, old, rows) { watch in watch.meet(id) } }
@@ -61,10 +61,10 @@ extension SignalsProjection {
                                                     position: event.position))
                 }
             }
-        case "lead.accepted", "lead.rejected":
+        case LeadAccepted.type, LeadRejected.type:
             guard var lead = watched, lead.verdictAt == nil else { return }
             lead.verdictAt = at
-            let rejected = event.type == "lead.rejected"
+            let rejected = event.type == LeadRejected.type
             // The source's rate of rejections, as verdicts arrive.
             let sourceConfig = try config(.sourceQuality, rows)
             try watch(.sourceQuality, lead.source, rows) { watch in
@@ -89,7 +89,7 @@ extension SignalsProjection {
             // Kept while feedback is still expected; else nothing more will move a detector.
             let feedbackExpected = lead.rep != nil && terms?.feedbackWithinDays != nil && (!rejected || !(terms?.rejectionIsFeedback ?? true))
             rows.set(key, feedbackExpected ? .lead(lead) : nil)
-        case "lead.feedback":
+        case LeadFeedback.type:
             guard let lead = watched, let rep = lead.rep else { return }
             rows.set(key, nil)
             let config = try config(.feedbackSilence, rows)

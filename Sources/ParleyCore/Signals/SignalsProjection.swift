@@ -105,11 +105,11 @@ public enum SignalsProjection: Projection {
         func text(_ key: String) -> String? { data[key]?.stringValue }
         let at = event.occurredAt
         switch event.type {
-        case "member.joined", "member.moved":
+        case MemberJoined.type, MemberMoved.type:
             if let team = text("team") { rows.set("member/\(text("handle") ?? String(event.stream.dropFirst(7)))", .team(team)) }
-        case "sla.set", "sla.agreed":
+        case SLASet.type, SLAAgreed.type:
             try foldSLA(event, data, rows)
-        case "signal.configured":
+        case SignalConfigured.type:
             guard let kind = text("kind") else { return }
             var config = try self.config(SignalKind(rawValue: kind) ?? .sourceQuality, rows)
             if let years = data["budget_years"], case let .double(value) = years { config.budgetYears = value }
@@ -122,12 +122,12 @@ public enum SignalsProjection: Projection {
             config.setAt = at
             rows.set("config/\(kind)", .config(config))
             if let known = SignalKind(rawValue: kind) { Held.of(rows).configs[known] = config }
-        case "signal.acknowledged", "signal.dismissed":
+        case SignalAcknowledged.type, SignalDismissed.type:
             guard let id = text("signal") else { return }
-            rows.set("answer/\(id)", .answer(SignalAnswer(state: event.type == "signal.dismissed" ? "dismissed" : "acknowledged",
+            rows.set("answer/\(id)", .answer(SignalAnswer(state: event.type == SignalDismissed.type ? "dismissed" : "acknowledged",
                                                           reason: text("reason"), note: text("note"), by: event.actor, at: at,
                                                           position: event.position)))
-        case "criteria.changed":
+        case CriteriaChanged.type:
             let version = data["version"]?.integerValue ?? 0
             var signed: [String: Timestamp] = [:]
             if case let .team(team)? = try rows.row("member/\(event.actor)") { signed[team] = at }
@@ -135,7 +135,7 @@ public enum SignalsProjection: Projection {
                 version: version, changedBy: event.actor, changedAt: at, position: event.position, signed: signed,
                 graceDays: try config(.unagreedCriteria, rows).graceDays)))
             rows.set("criteria/latest", .latest(version))
-        case "criteria.agreed":
+        case CriteriaAgreed.type:
             let version = data["version"]?.integerValue ?? 0
             try rows.modify("criteria/\(version)") { row in
                 guard case var .criteria(criteria)? = row, let team = text("team") else { return }
@@ -143,7 +143,7 @@ public enum SignalsProjection: Projection {
                 criteria.signed[team] = criteria.signed[team] ?? at
                 row = .criteria(criteria)
             }
-        case "meeting.held":
+        case MeetingHeld.type:
             var teams = Set<String>()
             if case let .array(attendees)? = data["attendees"] {
                 for attendee in attendees.compactMap(\.stringValue) {
@@ -160,14 +160,14 @@ public enum SignalsProjection: Projection {
                 if meetings.count > meetingsKept { meetings.removeFirst(meetings.count - meetingsKept) }
                 row = .meetings(meetings)
             }
-        case "tension.flagged":
+        case TensionFlagged.type:
             let id = text("tension") ?? ""
             let tension = TensionWatch(
                 tension: id, title: text("title") ?? "", category: text("category") ?? "other", severity: text("severity") ?? "low",
                 flaggedAt: at, lastActivity: at, lastPosition: event.position, escalated: false, resolved: false)
             rows.set("tension/\(id)", .tension(tension))
             rows.set(tension.quietKey, .tension(tension))
-        case "tension.commented", "tension.escalated", "tension.resolved", "tension.reopened":
+        case TensionCommented.type, TensionEscalated.type, TensionResolved.type, TensionReopened.type:
             let id = text("tension") ?? ""
             var resolvedIn: (category: String, days: Double)?
             try rows.modify("tension/\(id)") { row in
@@ -179,11 +179,11 @@ public enum SignalsProjection: Projection {
                 tension.lastActivity = max(tension.lastActivity, at)
                 tension.lastPosition = event.position
                 switch event.type {
-                case "tension.escalated": tension.escalated = true
-                case "tension.resolved":
+                case TensionEscalated.type: tension.escalated = true
+                case TensionResolved.type:
                     tension.resolved = true
                     resolvedIn = (tension.category, Double(at.microseconds - tension.flaggedAt.microseconds) / 86_400_000_000)
-                case "tension.reopened": tension.resolved = false
+                case TensionReopened.type: tension.resolved = false
                 default: break
                 }
                 row = .tension(tension)
@@ -237,7 +237,7 @@ public enum SignalsProjection: Projection {
     private static func foldSLA(_ event: RecordedEvent, _ data: Payload, _ rows: ProjectionRows<Row>) throws {
         var versions = AgreementVersions()
         if case let .slaVersions(stored)? = try rows.row("sla/versions") { versions = stored }
-        if event.type == "sla.set" {
+        if event.type == SLASet.type {
             let version = versions.propose(data["version"]?.integerValue, by: event.actor, at: event.occurredAt)
             rows.set("sla/version/\(version)", .terms(Terms(
                 followUpHours: data["follow_up_hours"]?.integerValue ?? 0, feedbackWithinDays: data["feedback_within_days"]?.integerValue,

@@ -12,8 +12,7 @@ struct DashboardAuthenticator: RouterMiddleware {
     let app: App
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let cookie = request.cookies[DashboardSessions.cookie]?.value
-        guard let id = cookie, let session = try await app.perform({ try $0.session(id) }) else {
+        guard let id = request.cookies[DashboardSessions.cookie]?.value, let session = try await app.perform({ try $0.session(id) }) else {
             if request.method == .get {
                 let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
                 return Response.redirect(to: "/signin?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))

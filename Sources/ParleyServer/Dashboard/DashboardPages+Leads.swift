@@ -72,7 +72,7 @@ extension Pages {
     static func leadGroup(_ app: App, by: LeadQualityProjection.Dimension, key: String, _ page: PageContext) throws -> RenderedPage {
         let group = try app.leads(by: by, key: key, page.window)
         let leads = group.leads.map(\.lead).map { lead -> [String: Any] in
-            let verdict = lead.verdict.map { $0 == "lead.accepted" ? "accepted" : "rejected" + (lead.rejectReason.map { " (\($0))" } ?? "") }
+            let verdict = lead.verdict.map { $0 == LeadAccepted.type ? "accepted" : "rejected" + (lead.rejectReason.map { " (\($0))" } ?? "") }
             let outcome = lead.converted ? "converted" + (lead.amount > 0 ? ", " + Shown.count(lead.amount) : "") : lead.lost ? "lost" : ""
             return ["lead": lead.lead, "sent": Shown.day(lead.sentAt), "source": lead.source, "campaign": lead.campaign ?? "",
                     "rep": lead.rep ?? "", "version": lead.criteriaVersion.map { "v\($0)" } ?? "", "verdict": verdict ?? "waiting",
@@ -121,10 +121,10 @@ extension Pages {
     static func lead(_ app: App, _ id: String, _ page: PageContext) throws -> RenderedPage {
         let story = try app.story(of: "lead/\(id)", page.window)
         let types = story.lines.filter { !$0.retracted }.map(\.event.type)
-        let verdict = types.last { $0 == "lead.accepted" || $0 == "lead.rejected" }
-        let outcome = types.last { $0 == "lead.converted" || $0 == "lead.lost" }
-        var status = verdict == nil ? "Waiting for a verdict from sales." : verdict == "lead.accepted" ? "Accepted by sales." : "Rejected by sales."
-        if let outcome { status += outcome == "lead.converted" ? " Converted." : " Lost." }
+        let verdict = types.last { $0 == LeadAccepted.type || $0 == LeadRejected.type }
+        let outcome = types.last { $0 == LeadConverted.type || $0 == LeadLost.type }
+        var status = verdict == nil ? "Waiting for a verdict from sales." : verdict == LeadAccepted.type ? "Accepted by sales." : "Rejected by sales."
+        if let outcome { status += outcome == LeadConverted.type ? " Converted." : " Lost." }
         return Page.render("lead", title: "Lead \(id)", nav: "quality", [
             "lead": id, "status": status, "events": storyLines(story), "has_verdict": verdict != nil,
             "reasons": EventCatalogue.rejectReasons,

@@ -165,7 +165,7 @@ final class ChunkEvents {
     }
 
     private static func parsed(_ read: (event: RecordedEvent, data: Payload)) -> ChunkFold.Event {
-        ChunkFold.Event(read.event, data: read.event.type == "event.retracted" ? Payload(.null) : read.data)
+        ChunkFold.Event(read.event, data: read.event.type == EventRetracted.type ? Payload(.null) : read.data)
     }
 }
 
