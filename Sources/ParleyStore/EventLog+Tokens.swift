@@ -88,12 +88,4 @@ extension EventLog {
                            issuedAt: time(row["issued_at"]) ?? Timestamp(microseconds: 0),
                            expiresAt: time(row["expires_at"]), revokedAt: time(row["revoked_at"]))
     }
-
-    func mappingErrors<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as DatabaseError {
-            throw StoreError(mapping: error, path: path)
-        }
-    }
 }

@@ -51,14 +51,12 @@ extension EventLog {
 
     /// Every webhook, in the order they were added; only those in use unless `removed`.
     public func webhooks(removed: Bool = false) throws -> [StoredWebhook] {
-        do {
-            return try writer.read { db in
+        try mappingErrors {
+            try writer.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM webhooks" + (removed ? "" : " WHERE removed_at IS NULL"))
                     .map(Self.webhook(row:))
                     .sorted { $0.id.count != $1.id.count ? $0.id.count < $1.id.count : $0.id < $1.id }
             }
-        } catch let error as DatabaseError {
-            throw StoreError(mapping: error, path: path)
         }
     }
 
@@ -74,11 +72,7 @@ extension EventLog {
     }
 
     private func webhookWrite(_ sql: String, _ arguments: StatementArguments) throws {
-        do {
-            try writer.write { try $0.execute(sql: sql, arguments: arguments) }
-        } catch let error as DatabaseError {
-            throw StoreError(mapping: error, path: path)
-        }
+        try mappingErrors { try writer.write { try $0.execute(sql: sql, arguments: arguments) } }
     }
 
     private static func webhook(row: Row) -> StoredWebhook {

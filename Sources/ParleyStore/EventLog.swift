@@ -242,6 +242,15 @@ public struct EventLog: Sendable {
         }
         return migrator
     }()
+
+    /// Runs `body`, turning a GRDB error into a ``StoreError`` about this log.
+    func mappingErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw StoreError(mapping: error, path: path)
+        }
+    }
 }
 
 extension StoreError {
