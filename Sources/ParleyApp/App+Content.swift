@@ -114,7 +114,7 @@ extension App {
         var retracted: Set<String> = []
         let until = window.asOf.map { Timestamp(microseconds: $0.microseconds + 1) }
         try events(EventFilter(until: until, knownAt: window.knownAt, types: [EventRetracted.type])) { event in
-            if let target = event.payload["target"]?.stringValue { retracted.insert(target) }
+            if let target = event.payload[EventRetracted.target] { retracted.insert(target) }
             return true
         }
         let filter = EventFilter(until: until, knownAt: window.knownAt,
@@ -125,31 +125,31 @@ extension App {
             let data = event.payload
             switch event.type {
             case LeadSent.type:
-                if let lead = data["lead"]?.stringValue { leads[lead] = Lead(source: data["source"]?.stringValue ?? "unknown") }
+                if let lead = data[LeadSent.lead] { leads[lead] = Lead(source: data[LeadSent.source] ?? "unknown") }
             case LeadAccepted.type, LeadRejected.type:
-                if let lead = data["lead"]?.stringValue, leads[lead] != nil {
+                if let lead = data[EventCatalogue.lead], leads[lead] != nil {
                     leads[lead]!.judged = true
                     leads[lead]!.accepted = event.type == LeadAccepted.type
                 }
             case LeadConverted.type:
-                if let lead = data["lead"]?.stringValue { leads[lead]?.converted = true }
+                if let lead = data[LeadConverted.lead] { leads[lead]?.converted = true }
             case ResourceShared.type:
-                guard let id = data["resource"]?.stringValue else { return true }
+                guard let id = data[ResourceShared.resource] else { return true }
                 if resources[id] == nil { resourceOrder.append(id) }
-                resources[id] = ContentReport.Resource(resource: id, title: data["title"]?.stringValue ?? "", kind: data["kind"]?.stringValue,
-                                                       team: data["team"]?.stringValue ?? "", sharedBy: event.actor, sharedAt: event.occurredAt)
+                resources[id] = ContentReport.Resource(resource: id, title: data[ResourceShared.title] ?? "", kind: data[ResourceShared.kind],
+                                                       team: data[ResourceShared.team] ?? "", sharedBy: event.actor, sharedAt: event.occurredAt)
             case ResourceUsed.type:
-                guard let id = data["resource"]?.stringValue else { return true }
-                uses[id, default: []].append((event.id.description, event.actor, data["lead"]?.stringValue, event.occurredAt))
+                guard let id = data[ResourceUsed.resource] else { return true }
+                uses[id, default: []].append((event.id.description, event.actor, data[ResourceUsed.lead], event.occurredAt))
             case ContentRequested.type:
-                guard let id = data["request"]?.stringValue else { return true }
+                guard let id = data[ContentRequested.request] else { return true }
                 if requests[id] == nil { requestOrder.append(id) }
-                requests[id] = ContentReport.Request(request: id, topic: data["topic"]?.stringValue ?? "", requestedBy: event.actor,
+                requests[id] = ContentReport.Request(request: id, topic: data[ContentRequested.topic] ?? "", requestedBy: event.actor,
                                                      requestedAt: event.occurredAt,
-                                                     neededBy: data["needed_by"]?.stringValue.flatMap(Timestamp.init(timeOrDate:)),
+                                                     neededBy: data[ContentRequested.neededBy].flatMap(Timestamp.init(timeOrDate:)),
                                                      state: "open")
             case ContentDelivered.type:
-                guard let id = data["request"]?.stringValue, var request = requests[id] else { return true }
+                guard let id = data[ContentDelivered.request], var request = requests[id] else { return true }
                 request.deliveredAt = event.occurredAt
                 request.hoursToDelivery = Double(event.occurredAt.microseconds - request.requestedAt.microseconds) / 3_600_000_000
                 request.state = "delivered"

@@ -73,7 +73,7 @@ extension App {
             throw ParleyError(.notFound, code: "not-found", "no lead \(lead) was sent", remedy: "check the lead's id")
         }
         let data = sent.payload
-        guard let version = data["criteria_version"]?.integerValue else {
+        guard let version = data[LeadSent.criteriaVersion] else {
             return CriteriaCheck(lead: lead, version: nil, rules: nil, notEvaluable: "no criteria were in force when it was sent", met: nil, clauses: [])
         }
         let versions = try self.source(CriteriaProjection.self, window, progress: progress)
@@ -189,10 +189,10 @@ extension App {
                 var checked: [String: Checked] = [:]
                 try log.eventPayloads(filter) { event, data in
                     if let asOf = window.asOf, event.occurredAt > asOf { return true }
-                    guard !retracted.contains(event.id), let lead = data["lead"]?.stringValue else { return true }
+                    guard !retracted.contains(event.id), let lead = data[LeadSent.lead] else { return true }
                     let verdict = rules.evaluate(Self.values { data[$0] })
                     checked[lead] = Checked(evaluable: verdict.clauses.allSatisfy { $0.met != nil }, met: verdict.met,
-                                            source: data["source"]?.stringValue ?? "unknown")
+                                            source: data[LeadSent.source] ?? "unknown")
                     return true
                 }
                 return checked

@@ -134,22 +134,22 @@ extension App {
             let data = event.payload
             switch event.type {
             case EventRetracted.type:
-                if let target = data["target"]?.stringValue { retracted.insert(target) }
+                if let target = data[EventRetracted.target] { retracted.insert(target) }
             case LeadSent.type:
-                guard let lead = data["lead"]?.stringValue else { return true }
-                let assignment = RoutingReport.Assignment(kind: "sent", to: data["assigned_to"]?.stringValue, at: event.occurredAt,
+                guard let lead = data[LeadSent.lead] else { return true }
+                let assignment = RoutingReport.Assignment(kind: "sent", to: data[LeadSent.assignedTo], at: event.occurredAt,
                                                           by: event.actor, position: event.position)
                 if leads[lead] == nil {
                     order.append(lead)
-                    leads[lead] = RoutingReport.Lead(lead: lead, source: data["source"]?.stringValue ?? "unknown", assignments: [])
+                    leads[lead] = RoutingReport.Lead(lead: lead, source: data[LeadSent.source] ?? "unknown", assignments: [])
                 }
                 leads[lead]!.assignments.append(assignment)
                 assignmentIDs[event.id.description] = (lead, leads[lead]!.assignments.count - 1)
             default:
-                guard let lead = data["lead"]?.stringValue, leads[lead] != nil else { return true }
+                guard let lead = data[LeadReassigned.lead], leads[lead] != nil else { return true }
                 leads[lead]!.assignments.append(RoutingReport.Assignment(
-                    kind: "reassigned", to: data["to"]?.stringValue, at: event.occurredAt, by: event.actor,
-                    reason: data["reason"]?.stringValue, position: event.position))
+                    kind: "reassigned", to: data[LeadReassigned.to], at: event.occurredAt, by: event.actor,
+                    reason: data[LeadReassigned.reason], position: event.position))
                 assignmentIDs[event.id.description] = (lead, leads[lead]!.assignments.count - 1)
             }
             return true

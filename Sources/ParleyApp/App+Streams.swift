@@ -79,9 +79,9 @@ extension App {
             let data = flagged.payload
             let counted = events.filter { history.retractions[$0.id] == nil && $0.type != EventRetracted.type }
             let state = history.tension.resolved != nil ? "resolved" : history.tension.escalated ? "escalated" : "open"
-            return TensionEntry(id: history.id, title: data["title"]?.stringValue ?? "", severity: data["severity"]?.stringValue ?? "",
-                                category: data["category"]?.stringValue ?? "", flaggedBy: flagged.actor, flaggedAt: flagged.occurredAt,
-                                state: state, resolution: history.tension.resolved?.payload["resolution"]?.stringValue,
+            return TensionEntry(id: history.id, title: data[TensionFlagged.title] ?? "", severity: data[TensionFlagged.severity] ?? "",
+                                category: data[TensionFlagged.category] ?? "", flaggedBy: flagged.actor, flaggedAt: flagged.occurredAt,
+                                state: state, resolution: history.tension.resolved?.payload[TensionResolved.resolution],
                                 resolvedAt: history.tension.resolved?.occurredAt,
                                 lastActivity: counted.map(\.occurredAt).max() ?? flagged.occurredAt,
                                 comments: counted.filter { $0.type == TensionCommented.type }.count)

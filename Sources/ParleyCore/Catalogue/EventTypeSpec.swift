@@ -16,15 +16,15 @@ public struct EventTypeSpec: Sendable {
     public let summary: String
     public let fields: [PayloadField]
 
-    init(_ name: String, stream: String?, streamID: String? = nil, idField: String? = nil, schema: Int = 1,
-         _ summary: String, _ fields: [PayloadField]) {
+    init(_ name: String, stream: String?, streamID: String? = nil, idField: PayloadKey<String>? = nil, schema: Int = 1,
+         _ summary: String, _ fields: [any PayloadFieldDeclaring]) {
         self.name = name
         self.streamKind = stream
         self.streamID = streamID
-        self.idField = idField
+        self.idField = idField?.name
         self.schema = schema
         self.summary = summary
-        self.fields = fields
+        self.fields = fields.map(\.field)
     }
 
     /// The stream an event of this type with `data` belongs in, when the

@@ -27,20 +27,23 @@ public enum AgreementsProjection: Projection {
     public static func key(_ name: String) -> String { "agreement/\(name)" }
 
     public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
-        guard event.type.hasPrefix("agreement."), let name = data["agreement"]?.stringValue,
-              let version = data["version"]?.integerValue else { return }
-        var row = try rows.row(key(name)) ?? Row(name: name)
         switch event.type {
         case AgreementProposed.type:
+            guard let name = data[AgreementProposed.agreement], let version = data[AgreementProposed.version] else { return }
+            var row = try rows.row(key(name)) ?? Row(name: name)
             row.versions.propose(version, by: event.actor, at: event.occurredAt)
             row.texts.removeAll { $0.version == version }
-            row.texts.append(Text(version: version, text: data["text"]?.stringValue ?? "", rationale: data["rationale"]?.stringValue))
+            row.texts.append(Text(version: version, text: data[AgreementProposed.text] ?? "", rationale: data[AgreementProposed.rationale]))
             row.texts.sort { $0.version < $1.version }
+            rows.set(key(name), row)
         case AgreementAgreed.type:
-            guard let team = data["team"]?.stringValue, row.versions.sign(version, team: team, by: event.actor, at: event.occurredAt) else { return }
+            guard let name = data[AgreementAgreed.agreement], let version = data[AgreementAgreed.version],
+                  let team = data[AgreementAgreed.team] else { return }
+            var row = try rows.row(key(name)) ?? Row(name: name)
+            guard row.versions.sign(version, team: team, by: event.actor, at: event.occurredAt) else { return }
+            rows.set(key(name), row)
         default:
             return
         }
-        rows.set(key(name), row)
     }
 }

@@ -31,15 +31,14 @@ public enum CriteriaProjection: Projection {
     }
 
     public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
-        guard event.type.hasPrefix("criteria.") else { return }
-        guard let version = data["version"]?.integerValue else { return }
         switch event.type {
         case CriteriaChanged.type:
-            rows.set(key(version), Row(version: version, rules: data["rules"]?.stringValue ?? "", changedBy: event.actor,
-                                       occurredAt: event.occurredAt, recordedAt: event.recordedAt, rationale: data["rationale"]?.stringValue))
+            guard let version = data[CriteriaChanged.version] else { return }
+            rows.set(key(version), Row(version: version, rules: data[CriteriaChanged.rules] ?? "", changedBy: event.actor,
+                                       occurredAt: event.occurredAt, recordedAt: event.recordedAt, rationale: data[CriteriaChanged.rationale]))
         case CriteriaAgreed.type:
-            guard var row = try rows.row(key(version)) else { return }
-            row.agreedBy.append(Agreement(team: data["team"]?.stringValue ?? "", by: event.actor, at: event.occurredAt))
+            guard let version = data[CriteriaAgreed.version], var row = try rows.row(key(version)) else { return }
+            row.agreedBy.append(Agreement(team: data[CriteriaAgreed.team] ?? "", by: event.actor, at: event.occurredAt))
             rows.set(key(version), row)
         default:
             break

@@ -130,7 +130,7 @@ public enum FollowUpProjection: Projection {
             try foldSLA(event, data, rows)
             return
         }
-        guard event.type.hasPrefix("lead."), let id = data["lead"]?.stringValue else { return }
+        guard event.type.hasPrefix("lead."), let id = data[EventCatalogue.lead] else { return }
         let held = HeldDeadlines.of(rows)
         let current = try held.sla ?? {
             var terms = Terms()
@@ -177,13 +177,13 @@ public enum FollowUpProjection: Projection {
         if case let .versions(stored)? = try rows.row("sla/versions") { versions = stored }
         switch event.type {
         case SLASet.type:
-            let version = versions.propose(data["version"]?.integerValue, by: event.actor, at: event.occurredAt)
+            let version = versions.propose(data[SLASet.version], by: event.actor, at: event.occurredAt)
             rows.set(slaKey(version), .sla(SLA(
-                version: version, followUpHours: data["follow_up_hours"]?.integerValue ?? 0,
-                feedbackWithinDays: data["feedback_within_days"]?.integerValue, monthlyMqlTarget: data["monthly_mql_target"]?.integerValue,
-                setBy: event.actor, setAt: event.occurredAt, feedbackOn: data["feedback_on"]?.stringValue)))
+                version: version, followUpHours: data[SLASet.followUpHours] ?? 0,
+                feedbackWithinDays: data[SLASet.feedbackWithinDays], monthlyMqlTarget: data[SLASet.monthlyMqlTarget],
+                setBy: event.actor, setAt: event.occurredAt, feedbackOn: data[SLASet.feedbackOn])))
         case SLAAgreed.type:
-            guard let version = data["version"]?.integerValue, let team = data["team"]?.stringValue,
+            guard let version = data[SLAAgreed.version], let team = data[SLAAgreed.team],
                   versions.sign(version, team: team, by: event.actor, at: event.occurredAt) else { return }
         default:
             return
@@ -208,7 +208,7 @@ public enum FollowUpProjection: Projection {
                                sla: Terms, held: HeldDeadlines)
         -> (what: CountedFollowUp, rep: String?, source: String)? {
         func sent() -> Pending {
-            Pending(lead: id, rep: data["assigned_to"]?.stringValue, source: data["source"]?.stringValue ?? "unknown",
+            Pending(lead: id, rep: data[LeadSent.assignedTo], source: data[LeadSent.source] ?? "unknown",
                     clockStart: event.occurredAt, sentAt: event.occurredAt, followUpHours: sla.followUpHours,
                     feedbackWithinDays: sla.feedbackWithinDays)
         }
@@ -228,7 +228,7 @@ public enum FollowUpProjection: Projection {
             // Sent again (after recycling): its clocks start over.
             lead = sent()
         case LeadReassigned.type:
-            lead.rep = data["to"]?.stringValue
+            lead.rep = data[LeadReassigned.to]
             lead.clockStart = event.occurredAt
             lead.followUpHours = sla.followUpHours ?? lead.followUpHours
         case LeadAccepted.type, LeadRejected.type:

@@ -129,16 +129,17 @@ public enum IssuesProjection: Projection {
                 || type.hasPrefix("agreement.") || type.hasPrefix("resource.") else { return }
         switch type {
         case MemberJoined.type, MemberMoved.type:
-            if let team = data["team"]?.stringValue { rows.set("team/\(String(event.stream.dropFirst(7)))", .team(team)) }
+            if let team = type == MemberJoined.type ? data[MemberJoined.team] : data[MemberMoved.team] {
+                rows.set("team/\(String(event.stream.dropFirst(7)))", .team(team))
+            }
         case TensionFlagged.type:
-            let id = data["tension"]?.stringValue ?? ""
+            let id = data[TensionFlagged.tension] ?? ""
             rows.set("tension/\(id)", .tension(Tension(
-                tension: id, title: data["title"]?.stringValue ?? "", severity: data["severity"]?.stringValue ?? "low",
-                category: data["category"]?.stringValue ?? "other",
-                teams: data["teams"].flatMap { if case let .array(items) = $0 { items.compactMap(\.stringValue) } else { nil } } ?? [],
+                tension: id, title: data[TensionFlagged.title] ?? "", severity: data[TensionFlagged.severity] ?? "low",
+                category: data[TensionFlagged.category] ?? "other", teams: data[TensionFlagged.teams] ?? [],
                 flaggedBy: event.actor, flaggedAt: event.occurredAt, lastActivity: event.occurredAt, escalated: false, resolved: false)))
         case let type where type.hasPrefix("tension."):
-            let id = data["tension"]?.stringValue ?? ""
+            let id = data[EventCatalogue.tension] ?? ""
             var key = "tension/\(id)"
             var row = try rows.row(key)
             if row == nil {
@@ -158,52 +159,56 @@ public enum IssuesProjection: Projection {
             if filed != key { rows.set(key, nil) }
             rows.set(filed, .tension(tension))
         case MeetingHeld.type:
-            guard case let .array(items)? = data["action_items"] else { return }
-            for item in items {
-                guard let id = item["action"]?.stringValue else { continue }
-                rows.set("action/\(id)", .action(Action(action: id, meeting: data["meeting"]?.stringValue ?? "", owner: item["owner"]?.stringValue ?? "",
-                                                       text: item["text"]?.stringValue ?? "", due: item["due"]?.stringValue, heldAt: event.occurredAt)))
+            let meeting = data[MeetingHeld.meeting] ?? ""
+            for item in data[MeetingHeld.actionItems] ?? [] {
+                rows.set("action/\(item.action)", .action(Action(action: item.action, meeting: meeting, owner: item.owner, text: item.text,
+                                                                 due: item.due, heldAt: event.occurredAt)))
             }
         case ActionCompleted.type:
-            let key = "action/\(data["action"]?.stringValue ?? "")"
+            let key = "action/\(data[ActionCompleted.action] ?? "")"
             guard case var .action(action)? = try rows.row(key) else { return }
             action.completedAt = event.occurredAt
             rows.set(key, .action(action))
         case ContentRequested.type:
-            let id = data["request"]?.stringValue ?? ""
-            rows.set("content/\(id)", .content(Content(request: id, topic: data["topic"]?.stringValue ?? "", requestedBy: event.actor,
-                                                       requestedAt: event.occurredAt, neededBy: data["needed_by"]?.stringValue)))
+            let id = data[ContentRequested.request] ?? ""
+            rows.set("content/\(id)", .content(Content(request: id, topic: data[ContentRequested.topic] ?? "", requestedBy: event.actor,
+                                                       requestedAt: event.occurredAt, neededBy: data[ContentRequested.neededBy])))
         case ContentDelivered.type:
-            rows.set("content/\(data["request"]?.stringValue ?? "")", nil)
+            rows.set("content/\(data[ContentDelivered.request] ?? "")", nil)
         case CriteriaChanged.type:
-            let version = data["version"]?.integerValue ?? 0
+            let version = data[CriteriaChanged.version] ?? 0
             var team: String?
             if case let .team(name)? = try rows.row("team/\(event.actor)") { team = name }
             rows.set("criteria/\(version)", .criteria(Criteria(version: version, changedBy: event.actor, changedAt: event.occurredAt,
                                                                agreed: team.map { [$0] } ?? [])))
         case CriteriaAgreed.type:
-            let key = "criteria/\(data["version"]?.integerValue ?? 0)"
-            guard case var .criteria(criteria)? = try rows.row(key), let team = data["team"]?.stringValue else { return }
+            let key = "criteria/\(data[CriteriaAgreed.version] ?? 0)"
+            guard case var .criteria(criteria)? = try rows.row(key), let team = data[CriteriaAgreed.team] else { return }
             if !criteria.agreed.contains(team) { criteria.agreed.append(team) }
             rows.set(key, .criteria(criteria))
         case SLASet.type, SLAAgreed.type, AgreementProposed.type, AgreementAgreed.type:
             let isSLA = type.hasPrefix("sla.")
-            let name = isSLA ? "sla" : data["agreement"]?.stringValue ?? ""
+            let name = isSLA ? "sla" : data[EventCatalogue.agreement] ?? ""
             let key = isSLA ? "sla/versions" : "agreement/\(name)"
             var signing = Signing(name: name, isSLA: isSLA, versions: AgreementVersions())
             if case let .signing(stored)? = try rows.row(key) { signing = stored }
-            if type == SLASet.type || type == AgreementProposed.type {
-                signing.versions.propose(data["version"]?.integerValue, by: event.actor, at: event.occurredAt)
-            } else if let version = data["version"]?.integerValue, let team = data["team"]?.stringValue {
-                signing.versions.sign(version, team: team, by: event.actor, at: event.occurredAt)
+            switch type {
+            case SLASet.type: signing.versions.propose(data[SLASet.version], by: event.actor, at: event.occurredAt)
+            case AgreementProposed.type: signing.versions.propose(data[AgreementProposed.version], by: event.actor, at: event.occurredAt)
+            default:
+                let signature = type == SLAAgreed.type ? (data[SLAAgreed.version], data[SLAAgreed.team])
+                    : (data[AgreementAgreed.version], data[AgreementAgreed.team])
+                if let version = signature.0, let team = signature.1 {
+                    signing.versions.sign(version, team: team, by: event.actor, at: event.occurredAt)
+                }
             }
             rows.set(key, .signing(signing))
         case ResourceShared.type:
-            let id = data["resource"]?.stringValue ?? ""
-            rows.set("resource/\(id)", .resource(Resource(resource: id, title: data["title"]?.stringValue ?? "", sharedBy: event.actor,
+            let id = data[ResourceShared.resource] ?? ""
+            rows.set("resource/\(id)", .resource(Resource(resource: id, title: data[ResourceShared.title] ?? "", sharedBy: event.actor,
                                                          sharedAt: event.occurredAt)))
         case ResourceUsed.type:
-            rows.set("resource/\(data["resource"]?.stringValue ?? "")", nil)
+            rows.set("resource/\(data[ResourceUsed.resource] ?? "")", nil)
         default:
             break
         }

@@ -163,17 +163,16 @@ public enum LeadQualityProjection: Projection {
             case LeadAccepted.type, LeadRejected.type:
                 verdict = event.type
                 verdictAt = event.occurredAt
-                rejectReason = data["reason"]?.stringValue
+                rejectReason = data[LeadRejected.reason]
             case LeadRecycled.type: recycled = true
             case LeadFeedback.type:
-                ratingSum += data["rating"]?.integerValue ?? 0
+                ratingSum += data[LeadFeedback.rating] ?? 0
                 ratings += 1
-                if case let .array(items)? = data["objections"] { objections += items.compactMap { $0.stringValue } }
+                if let heard = data[LeadFeedback.objections] { objections += heard }
             case LeadConverted.type:
                 converted = true
                 convertedAt = event.occurredAt
-                if case let .integer(value)? = data["amount"] { amount = Double(value) }
-                if case let .double(value)? = data["amount"] { amount = value }
+                if let value = data[LeadConverted.amount] { amount = value }
             case LeadLost.type: lost = true
             default: break
             }
@@ -213,7 +212,7 @@ public enum LeadQualityProjection: Projection {
     }
 
     public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
-        guard event.type.hasPrefix("lead."), let id = data["lead"]?.stringValue else { return }
+        guard event.type.hasPrefix("lead."), let id = data[EventCatalogue.lead] else { return }
         let held = HeldSums.of(rows)
         // The lead's row, taken out to change and put back (see ProjectionRows.take(_:new:)).
         // New when the event is the first of the lead's stream.
@@ -223,8 +222,8 @@ public enum LeadQualityProjection: Projection {
         if event.type == LeadSent.type {
             // A lead sent again after recycling starts over, in the groups of its new send.
             if case let .lead(before)? = row { held.add(before, to: before.cell, sign: -1) }
-            let lead = Lead(lead: id, source: data["source"]?.stringValue ?? "unknown", campaign: data["campaign"]?.stringValue,
-                            criteriaVersion: data["criteria_version"]?.integerValue, rep: data["assigned_to"]?.stringValue,
+            let lead = Lead(lead: id, source: data[LeadSent.source] ?? "unknown", campaign: data[LeadSent.campaign],
+                            criteriaVersion: data[LeadSent.criteriaVersion], rep: data[LeadSent.assignedTo],
                             sentAt: event.occurredAt)
             held.add(lead, to: lead.cell)
             row = .lead(lead)
@@ -237,7 +236,7 @@ public enum LeadQualityProjection: Projection {
         if event.type == LeadReassigned.type {
             // The one change that moves a lead between groups.
             held.add(lead, to: lead.cell, sign: -1)
-            lead.rep = data["to"]?.stringValue
+            lead.rep = data[LeadReassigned.to]
             held.add(lead, to: lead.cell)
         } else {
             // Its old contribution out and its new one in, in the one cell's sums.

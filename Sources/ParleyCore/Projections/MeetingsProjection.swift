@@ -23,14 +23,9 @@ public enum MeetingsProjection: Projection {
 
     public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
         guard event.type == MeetingHeld.type else { return }
-        func strings(_ value: JSONValue?) -> [String] {
-            if case let .array(items)? = value { return items.compactMap(\.stringValue) }
-            return []
-        }
-        var actions: [String] = []
-        if case let .array(items)? = data["action_items"] { actions = items.compactMap { $0["action"]?.stringValue } }
-        let id = data["meeting"]?.stringValue ?? ""
-        rows.set("meeting/\(id)", Row(meeting: id, title: data["title"]?.stringValue ?? "", heldBy: event.actor, at: event.occurredAt,
-                                      attendees: strings(data["attendees"]), decisions: strings(data["decisions"]), actions: actions))
+        let id = data[MeetingHeld.meeting] ?? ""
+        rows.set("meeting/\(id)", Row(meeting: id, title: data[MeetingHeld.title] ?? "", heldBy: event.actor, at: event.occurredAt,
+                                      attendees: data[MeetingHeld.attendees] ?? [], decisions: data[MeetingHeld.decisions] ?? [],
+                                      actions: (data[MeetingHeld.actionItems] ?? []).map(\.action)))
     }
 }

@@ -28,11 +28,11 @@ public enum MembersProjection: Projection {
         let handle = String(event.stream.dropFirst("member/".count))
         switch event.type {
         case MemberJoined.type:
-            rows.set(handle, Row(handle: handle, name: data["name"]?.stringValue ?? handle,
-                                     team: data["team"]?.stringValue ?? "", role: data["role"]?.stringValue,
+            rows.set(handle, Row(handle: handle, name: data[MemberJoined.name] ?? handle,
+                                     team: data[MemberJoined.team] ?? "", role: data[MemberJoined.role],
                                      joinedAt: event.occurredAt))
         case MemberMoved.type:
-            guard var row = try rows.row(handle), let team = data["team"]?.stringValue, team != row.team else { return }
+            guard var row = try rows.row(handle), let team = data[MemberMoved.team], team != row.team else { return }
             row.moves.append(Row.Move(at: event.occurredAt, from: row.team, to: team))
             row.team = team
             rows.set(handle, row)
@@ -69,9 +69,9 @@ public enum RolesProjection: Projection {
 
     public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
         guard event.type == RoleDefined.type else { return }
-        guard let team = data["team"]?.stringValue else { return }
-        rows.set(team, Row(team: team, responsibility: data["responsibility"]?.stringValue ?? "",
-                               kpi: data["kpi"]?.stringValue, accountableTo: data["accountable_to"]?.stringValue,
+        guard let team = data[RoleDefined.team] else { return }
+        rows.set(team, Row(team: team, responsibility: data[RoleDefined.responsibility] ?? "",
+                               kpi: data[RoleDefined.kpi], accountableTo: data[RoleDefined.accountableTo],
                                definedBy: event.actor, definedAt: event.occurredAt))
     }
 }

@@ -370,7 +370,7 @@ extension RecordedEvent {
     /// For an `event.retracted`, the id of the event it retracts.
     public var retractedTarget: EventID? {
         guard type == EventRetracted.type else { return nil }
-        return payload["target"]?.stringValue.flatMap(EventID.init)
+        return payload[EventRetracted.target].flatMap(EventID.init)
     }
 }
 

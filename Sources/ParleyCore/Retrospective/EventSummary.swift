@@ -2,19 +2,18 @@
 /// hindsight list): who did what to which lead or tension.
 public enum EventSummary {
     public static func line(_ event: RecordedEvent, data: Payload) -> String {
-        func text(_ key: String) -> String? { data[key]?.stringValue }
-        let lead = text("lead") ?? ""
+        let lead = data[EventCatalogue.lead] ?? ""
         switch event.type {
         case LeadSent.type:
-            return "\(event.actor) sent lead \(lead) from \(text("source") ?? "?")" + (text("assigned_to").map { " to \($0)" } ?? "")
-        case LeadReassigned.type: return "\(event.actor) reassigned lead \(lead) to \(text("to") ?? "?")"
+            return "\(event.actor) sent lead \(lead) from \(data[LeadSent.source] ?? "?")" + (data[LeadSent.assignedTo].map { " to \($0)" } ?? "")
+        case LeadReassigned.type: return "\(event.actor) reassigned lead \(lead) to \(data[LeadReassigned.to] ?? "?")"
         case LeadAccepted.type: return "\(event.actor) accepted lead \(lead)"
-        case LeadRejected.type: return "\(event.actor) rejected lead \(lead): \(text("reason") ?? "")"
+        case LeadRejected.type: return "\(event.actor) rejected lead \(lead): \(data[LeadRejected.reason] ?? "")"
         case LeadRecycled.type: return "\(event.actor) recycled lead \(lead)"
-        case LeadFeedback.type: return "\(event.actor) rated lead \(lead) \(data["rating"]?.integerValue ?? 0)/5"
-        case LeadConverted.type: return "lead \(lead) converted" + (data["amount"].map { " (\($0.canonicalText))" } ?? "") + ", recorded by \(event.actor)"
+        case LeadFeedback.type: return "\(event.actor) rated lead \(lead) \(data[LeadFeedback.rating] ?? 0)/5"
+        case LeadConverted.type: return "lead \(lead) converted" + (data[LeadConverted.amount].map { " (\(short($0)))" } ?? "") + ", recorded by \(event.actor)"
         case LeadLost.type: return "lead \(lead) was lost, recorded by \(event.actor)"
-        case TensionCommented.type: return "\(event.actor) commented on \(text("tension") ?? event.stream)"
+        case TensionCommented.type: return "\(event.actor) commented on \(data[TensionCommented.tension] ?? event.stream)"
         default:
             var builder = TimelineBuilder(members: [], tensions: [])
             builder.add(event, data: data)

@@ -66,11 +66,6 @@ public struct TimelineBuilder: Sendable {
     public mutating func add(_ event: RecordedEvent, data: Payload) {
         let actor = who(event.actor)
         var teams = team(event.actor)
-        func text(_ key: String) -> String? { data[key]?.stringValue }
-        func list(_ key: String) -> [String] {
-            if case let .array(items)? = data[key] { return items.compactMap(\.stringValue) }
-            return []
-        }
         let id = String(event.stream.split(separator: "/", maxSplits: 1).last ?? "")
         let kind: String
         var joint = false
@@ -78,107 +73,106 @@ public struct TimelineBuilder: Sendable {
         var summary: String
         switch event.type {
         case CriteriaChanged.type:
-            let version = data["version"]?.integerValue ?? 0
+            let version = data[CriteriaChanged.version] ?? 0
             kind = "criteria"
             refs = ["v\(version)"]
-            summary = "\(actor) proposed lead criteria v\(version): \(text("rules") ?? "")"
-            if let rationale = text("rationale") { summary += " (why: \(rationale))" }
+            summary = "\(actor) proposed lead criteria v\(version): \(data[CriteriaChanged.rules] ?? "")"
+            if let rationale = data[CriteriaChanged.rationale] { summary += " (why: \(rationale))" }
         case CriteriaAgreed.type:
-            let version = data["version"]?.integerValue ?? 0
+            let version = data[CriteriaAgreed.version] ?? 0
             kind = "criteria"
             refs = ["v\(version)"]
-            if let signing = text("team") { teams.insert(signing) }
-            summary = "\(actor) signed lead criteria v\(version) for \(text("team") ?? "their team")"
+            if let signing = data[CriteriaAgreed.team] { teams.insert(signing) }
+            summary = "\(actor) signed lead criteria v\(version) for \(data[CriteriaAgreed.team] ?? "their team")"
         case SLASet.type:
             kind = "sla"
-            summary = "\(actor) set the SLA: a verdict within \(data["follow_up_hours"]?.integerValue ?? 0) hours"
-            if let days = data["feedback_within_days"]?.integerValue { summary += ", feedback within \(days) days" }
-            if let target = data["monthly_mql_target"]?.integerValue { summary += ", \(target) MQLs a month" }
+            summary = "\(actor) set the SLA: a verdict within \(data[SLASet.followUpHours] ?? 0) hours"
+            if let days = data[SLASet.feedbackWithinDays] { summary += ", feedback within \(days) days" }
+            if let target = data[SLASet.monthlyMqlTarget] { summary += ", \(target) MQLs a month" }
         case GoalSet.type:
             kind = "goal"
-            refs = [text("goal") ?? id]
-            teams.formUnion(list("teams"))
-            summary = "\(actor) set the goal \(text("goal") ?? id): \(text("metric") ?? "") \(data["target"].map { "\($0)" } ?? "") for \(text("period") ?? "")"
+            refs = [data[GoalSet.goal] ?? id]
+            teams.formUnion(data[GoalSet.teams] ?? [])
+            summary = "\(actor) set the goal \(data[GoalSet.goal] ?? id): \(data[GoalSet.metric] ?? "") \(data[GoalSet.target].map(short) ?? "") for \(data[GoalSet.period] ?? "")"
         case TensionFlagged.type:
-            let tension = text("tension") ?? id
-            tensionTitles[tension] = text("title")
-            tensionTeams[tension] = list("teams")
+            let tension = data[TensionFlagged.tension] ?? id
+            tensionTitles[tension] = data[TensionFlagged.title]
+            tensionTeams[tension] = data[TensionFlagged.teams] ?? []
             kind = "tension"
             refs = [tension]
-            teams.formUnion(list("teams"))
-            summary = "\(actor) flagged a \(text("severity") ?? "") \(text("category") ?? "") tension: \(self.tension(tension))"
+            teams.formUnion(data[TensionFlagged.teams] ?? [])
+            summary = "\(actor) flagged a \(data[TensionFlagged.severity] ?? "") \(data[TensionFlagged.category] ?? "") tension: \(self.tension(tension))"
         case TensionEscalated.type, TensionResolved.type, TensionReopened.type:
-            let tension = text("tension") ?? id
+            let tension = data[EventCatalogue.tension] ?? id
             kind = "tension"
             refs = [tension]
             teams.formUnion(tensionTeams[tension] ?? [])
             let verb = [TensionEscalated.type: "escalated", TensionResolved.type: "resolved", TensionReopened.type: "reopened"][event.type]!
             summary = "\(actor) \(verb) \(self.tension(tension))"
-            if let resolution = text("resolution") { summary += ": \(resolution)" }
-            if let reason = text("reason") { summary += " (\(reason))" }
+            if let resolution = data[TensionResolved.resolution] { summary += ": \(resolution)" }
+            if let reason = event.type == TensionReopened.type ? data[TensionReopened.reason] : data[TensionEscalated.reason] {
+                summary += " (\(reason))"
+            }
         case MeetingHeld.type:
-            let attendees = list("attendees")
+            let attendees = data[MeetingHeld.attendees] ?? []
             let attending = Set(attendees.compactMap { members[$0]?.team })
             teams.formUnion(attending)
             kind = "meeting"
-            refs = [text("meeting") ?? id]
-            let decisions = list("decisions")
-            var actions: [String] = []
-            if case let .array(items)? = data["action_items"] {
-                for item in items { if let action = item["action"]?.stringValue { actions.append(action) } }
-            }
+            refs = [data[MeetingHeld.meeting] ?? id]
+            let decisions = data[MeetingHeld.decisions] ?? []
+            let actions = (data[MeetingHeld.actionItems] ?? []).map(\.action)
             refs += actions
             joint = attending.contains("marketing") && attending.contains("sales")
-            summary = "\(joint ? "Joint meeting" : "Meeting") “\(text("title") ?? "")” (\(attendees.count) attending)"
+            summary = "\(joint ? "Joint meeting" : "Meeting") “\(data[MeetingHeld.title] ?? "")” (\(attendees.count) attending)"
             if !decisions.isEmpty { summary += "; decided: " + decisions.joined(separator: "; ") }
             if !actions.isEmpty { summary += "; \(actions.count) action item\(actions.count == 1 ? "" : "s")" }
         case ActionCompleted.type:
             kind = "action"
-            refs = [text("action") ?? "", id]
-            summary = "\(actor) completed action \(text("action") ?? "")"
-            if let note = text("note") { summary += ": \(note)" }
+            refs = [data[ActionCompleted.action] ?? "", id]
+            summary = "\(actor) completed action \(data[ActionCompleted.action] ?? "")"
+            if let note = data[ActionCompleted.note] { summary += ": \(note)" }
         case ContentRequested.type:
             kind = "content"
-            refs = [text("request") ?? id]
-            summary = "\(actor) asked for content: \(text("topic") ?? "")"
-            if let needed = text("needed_by") { summary += " (needed by \(needed.prefix(10)))" }
+            refs = [data[ContentRequested.request] ?? id]
+            summary = "\(actor) asked for content: \(data[ContentRequested.topic] ?? "")"
+            if let needed = data[ContentRequested.neededBy] { summary += " (needed by \(needed.prefix(10)))" }
         case ContentDelivered.type:
             kind = "content"
-            refs = [text("request") ?? id]
-            summary = "\(actor) delivered content for \(text("request") ?? id)" + (text("title").map { ": \($0)" } ?? "")
+            refs = [data[ContentDelivered.request] ?? id]
+            summary = "\(actor) delivered content for \(data[ContentDelivered.request] ?? id)" + (data[ContentDelivered.title].map { ": \($0)" } ?? "")
         case ResourceShared.type:
             kind = "resource"
-            refs = [text("resource") ?? id]
-            if let shared = text("team") { teams.insert(shared) }
-            summary = "\(actor) shared “\(text("title") ?? "")”"
+            refs = [data[ResourceShared.resource] ?? id]
+            if let shared = data[ResourceShared.team] { teams.insert(shared) }
+            summary = "\(actor) shared “\(data[ResourceShared.title] ?? "")”"
         case MemberJoined.type:
             kind = "member"
-            let handle = text("handle") ?? id
+            let handle = data[MemberJoined.handle] ?? id
             refs = [handle]
-            if let joined = text("team") { teams.insert(joined) }
-            summary = "\(text("name") ?? handle) joined \(text("team") ?? "")"
+            if let joined = data[MemberJoined.team] { teams.insert(joined) }
+            summary = "\(data[MemberJoined.name] ?? handle) joined \(data[MemberJoined.team] ?? "")"
         case MemberLeft.type:
             kind = "member"
-            let handle = text("handle") ?? id
+            let handle = data[MemberLeft.handle] ?? id
             refs = [handle]
             teams.formUnion(team(handle))
             summary = "\(who(handle)) left"
         case MemberMoved.type:
             kind = "member"
-            let handle = text("handle") ?? id
+            let handle = data[MemberMoved.handle] ?? id
             refs = [handle]
             teams.formUnion(team(handle))
-            if let to = text("team") { teams.insert(to) }
-            summary = "\(members[handle]?.name ?? handle) moved to \(text("team") ?? "")"
+            if let to = data[MemberMoved.team] { teams.insert(to) }
+            summary = "\(members[handle]?.name ?? handle) moved to \(data[MemberMoved.team] ?? "")"
         case RoleDefined.type:
             kind = "role"
-            refs = [text("team") ?? id]
-            if let defined = text("team") { teams.insert(defined) }
-            summary = "\(actor) defined \(text("team") ?? id)'s role: \(text("responsibility") ?? "")"
+            refs = [data[RoleDefined.team] ?? id]
+            if let defined = data[RoleDefined.team] { teams.insert(defined) }
+            summary = "\(actor) defined \(data[RoleDefined.team] ?? id)'s role: \(data[RoleDefined.responsibility] ?? "")"
         case EventRetracted.type:
             kind = "correction"
-            refs = [text("target") ?? ""]
-            summary = "\(actor) retracted an event: \(text("reason") ?? "")"
+            refs = [data[EventRetracted.target] ?? ""]
+            summary = "\(actor) retracted an event: \(data[EventRetracted.reason] ?? "")"
         default:
             return
         }

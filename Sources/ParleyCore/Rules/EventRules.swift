@@ -28,9 +28,9 @@ public enum EventRules {
         /// send, `to` of a reassignment, `member` of a token issued.
         public static func assigneeHandle(of event: ProposedEvent) -> String? {
             switch event.type {
-            case LeadSent.type: event.payload["assigned_to"]?.stringValue
-            case LeadReassigned.type: event.payload["to"]?.stringValue
-            case TokenIssued.type: event.payload["member"]?.stringValue
+            case LeadSent.type: event.payload[LeadSent.assignedTo]
+            case LeadReassigned.type: event.payload[LeadReassigned.to]
+            case TokenIssued.type: event.payload[TokenIssued.member]
             default: nil
             }
         }
@@ -128,13 +128,13 @@ public enum EventRules {
         case TensionResolved.type where history.tension.escalated && team != "management":
             throw RuleViolation(.team, "tension \(history.id) is escalated: only management may resolve it; \(event.actor) is in \(team)")
         case TokenIssued.type, TokenRevoked.type:
-            let member = event.payload["member"]?.stringValue ?? ""
+            let member = event.payload[EventCatalogue.tokenMember] ?? ""
             if member != event.actor && team != "management" {
                 throw RuleViolation(.team, "only management may give or take away another member's access; \(event.actor) is in \(team)",
                                     remedy: "ask a management member, or act for yourself", hint: .actAsMember)
             }
         case CriteriaAgreed.type, SLAAgreed.type, AgreementAgreed.type:
-            let agreeing = event.payload["team"]?.stringValue ?? ""
+            let agreeing = event.payload[EventCatalogue.signingTeam] ?? ""
             // Only marketing's and sales' signatures put a version in force: one for another team would count for nothing.
             guard AgreementVersions.signingTeams.contains(agreeing) else {
                 throw RuleViolation(.team, "a signature counts for marketing or sales, not \(agreeing)",
@@ -166,7 +166,7 @@ public enum EventRules {
             }
         case MemberLeft.type, MemberMoved.type:
             guard history.member.isActive else { throw refuse("\(id) is not a current member") }
-            if event.type == MemberMoved.type, let team = data["team"]?.stringValue, team == history.member.team {
+            if event.type == MemberMoved.type, let team = data[MemberMoved.team], team == history.member.team {
                 throw refuse("\(id) is already in \(team)")
             }
 
@@ -175,8 +175,8 @@ public enum EventRules {
             guard let issued = counted.first(where: { $0.type == TokenIssued.type }) else {
                 throw RuleViolation(.state, "there is no token \(id)", remedy: "the token list shows each token's id")
             }
-            if let owner = issued.payload["member"]?.stringValue, owner != data["member"]?.stringValue {
-                throw refuse("token \(id) is \(owner)'s, not \(data["member"]?.stringValue ?? "")'s")
+            if let owner = issued.payload[TokenIssued.member], owner != data[TokenRevoked.member] {
+                throw refuse("token \(id) is \(owner)'s, not \(data[TokenRevoked.member] ?? "")'s")
             }
             if let revoked = counted.first(where: { $0.type == TokenRevoked.type }) {
                 throw refuse("token \(id) was already revoked \(by(revoked))")
@@ -205,14 +205,14 @@ public enum EventRules {
 
         case CriteriaChanged.type, SLASet.type, AgreementProposed.type:
             // An SLA set without a number takes the next one.
-            guard let version = data["version"]?.integerValue else { break }
+            guard let version = data[EventCatalogue.proposedVersion] else { break }
             let current = history.versions.latest
             guard version == current + 1 else {
                 throw refuse("\(Self.agreementName(event.type, id)) versions go up by one: the latest is \(current), so the next is \(current + 1), not \(version)")
             }
         case CriteriaAgreed.type, SLAAgreed.type, AgreementAgreed.type:
-            let version = data["version"]?.integerValue ?? 0
-            let team = data["team"]?.stringValue ?? ""
+            let version = data[EventCatalogue.signedVersion] ?? 0
+            let team = data[EventCatalogue.signingTeam] ?? ""
             let name = Self.agreementName(event.type, id)
             guard history.versions.version(version) != nil else {
                 let numbers = history.versions.versions.map { String($0.number) }.joined(separator: ", ")
@@ -242,7 +242,7 @@ public enum EventRules {
         case MeetingHeld.type:
             if let held = history.meeting.held { throw refuse("meeting \(id) was already recorded \(by(held))") }
         case ActionCompleted.type:
-            let action = data["action"]?.stringValue ?? ""
+            let action = data[ActionCompleted.action] ?? ""
             guard history.meeting.actions.contains(action) else {
                 throw refuse("meeting \(id) has no action item \(action)")
             }
@@ -260,9 +260,9 @@ public enum EventRules {
             guard history.resource.shared != nil else { throw RuleViolation(.state, "there is no resource \(id)", remedy: "share it first", hint: .shareResource) }
 
         case EventRetracted.type:
-            let target = data["target"]?.stringValue.flatMap(EventID.init)
+            let target = data[EventRetracted.target].flatMap(EventID.init)
             guard let target, let retracted = history.all.first(where: { $0.id == target }) else {
-                throw refuse("there is no event \(data["target"]?.stringValue ?? "?") in \(history.stream.isEmpty ? "this stream" : history.stream); a retraction goes to the stream of the event it corrects")
+                throw refuse("there is no event \(data[EventRetracted.target] ?? "?") in \(history.stream.isEmpty ? "this stream" : history.stream); a retraction goes to the stream of the event it corrects")
             }
             if retracted.type == EventRetracted.type { throw refuse("a retraction cannot itself be retracted; record the event again instead") }
             if let earlier = history.retractions[target] { throw refuse("event \(target) was already retracted \(by(earlier))") }
@@ -290,7 +290,7 @@ extension EventRules {
         case let type where type.hasPrefix("lead."):
             answered = history.lead.sent.map { ($0.occurredAt, "lead \(id) was sent") }
         case CriteriaAgreed.type, SLAAgreed.type, AgreementAgreed.type:
-            let version = event.payload["version"]?.integerValue ?? 0
+            let version = event.payload[EventCatalogue.signedVersion] ?? 0
             answered = history.versions.version(version).map { ($0.proposedAt, "\(agreementName(event.type, id)) version \(version) was proposed") }
         case let type where type.hasPrefix("tension."):
             answered = history.tension.flagged.map { ($0.occurredAt, "tension \(id) was flagged") }

@@ -68,7 +68,7 @@ public final class StreamHistory {
         content = Content()
         resource = Resource()
         for event in all where event.type == EventRetracted.type {
-            if let target = event.payload["target"]?.stringValue.flatMap(EventID.init) {
+            if let target = event.payload[EventRetracted.target].flatMap(EventID.init) {
                 retractions[target] = event
             }
         }
@@ -102,10 +102,10 @@ public final class StreamHistory {
         case LeadConverted.type, LeadLost.type: if lead.outcome == nil { lead.outcome = event }
         case CriteriaChanged.type, SLASet.type, AgreementProposed.type:
             // sla.set written before SLAs had numbers takes the next one.
-            versions.propose(data["version"]?.integerValue, by: event.actor, at: event.occurredAt)
+            versions.propose(data[EventCatalogue.proposedVersion], by: event.actor, at: event.occurredAt)
         case CriteriaAgreed.type, SLAAgreed.type, AgreementAgreed.type:
             let payload = data
-            if let version = payload["version"]?.integerValue, let team = payload["team"]?.stringValue {
+            if let version = payload[EventCatalogue.signedVersion], let team = payload[EventCatalogue.signingTeam] {
                 versions.sign(version, team: team, by: event.actor, at: event.occurredAt)
             }
         case TensionFlagged.type: tension.flagged = event
@@ -114,11 +114,9 @@ public final class StreamHistory {
         case TensionReopened.type: tension.resolved = nil; tension.escalated = false
         case MeetingHeld.type:
             meeting.held = event
-            if case let .array(items)? = data["action_items"] {
-                for item in items { if let action = item["action"]?.stringValue { meeting.actions.insert(action) } }
-            }
+            for item in data[MeetingHeld.actionItems] ?? [] { meeting.actions.insert(item.action) }
         case ActionCompleted.type:
-            if let action = data["action"]?.stringValue, meeting.completed[action] == nil { meeting.completed[action] = event }
+            if let action = data[ActionCompleted.action], meeting.completed[action] == nil { meeting.completed[action] = event }
         case ContentRequested.type: content.requested = event
         case ContentDelivered.type: if content.delivered == nil { content.delivered = event }
         case ResourceShared.type: resource.shared = event
@@ -144,9 +142,9 @@ public struct MemberState {
         case MemberJoined.type:
             joined = event
             left = nil
-            team = event.payload["team"]?.stringValue
+            team = event.payload[MemberJoined.team]
         case MemberMoved.type:
-            if let newTeam = event.payload["team"]?.stringValue { team = newTeam }
+            if let newTeam = event.payload[MemberMoved.team] { team = newTeam }
         case MemberLeft.type:
             left = event.occurredAt
         default:

@@ -5,15 +5,15 @@
 extension SignalsProjection {
     /// Folds one lead event (a send, reassignment, verdict or feedback).
     static func lead(_ event: RecordedEvent, _ data: Payload, _ rows: ProjectionRows<Row>) throws {
-        guard let id = data["lead"]?.stringValue else { return }
+        guard let id = data[EventCatalogue.lead] else { return }
         let at = event.occurredAt
         let key = "lead/\(id)"
         var watched: LeadWatch?
         if case let .lead(lead)? = try rows.row(key) { watched = lead }
         switch event.type {
         case LeadSent.type:
-            let source = data["source"]?.stringValue ?? "unknown"
-            let rep = data["assigned_to"]?.stringValue
+            let source = data[LeadSent.source] ?? "unknown"
+            let rep = data[LeadSent.assignedTo]
             rows.set(key, .lead(LeadWatch(source: source, rep: rep, sentAt: at)))
             // MQLs per day, for the monthly pace.
             let (month, day) = month(at, rows)
@@ -26,7 +26,7 @@ extension SignalsProjection {
                 row = .month(watch)
             }
             // Leads under a criteria version, and the first once its grace is over.
-            if let version = data["criteria_version"]?.integerValue {
+            if let version = data[LeadSent.criteriaVersion] {
                 try rows.modify("criteria/\(version)") { row in
                     guard case var .criteria(criteria)? = row else { return }
                     row = nil
@@ -52,7 +52,7 @@ extension SignalsProjection {
             guard var lead = watched, lead.verdictAt == nil else { return }
             let config = try config(.sla, rows)
             if let old = lead.rep { try watch(.sla, old, rows) { watch in watch.meet(id) } }
-            lead.rep = data["to"]?.stringValue
+            lead.rep = data[LeadReassigned.to]
             rows.set(key, .lead(lead))
             if let rep = lead.rep, let terms = try terms(rows) {
                 try watch(.sla, rep, rows) { watch in
@@ -68,7 +68,7 @@ extension SignalsProjection {
             // The source's rate of rejections, as verdicts arrive.
             let sourceConfig = try config(.sourceQuality, rows)
             try watch(.sourceQuality, lead.source, rows) { watch in
-                watch.observe(rejected, at: at, position: event.position, reason: rejected ? data["reason"]?.stringValue : nil, config: sourceConfig)
+                watch.observe(rejected, at: at, position: event.position, reason: rejected ? data[LeadRejected.reason] : nil, config: sourceConfig)
             }
             let terms = try terms(rows)
             if let rep = lead.rep {

@@ -102,33 +102,39 @@ public enum SignalsProjection: Projection {
     static let meetingsKept = 13
 
     public static func apply(_ event: RecordedEvent, data: Payload, to rows: ProjectionRows<Row>) throws {
-        func text(_ key: String) -> String? { data[key]?.stringValue }
         let at = event.occurredAt
         switch event.type {
-        case MemberJoined.type, MemberMoved.type:
-            if let team = text("team") { rows.set("member/\(text("handle") ?? String(event.stream.dropFirst(7)))", .team(team)) }
+        case MemberJoined.type:
+            if let team = data[MemberJoined.team] {
+                rows.set("member/\(data[MemberJoined.handle] ?? String(event.stream.dropFirst(7)))", .team(team))
+            }
+        case MemberMoved.type:
+            if let team = data[MemberMoved.team] {
+                rows.set("member/\(data[MemberMoved.handle] ?? String(event.stream.dropFirst(7)))", .team(team))
+            }
         case SLASet.type, SLAAgreed.type:
             try foldSLA(event, data, rows)
         case SignalConfigured.type:
-            guard let kind = text("kind") else { return }
+            guard let kind = data[SignalConfigured.kind] else { return }
             var config = try self.config(SignalKind(rawValue: kind) ?? .sourceQuality, rows)
-            if let years = data["budget_years"], case let .double(value) = years { config.budgetYears = value }
-            if let years = data["budget_years"]?.integerValue { config.budgetYears = Double(years) }
-            if let days = data["grace_days"]?.integerValue { config.graceDays = days }
-            if let weeks = data["baseline_weeks"]?.integerValue { config.baselineWeeks = weeks }
-            if let state = text("state") { config.on = state == "on" }
+            if let years = data[SignalConfigured.budgetYears] { config.budgetYears = years }
+            if let days = data[SignalConfigured.graceDays] { config.graceDays = days }
+            if let weeks = data[SignalConfigured.baselineWeeks] { config.baselineWeeks = weeks }
+            if let state = data[SignalConfigured.state] { config.on = state == "on" }
             config.position = event.position
             config.setBy = event.actor
             config.setAt = at
             rows.set("config/\(kind)", .config(config))
             if let known = SignalKind(rawValue: kind) { Held.of(rows).configs[known] = config }
         case SignalAcknowledged.type, SignalDismissed.type:
-            guard let id = text("signal") else { return }
-            rows.set("answer/\(id)", .answer(SignalAnswer(state: event.type == SignalDismissed.type ? "dismissed" : "acknowledged",
-                                                          reason: text("reason"), note: text("note"), by: event.actor, at: at,
+            let dismissed = event.type == SignalDismissed.type
+            guard let id = dismissed ? data[SignalDismissed.signal] : data[SignalAcknowledged.signal] else { return }
+            rows.set("answer/\(id)", .answer(SignalAnswer(state: dismissed ? "dismissed" : "acknowledged",
+                                                          reason: dismissed ? data[SignalDismissed.reason] : nil,
+                                                          note: dismissed ? data[SignalDismissed.note] : data[SignalAcknowledged.note], by: event.actor, at: at,
                                                           position: event.position)))
         case CriteriaChanged.type:
-            let version = data["version"]?.integerValue ?? 0
+            let version = data[CriteriaChanged.version] ?? 0
             var signed: [String: Timestamp] = [:]
             if case let .team(team)? = try rows.row("member/\(event.actor)") { signed[team] = at }
             rows.set("criteria/\(version)", .criteria(CriteriaWatch(
@@ -136,19 +142,17 @@ public enum SignalsProjection: Projection {
                 graceDays: try config(.unagreedCriteria, rows).graceDays)))
             rows.set("criteria/latest", .latest(version))
         case CriteriaAgreed.type:
-            let version = data["version"]?.integerValue ?? 0
+            let version = data[CriteriaAgreed.version] ?? 0
             try rows.modify("criteria/\(version)") { row in
-                guard case var .criteria(criteria)? = row, let team = text("team") else { return }
+                guard case var .criteria(criteria)? = row, let team = data[CriteriaAgreed.team] else { return }
                 row = nil
                 criteria.signed[team] = criteria.signed[team] ?? at
                 row = .criteria(criteria)
             }
         case MeetingHeld.type:
             var teams = Set<String>()
-            if case let .array(attendees)? = data["attendees"] {
-                for attendee in attendees.compactMap(\.stringValue) {
-                    if case let .team(team)? = try rows.row("member/\(attendee)") { teams.insert(team) }
-                }
+            for attendee in data[MeetingHeld.attendees] ?? [] {
+                if case let .team(team)? = try rows.row("member/\(attendee)") { teams.insert(team) }
             }
             guard teams.contains("marketing") && teams.contains("sales") else { return }
             try rows.modify("meetings/joint") { row in
@@ -161,14 +165,15 @@ public enum SignalsProjection: Projection {
                 row = .meetings(meetings)
             }
         case TensionFlagged.type:
-            let id = text("tension") ?? ""
+            let id = data[TensionFlagged.tension] ?? ""
             let tension = TensionWatch(
-                tension: id, title: text("title") ?? "", category: text("category") ?? "other", severity: text("severity") ?? "low",
+                tension: id, title: data[TensionFlagged.title] ?? "", category: data[TensionFlagged.category] ?? "other",
+                severity: data[TensionFlagged.severity] ?? "low",
                 flaggedAt: at, lastActivity: at, lastPosition: event.position, escalated: false, resolved: false)
             rows.set("tension/\(id)", .tension(tension))
             rows.set(tension.quietKey, .tension(tension))
         case TensionCommented.type, TensionEscalated.type, TensionResolved.type, TensionReopened.type:
-            let id = text("tension") ?? ""
+            let id = data[EventCatalogue.tension] ?? ""
             var resolvedIn: (category: String, days: Double)?
             try rows.modify("tension/\(id)") { row in
                 guard case var .tension(tension)? = row else { return }
@@ -238,13 +243,13 @@ public enum SignalsProjection: Projection {
         var versions = AgreementVersions()
         if case let .slaVersions(stored)? = try rows.row("sla/versions") { versions = stored }
         if event.type == SLASet.type {
-            let version = versions.propose(data["version"]?.integerValue, by: event.actor, at: event.occurredAt)
+            let version = versions.propose(data[SLASet.version], by: event.actor, at: event.occurredAt)
             rows.set("sla/version/\(version)", .terms(Terms(
-                followUpHours: data["follow_up_hours"]?.integerValue ?? 0, feedbackWithinDays: data["feedback_within_days"]?.integerValue,
-                monthlyMqlTarget: data["monthly_mql_target"]?.integerValue,
-                rejectionIsFeedback: data["feedback_on"]?.stringValue != "all", position: event.position)))
+                followUpHours: data[SLASet.followUpHours] ?? 0, feedbackWithinDays: data[SLASet.feedbackWithinDays],
+                monthlyMqlTarget: data[SLASet.monthlyMqlTarget],
+                rejectionIsFeedback: data[SLASet.feedbackOn] != "all", position: event.position)))
         } else {
-            guard let version = data["version"]?.integerValue, let team = data["team"]?.stringValue,
+            guard let version = data[SLAAgreed.version], let team = data[SLAAgreed.team],
                   versions.sign(version, team: team, by: event.actor, at: event.occurredAt) else { return }
         }
         rows.set("sla/versions", .slaVersions(versions))
