@@ -30,9 +30,12 @@ public struct WebhookAdded: EventPayload {
     public static let type = "webhook.added"
     public static let webhook = PayloadKey<String>.required("webhook", .identifier, "W-1, W-2, … (Parley numbers them)")
     public static let url = PayloadKey<String>.required("url", .link)
-    public static let types = PayloadKey<[String]>.optional("types", .list(.text(maxLength: 100), maxCount: 50), "which event types, e.g. tension.* (all when left out)")
-    public static let format = PayloadKey<String>.optional("format", .choice(["json", "slack"]), "json: the event; slack: an incoming-webhook message")
-    public static let signed = PayloadKey<String>.optional("signed", .choice(["yes", "no"]), "whether deliveries carry an HMAC-SHA256 signature (the secret is never in the log)")
+    public static let types = PayloadKey<[String]>.optional("types", .list(.text(maxLength: 100), maxCount: 50),
+                                                            "which event types, e.g. tension.* (all when left out)")
+    public static let format = PayloadKey<String>.optional("format", .choice(["json", "slack"]),
+                                                           "json: the event; slack: an incoming-webhook message")
+    public static let signed = PayloadKey<String>.optional("signed", .choice(["yes", "no"]),
+                                                           "whether deliveries carry an HMAC-SHA256 signature (the secret is never in the log)")
     public static let spec = EventTypeSpec(type, stream: "webhook", idField: webhook, "management has the server post events to an address",
                                            [webhook, url, types, format, signed])
     public var webhook: String, url: String, types: [String]?, format: String?, signed: String?

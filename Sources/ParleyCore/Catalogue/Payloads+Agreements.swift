@@ -25,8 +25,10 @@ public struct SLASet: EventPayload {
     public static let followUpHours = PayloadKey<Int64>.required("follow_up_hours", .integer(1...8760), "hours sales has to give a verdict on a lead")
     public static let feedbackWithinDays = PayloadKey<Int64>.optional("feedback_within_days", .integer(1...365))
     public static let monthlyMqlTarget = PayloadKey<Int64>.optional("monthly_mql_target", .integer(0...10_000_000))
-    public static let feedbackOn = PayloadKey<String>.optional("feedback_on", .choice(SLASet.feedbackOnChoices), "which leads sales rates: accepted (the default: a rejection's reason is its feedback) or all")
-    public static let version = PayloadKey<Int64>.optional("version", .integer(1...Int64.max), "one more than the latest SLA version (Parley numbers it; an SLA set without one takes the next)")
+    public static let feedbackOn = PayloadKey<String>.optional("feedback_on", .choice(SLASet.feedbackOnChoices),
+                                                               "which leads sales rates: accepted (the default: a rejection's reason is its feedback) or all")
+    public static let version = PayloadKey<Int64>.optional("version", .integer(1...Int64.max),
+                                                           "one more than the latest SLA version (Parley numbers it; an SLA set without one takes the next)")
     public static let spec = EventTypeSpec(type, stream: "sla", streamID: "main", "the service level agreement between the teams",
                                            [followUpHours, feedbackWithinDays, monthlyMqlTarget, feedbackOn, version])
     /// What `feedback_on` takes: the leads whose feedback the SLA asks for.

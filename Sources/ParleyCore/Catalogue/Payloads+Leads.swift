@@ -8,7 +8,8 @@ public struct LeadSent: EventPayload {
     public static let criteriaVersion = PayloadKey<Int64>.optional("criteria_version", .integer(1...Int64.max), "the MQL definition the lead met")
     public static let score = PayloadKey<Int64>.optional("score", .integer(0...100))
     public static let assignedTo = PayloadKey<String>.optional("assigned_to", .handle, "the sales rep who owns it")
-    public static let attributes = PayloadKey<[String: AttributeValue]>.optional("attributes", .attributes, "employees, industry, title, country, … to check criteria later")
+    public static let attributes = PayloadKey<[String: AttributeValue]>.optional("attributes", .attributes,
+                                                                                 "employees, industry, title, country, … to check criteria later")
     public static let spec = EventTypeSpec(type, stream: "lead", idField: lead, "marketing hands a lead to sales",
                                            [lead, source, campaign, criteriaVersion, score, assignedTo, attributes])
     public var lead: String, source: String, campaign: String?, criteriaVersion: Int64?, score: Int64?, assignedTo: String?

@@ -25,9 +25,11 @@ public struct SignalDismissed: EventPayload {
 public struct SignalConfigured: EventPayload {
     public static let type = "signal.configured"
     public static let kind = PayloadKey<String>.required("kind", .choice(SignalKind.allCases.map(\.rawValue)))
-    public static let budgetYears = PayloadKey<Double>.optional("budget_years", .number(0.1...100), "years between false alarms per subject, on average (rate detectors)")
+    public static let budgetYears = PayloadKey<Double>.optional("budget_years", .number(0.1...100),
+                                                                "years between false alarms per subject, on average (rate detectors)")
     public static let graceDays = PayloadKey<Int64>.optional("grace_days", .integer(1...365), "days before a rule detector speaks")
-    public static let baselineWeeks = PayloadKey<Int64>.optional("baseline_weeks", .integer(2...104), "weeks of history a rate detector compares with")
+    public static let baselineWeeks = PayloadKey<Int64>.optional("baseline_weeks", .integer(2...104),
+                                                                 "weeks of history a rate detector compares with")
     public static let state = PayloadKey<String>.optional("state", .choice(["on", "off"]), "off: the detector raises nothing")
     public static let spec = EventTypeSpec(type, stream: "signal-config", idField: kind, "management sets a detector's thresholds",
                                            [kind, budgetYears, graceDays, baselineWeeks, state])
