@@ -59,7 +59,8 @@ public struct AgreementProposed: EventPayload {
     public static let version = PayloadKey<Int64>.required("version", .integer(1...Int64.max), "one more than its latest version")
     public static let text = PayloadKey<String>.required("text", .text(maxLength: AgreementProposed.maximumTextLength))
     public static let rationale = PayloadKey<String>.optional("rationale", .note)
-    public static let spec = EventTypeSpec(type, stream: "agreement", idField: agreement, "a new version of an agreement between the teams (personas, messaging guide, routing rules, …)",
+    public static let spec = EventTypeSpec(type, stream: "agreement", idField: agreement,
+                                           "a new version of an agreement between the teams (personas, messaging guide, routing rules, …)",
                                            [agreement, version, text, rationale])
     /// The longest text an agreement's version may have, in characters (an event is at most 64 KiB).
     public static let maximumTextLength = 20_000
