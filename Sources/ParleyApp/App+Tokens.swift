@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 public import ParleyCore
 import ParleyStore
 
@@ -112,26 +113,32 @@ extension App {
         let body = text.dropFirst(Self.tokenPrefix.count)
         guard let dot = body.firstIndex(of: "."), dot > body.startIndex else { throw refused }
         let id = String(body[..<dot])
-        guard id.utf8.count <= 64, let stored = try mapped({ try log.token(id: id) }) else {
+        guard id.utf8.count <= 64, let (stored, memberVersion) = try mapped({ try log.tokenAndMemberVersion(id: id) }) else {
             // Hash anyway, so an unknown id takes as long as a known one.
             _ = SHA256.hash(data: Data(text.utf8)) == SHA256.hash(data: Data())
             throw refused
         }
         // The digest's `==` compares in constant time.
-        guard SHA256.hash(data: Data(text.utf8)) == stored.secretSHA256, try isInForce(stored, at: now) else { throw refused }
+        guard SHA256.hash(data: Data(text.utf8)) == stored.secretSHA256,
+              try isInForce(stored, memberVersion: memberVersion, at: now) else { throw refused }
         return AuthenticatedMember(handle: stored.member, tokenID: stored.id)
     }
 
     /// Whether the token with `id` still works: not revoked or expired, its member still on a team.
     public func tokenIsInForce(_ id: String, at now: Timestamp = .now()) throws(ParleyError) -> Bool {
-        guard let stored = try mapped({ try log.token(id: id) }) else { return false }
-        return try isInForce(stored, at: now)
+        guard let (stored, memberVersion) = try mapped({ try log.tokenAndMemberVersion(id: id) }) else { return false }
+        return try isInForce(stored, memberVersion: memberVersion, at: now)
     }
 
-    private func isInForce(_ stored: StoredToken, at now: Timestamp) throws(ParleyError) -> Bool {
+    /// `memberVersion`: the version of the member's stream, read with the token.
+    private func isInForce(_ stored: StoredToken, memberVersion: Int64, at now: Timestamp) throws(ParleyError) -> Bool {
         if stored.revokedAt != nil { return false }
         if let expiresAt = stored.expiresAt, expiresAt <= now { return false }
-        return try memberIsActive(stored.member)
+        if let active = standings.isActive(stored.member, atVersion: memberVersion) { return active }
+        // Folded from the stream, and kept for the version it was folded at.
+        let (state, version) = try memberStateAndVersion(stored.member)
+        standings.keep(stored.member, active: state.isActive, atVersion: version)
+        return state.isActive
     }
 
     /// Whether `handle` is on a team now.
@@ -139,11 +146,18 @@ extension App {
         try memberState(handle).isActive
     }
 
-    /// A member's standing now, folded from their stream.
+    /// A member's standing now, folded from their stream as the rules fold
+    /// it (a retracted event does not count).
     func memberState(_ handle: String) throws(ParleyError) -> MemberState {
+        try memberStateAndVersion(handle).state
+    }
+
+    /// ``memberState(_:)``, and the version of the stream it was folded from.
+    private func memberStateAndVersion(_ handle: String) throws(ParleyError) -> (state: MemberState, version: Int64) {
+        let stream = "member/\(handle)"
         var events: [RecordedEvent] = []
-        try self.events(EventFilter(stream: "member/\(handle)")) { events.append($0); return true }
-        return MemberState(events)
+        try self.events(EventFilter(stream: stream)) { events.append($0); return true }
+        return (StreamHistory(events, stream: stream).member, events.last?.version ?? 0)
     }
 
     /// What every token's text starts with, so a leaked one is easy to find (in a repository, a log).
@@ -164,5 +178,28 @@ extension App {
             out.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Whether each member is on a team, as folded from their stream at a
+/// version: authentication reads the stream's version with the token, and
+/// folds the stream again only when it has moved. Streams only grow, and
+/// a retraction is appended to the stream it corrects, so a standing kept
+/// for a version is the standing at that version. Owned by a lock; shared
+/// by every copy of one ``App``.
+final class MemberStandings: Sendable {
+    private let known = Mutex<[String: (version: Int64, active: Bool)]>([:])
+
+    /// Whether `handle` is active at `version` of their stream, if known.
+    func isActive(_ handle: String, atVersion version: Int64) -> Bool? {
+        known.withLock { known in known[handle].flatMap { $0.version == version ? $0.active : nil } }
+    }
+
+    func keep(_ handle: String, active: Bool, atVersion version: Int64) {
+        known.withLock { known in
+            // Never back to an older version than one a concurrent fold kept.
+            if let kept = known[handle], kept.version > version { return }
+            known[handle] = (version, active)
+        }
     }
 }

@@ -24,6 +24,8 @@ public import ParleyStore
 public struct App: Sendable {
     /// The log underneath, for front ends that stream it (export).
     public let log: EventLog
+    /// Members' standings as authentication last folded them.
+    let standings = MemberStandings()
 
     /// The database file, or nil in memory.
     public var path: String? { log.path }

@@ -77,6 +77,23 @@ extension EventLog {
         return try command.decide(state, actor: actor, at: at).map { try session.append($0) }
     }
 
+    /// The token with `id`, and the version of its member's stream (0 when
+    /// the stream is empty): what authenticating a request reads, in one
+    /// statement, so both come from one snapshot. A member's standing
+    /// changes only with their stream, so the version says whether a
+    /// standing worked out before still holds.
+    public func tokenAndMemberVersion(id: String) throws -> (token: StoredToken, memberVersion: Int64)? {
+        try mappingErrors {
+            // One statement needs no transaction of its own to read one snapshot.
+            try writer.unsafeReentrantRead { db in
+                try Row.fetchOne(db.cachedStatement(sql: """
+                    SELECT tokens.*, (SELECT MAX(version) FROM events WHERE stream = 'member/' || tokens.member) AS member_version
+                    FROM tokens WHERE id = ?
+                    """), arguments: [id]).map { (Self.token(row: $0), $0["member_version"] ?? 0) }
+            }
+        }
+    }
+
     private static func token(_ db: Database, id: String) throws -> StoredToken? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tokens WHERE id = ?"), arguments: [id]).map(token(row:))
     }

@@ -30,7 +30,14 @@ struct HeadAnchor: Equatable {
 
     /// The anchor beside `path`, if there is a readable one.
     static func read(for path: String) -> HeadAnchor? {
-        guard let text = try? String(contentsOfFile: file(for: path), encoding: .utf8) else { return nil }
+        // A position and a hash take under a hundred bytes: one read(2), no Foundation file machinery.
+        let descriptor = open(file(for: path), O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        let text = String(decoding: buffer[..<count], as: UTF8.self)
         let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
         guard fields.count >= 2, let position = Int64(fields[0]), position > 0,
               let hash = Self.bytes(hex: fields[1]), hash.count == 32 else { return nil }
@@ -43,14 +50,17 @@ struct HeadAnchor: Equatable {
         if let current = Self.read(for: path), current.position >= position { return }
         let target = Self.file(for: path)
         let temporary = target + ".\(ProcessInfo.processInfo.processIdentifier)"
-        let text = "\(position) \(RecordedEvent.hex(hash))\n"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else { return }
-        if rename(temporary, target) != 0 { unlink(temporary) }
+        let text = Array("\(position) \(RecordedEvent.hex(hash))\n".utf8)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return }
+        let written = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        if written != text.count || rename(temporary, target) != 0 { unlink(temporary) }
     }
 
     /// The head of the log as `db` sees it.
     static func current(_ db: Database) throws -> HeadAnchor? {
-        try Row.fetchOne(db, sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"))
             .map { HeadAnchor(position: $0[0], hash: [UInt8]($0[1] as Data)) }
     }
 

@@ -133,6 +133,15 @@ import Testing
         let revoked = try await server.send(.GET, "/api/v1/views/members", token: tokens.sam)
         #expect(revoked.status == 401 && revoked.headers["WWW-Authenticate"].first == "Bearer")
 
+        // A member's standing is kept between requests, and leaving ends it at once,
+        // written by another process; so does a retraction of the leaving.
+        #expect(try await server.send(.GET, "/api/v1/views/members", token: tokens.mia).status == 200)
+        try workspace.ok("member", "leave", "mia@marketing", "--as", "lee@mgmt")
+        #expect(try await server.send(.GET, "/api/v1/views/members", token: tokens.mia).status == 401)
+        let left = try workspace.ok("log", "--stream", "member/mia@marketing", "--type", "member.left", "--json").stdout
+        let leftID = try #require(try JSONValue.parse(left.trimmingCharacters(in: .newlines))["id"]?.stringValue)
+        try workspace.ok("retract", leftID, "--reason", "she stays", "--as", "lee@mgmt")
+        #expect(try await server.send(.GET, "/api/v1/views/members", token: tokens.mia).status == 200)
         try workspace.ok("member", "leave", "mia@marketing", "--as", "lee@mgmt")
         #expect(try await server.send(.GET, "/api/v1/views/members", token: tokens.mia).status == 401)
 
