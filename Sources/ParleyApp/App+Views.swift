@@ -60,8 +60,8 @@ extension App {
         let since = query.since
         let until = query.until
         if since == nil && until == nil {
-            // Everything: the dimension's month groups added up.
-            return try mapped { LeadQualityProjection.report(try source.rows(prefix: by.monthKeys), by: by) }
+            // Everything: the dimension's all-time groups.
+            return try mapped { LeadQualityProjection.report(try source.rows(prefix: by.allTimeKeys), by: by) }
         } else if since?.isMidnight ?? true, until?.isMidnight ?? true {
             // Whole days: whole months from the month groups, the days of the months cut from the day groups.
             let sinceDay = since?.yearMonthDay
@@ -167,7 +167,7 @@ extension App {
                                       leavingOut: LeadQualityProjection.rowsLeftOut(reading: .criteria, days: false), progress: progress)
         return try mapped {
             let versions = try versionRows.rows().values.sorted { $0.version < $1.version }
-            let outcomes = LeadQualityProjection.report(try quality.rows(prefix: LeadQualityProjection.Dimension.criteria.monthKeys), by: .criteria)
+            let outcomes = LeadQualityProjection.report(try quality.rows(prefix: LeadQualityProjection.Dimension.criteria.allTimeKeys), by: .criteria)
             let signatures = Self.signatures(of: versions)
             var previous: String?
             return versions.map { version in

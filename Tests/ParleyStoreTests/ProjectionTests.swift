@@ -287,7 +287,10 @@ extension EventLog {
             }
         }
         for dimension in LeadQualityProjection.Dimension.allCases {
+            // The all-time groups, the month groups added up and the leads summed one by one agree.
             let persisted = LeadQualityProjection.report(rows, by: dimension)
+            #expect(persisted == LeadQualityProjection.report(rows, by: dimension, since: nil, until: nil), "\(dimension)")
+            #expect(dimension == .month || rows.keys.contains { $0.hasPrefix(dimension.totalKeys) }, "\(dimension) has all-time groups")
             let summed = LeadQualityProjection.report(leads: leads, by: dimension, since: nil, until: nil)
             #expect(persisted.map(\.key) == summed.map(\.key), "\(dimension)")
             for (a, b) in zip(persisted, summed) {
@@ -321,6 +324,7 @@ extension EventLog {
                                       leavingOut: LeadQualityProjection.rowsLeftOut(reading: dimension, days: false))
             #expect(LeadQualityProjection.report(lean, by: dimension) == LeadQualityProjection.report(replayed, by: dimension), "\(dimension)")
             #expect(!lean.keys.contains { $0.hasPrefix(LeadQualityProjection.dayPrefix) }, "no day groups kept")
+            #expect(dimension == .month || !lean.keys.contains { $0.hasPrefix(LeadQualityProjection.monthPrefix) }, "no month groups kept")
             let withDays = try log.replay(LeadQualityProjection.self, window: ReplayWindow(asOf: middle),
                                           leavingOut: LeadQualityProjection.rowsLeftOut(reading: dimension, days: true))
             #expect(LeadQualityProjection.report(withDays, by: dimension, since: "2026-01-20", until: "2026-03-03")

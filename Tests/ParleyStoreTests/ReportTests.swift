@@ -144,12 +144,12 @@ import Testing
         #expect(versions[1].rationale == "students")
         #expect(WordDiff.diff(versions[0].rules, versions[1].rules) == "employees >= 50 {+AND company email+}")
         #expect(WordDiff.diff("a b c", "a x c") == "a [-b-] {+x+} c")
-        let v1 = LeadQualityProjection.report(try log.rows(LeadQualityProjection.self, prefix: "month/criteria/"), by: .criteria).first { $0.key == "v1" }
+        let v1 = LeadQualityProjection.report(try log.rows(LeadQualityProjection.self, prefix: LeadQualityProjection.Dimension.criteria.allTimeKeys), by: .criteria).first { $0.key == "v1" }
         // L-4 names no version: it is sent under v1, in force when it was sent.
         #expect(v1?.group.sent == 4)
         #expect(v1?.acceptanceRate == 2.0 / 3)
         #expect(v1?.conversionRate == 1.0 / 4)
-        let source = LeadQualityProjection.report(try log.rows(LeadQualityProjection.self, prefix: "month/source/"), by: .source)
+        let source = LeadQualityProjection.report(try log.rows(LeadQualityProjection.self, prefix: LeadQualityProjection.Dimension.source.allTimeKeys), by: .source)
         #expect(source.map(\.key) == ["referral", "webinar"])
         #expect(source[1].medianHoursToVerdict == 15, "1 h and 29 h")
         #expect(source[1].group.revenue == 5000)
@@ -170,7 +170,7 @@ import Testing
         }
         // Caught up two events at a time, so that the sums are made over several chunks.
         try log.catchUp([LeadQualityProjection.self], chunk: 2)
-        let line = try #require(LeadQualityProjection.report(try log.rows(LeadQualityProjection.self, prefix: "month/source/"), by: .source).first)
+        let line = try #require(LeadQualityProjection.report(try log.rows(LeadQualityProjection.self, prefix: LeadQualityProjection.Dimension.source.allTimeKeys), by: .source).first)
         #expect(line.group.revenueCents == 10 + 20 + 1999 + 123_456 + 7 + 525)
         #expect(line.group.revenue == 1260.17, "a sum of the doubles is \(amounts.reduce(0, +))")
         #expect(line.group.cycleSeconds == 6 * 40 * 3600)

@@ -49,10 +49,20 @@ extension LeadQualityProjection {
         }
     }
 
-    /// The report by `dimension`, largest groups first: its month groups
-    /// in `rows` added up (other rows are ignored).
+    /// The report by `dimension` over every lead, largest groups first: its
+    /// rows under ``Dimension/allTimeKeys`` in `rows` (others are ignored).
     public static func report(_ rows: [String: Row], by dimension: Dimension) -> [Line] {
-        report(rows, by: dimension, since: nil, until: nil)
+        let prefix = dimension.allTimeKeys
+        var groups: [String: Group] = [:]
+        for (key, row) in rows where key.hasPrefix(prefix) {
+            guard case let .group(group) = row else { continue }
+            // `total/<dimension>/<value>`, or the month dimension's `month/month/<month>/<month>`.
+            let rest = key.dropFirst(prefix.count)
+            let value = dimension == .month ? rest.split(separator: "/").last.map(String.init) : String(rest)
+            guard let value else { continue }
+            groups[value, default: Group()].add(group, sign: 1)
+        }
+        return lines(groups)
     }
 
     /// The report by `dimension` over leads sent on the UTC days
@@ -73,7 +83,12 @@ extension LeadQualityProjection {
             guard let slash = rest.firstIndex(of: "/") else { continue }
             groups[String(rest[rest.index(after: slash)...]), default: Group()].add(group, sign: 1)
         }
-        return groups.map { Line(key: $0.key, group: $0.value) }.sorted { ($1.group.sent, $0.key) < ($0.group.sent, $1.key) }
+        return lines(groups)
+    }
+
+    /// The groups as report lines, largest first.
+    private static func lines(_ groups: [String: Group]) -> [Line] {
+        groups.map { Line(key: $0.key, group: $0.value) }.sorted { ($1.group.sent, $0.key) < ($0.group.sent, $1.key) }
     }
 
     /// The report by `dimension` over leads sent in `since ..< until`,
@@ -86,6 +101,6 @@ extension LeadQualityProjection {
             if let until, lead.sentAt >= until { continue }
             groups[dimension.value(of: lead.cell), default: Group()].add(lead, sign: 1)
         }
-        return groups.map { Line(key: $0.key, group: $0.value) }.sorted { ($1.group.sent, $0.key) < ($0.group.sent, $1.key) }
+        return lines(groups)
     }
 }

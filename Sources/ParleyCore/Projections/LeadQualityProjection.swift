@@ -21,7 +21,8 @@ public enum LeadQualityProjection: Projection {
     /// 4: day groups. 5: a group's counts by key stored as two lists.
     /// 6: month groups instead of all-time ones. 7: revenue in cents and
     /// conversion times in seconds, as integers; rows coded as lists.
-    public static let version = 7
+    /// 8: all-time groups too, beside the month and day ones.
+    public static let version = 8
 
     /// The prefix of the month groups (`month/source/2026-01/webinar`): the
     /// sums of the leads sent that UTC month. A report adds up a group's months.
@@ -30,6 +31,12 @@ public enum LeadQualityProjection: Projection {
     /// sums of the leads sent that UTC day, for the parts of months a
     /// `--since`/`--until` report cuts.
     public static let dayPrefix = "day/"
+    /// The prefix of the all-time groups (`total/campaign/spring-promo`): the
+    /// sums of every lead, for a report over the whole log, which then reads
+    /// one row a group instead of one a month (a thousand campaigns over
+    /// three years are 36,000 month rows). The month dimension has none: its
+    /// groups are the months.
+    public static let totalPrefix = "total/"
 
     /// The ways to group leads (`parley quality --by`).
     public enum Dimension: String, CaseIterable, Sendable, Codable {
@@ -40,6 +47,12 @@ public enum LeadQualityProjection: Projection {
         public var monthKeys: String { LeadQualityProjection.monthPrefix + rawValue + "/" }
         /// The prefix of this dimension's day groups: `day/source/`.
         public var dayKeys: String { LeadQualityProjection.dayPrefix + rawValue + "/" }
+        /// The prefix of this dimension's all-time groups: `total/source/`
+        /// (none for the month dimension, whose groups are the months).
+        public var totalKeys: String { LeadQualityProjection.totalPrefix + rawValue + "/" }
+        /// The prefix of the rows a report over the whole log reads: the
+        /// all-time groups, or for the month dimension its month groups.
+        public var allTimeKeys: String { self == .month ? monthKeys : totalKeys }
 
         /// The key ranges (`from ..< to`) of the group rows that add up to
         /// the leads sent on the UTC days `since ..< until` (`2026-01-05`;
@@ -285,29 +298,44 @@ public enum LeadQualityProjection: Projection {
     }
 
     /// Adds the sums the fold has held back to the group rows: each cell's
-    /// to its lead's month and day group of every dimension the rows keep.
+    /// to its lead's day, month and all-time group of every dimension the
+    /// rows keep.
     public static func settle(_ rows: ProjectionRows<Row>) throws {
         guard rows.held != nil else { return }
-        let kept: [(month: Bool, day: Bool)] = rows.leavesOut.isEmpty
-            ? Self.everyGroup : Dimension.allCases.map { (rows.keeps($0.monthKeys), rows.keeps($0.dayKeys)) }
+        let kept: [Kept] = rows.leavesOut.isEmpty ? Self.everyGroup : groupPrefixes.map {
+            Kept(month: rows.keeps($0.month), day: rows.keeps($0.day), total: $0.total.map(rows.keeps) ?? false)
+        }
         // First each dimension's sums per value and day: many cells share a group.
         var days: [DayGroup: Group] = [:]
         for (cell, sum) in HeldSums.of(rows).take() where !sum.isZero {
-            for (index, dimension) in Dimension.allCases.enumerated() where kept[index].month || kept[index].day {
+            for (index, dimension) in Dimension.allCases.enumerated() where kept[index].any {
                 // The month dimension's value is the month itself, named below.
                 let value = dimension == .month ? "" : dimension.value(of: cell)
                 days[DayGroup(dimension: index, value: value, day: cell.day), default: Group()].add(sum, sign: 1)
             }
         }
         // Then the day rows, and the sums per month.
-        var months: [String: Group] = [:]
+        var months: [MonthGroup: Group] = [:]
         for (group, sum) in days {
             let (month, day) = group.day.monthAndDay
             let value = Dimension.allCases[group.dimension] == .month ? month : group.value
             if kept[group.dimension].day { try add(sum, to: key(groupPrefixes[group.dimension].day, day, value), in: rows) }
-            if kept[group.dimension].month { months[key(groupPrefixes[group.dimension].month, month, value), default: Group()].add(sum, sign: 1) }
+            if kept[group.dimension].month || kept[group.dimension].total {
+                months[MonthGroup(dimension: group.dimension, value: value, month: month), default: Group()].add(sum, sign: 1)
+            }
         }
-        for (key, sum) in months { try add(sum, to: key, in: rows) }
+        // Then the month rows, and the sums of all time.
+        var totals: [DayGroup: Group] = [:]
+        for (group, sum) in months {
+            if kept[group.dimension].month { try add(sum, to: key(groupPrefixes[group.dimension].month, group.month, group.value), in: rows) }
+            if kept[group.dimension].total {
+                totals[DayGroup(dimension: group.dimension, value: group.value, day: Timestamp(microseconds: 0)), default: Group()].add(sum, sign: 1)
+            }
+        }
+        for (group, sum) in totals {
+            guard let prefix = groupPrefixes[group.dimension].total else { continue }
+            try add(sum, to: prefix + group.value, in: rows)
+        }
     }
 
     /// A dimension's (by index in `Dimension.allCases`) group of one value on one day.
@@ -315,6 +343,19 @@ public enum LeadQualityProjection: Projection {
         var dimension: Int
         var value: String
         var day: Timestamp
+    }
+
+    /// A dimension's group of one value in one month (`2026-01`).
+    private struct MonthGroup: Hashable {
+        var dimension: Int
+        var value: String
+        var month: String
+    }
+
+    /// Which of a dimension's groups the rows keep.
+    private struct Kept {
+        var month: Bool, day: Bool, total: Bool
+        var any: Bool { month || day || total }
     }
 
     /// Adds `sum` to the group row at `key` (the row goes when it counts no lead).
@@ -329,23 +370,30 @@ public enum LeadQualityProjection: Projection {
         }
     }
 
-    /// Every group kept: (month, day) for each dimension.
-    private static let everyGroup = Dimension.allCases.map { _ in (month: true, day: true) }
+    /// Every group kept, for each dimension (the month dimension has no all-time groups).
+    private static let everyGroup = groupPrefixes.map { Kept(month: true, day: true, total: $0.total != nil) }
 
     /// The rows a fold may leave out when only `dimension`'s report is
-    /// read (with `days`, for a `--since`/`--until` report): every other
-    /// dimension's groups, and the day groups unless asked for.
+    /// read: over the whole log (its all-time groups), or with `days`, for
+    /// a `--since`/`--until` report (its month and day groups). Every
+    /// other dimension's groups, and this one's it does not read.
     public static func rowsLeftOut(reading dimension: Dimension, days: Bool) -> Set<String> {
         var out = Set<String>()
         for other in Dimension.allCases {
-            if other != dimension { out.formUnion([other.monthKeys, other.dayKeys]) }
-            if other == dimension && !days { out.insert(other.dayKeys) }
+            out.formUnion([other.monthKeys, other.dayKeys, other.totalKeys])
+        }
+        if days {
+            out.subtract([dimension.monthKeys, dimension.dayKeys])
+        } else {
+            out.remove(dimension.allTimeKeys)
         }
         return out
     }
 
-    /// Each dimension's month and day group prefixes, in `Dimension.allCases` order.
-    private static let groupPrefixes = Dimension.allCases.map { (month: $0.monthKeys, day: $0.dayKeys) }
+    /// Each dimension's month, day and all-time group prefixes, in `Dimension.allCases` order.
+    private static let groupPrefixes = Dimension.allCases.map {
+        (month: $0.monthKeys, day: $0.dayKeys, total: $0 == .month ? nil : $0.totalKeys)
+    }
 
     /// `<prefix><period>/<value>`, built in one allocation (ten a lead event).
     private static func key(_ prefix: String, _ period: String, _ value: String) -> String {
