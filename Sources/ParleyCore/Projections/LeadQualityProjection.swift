@@ -325,11 +325,11 @@ public enum LeadQualityProjection: Projection {
             }
         }
         // Then the month rows, and the sums of all time.
-        var totals: [DayGroup: Group] = [:]
+        var totals: [ValueGroup: Group] = [:]
         for (group, sum) in months {
             if kept[group.dimension].month { try add(sum, to: key(groupPrefixes[group.dimension].month, group.month, group.value), in: rows) }
             if kept[group.dimension].total {
-                totals[DayGroup(dimension: group.dimension, value: group.value, day: Timestamp(microseconds: 0)), default: Group()].add(sum, sign: 1)
+                totals[ValueGroup(dimension: group.dimension, value: group.value), default: Group()].add(sum, sign: 1)
             }
         }
         for (group, sum) in totals {
@@ -343,6 +343,12 @@ public enum LeadQualityProjection: Projection {
         var dimension: Int
         var value: String
         var day: Timestamp
+    }
+
+    /// A dimension's group of one value, of all time.
+    private struct ValueGroup: Hashable {
+        var dimension: Int
+        var value: String
     }
 
     /// A dimension's group of one value in one month (`2026-01`).
