@@ -53,11 +53,6 @@ extension EventLog {
         }
     }
 
-    /// The token with `id`, if any.
-    public func token(id: String) throws -> StoredToken? {
-        try mappingErrors { try writer.read { try Self.token($0, id: id) } }
-    }
-
     /// Every token, newest first; only `member`'s when given.
     public func tokens(member: String? = nil) throws -> [StoredToken] {
         try mappingErrors {
