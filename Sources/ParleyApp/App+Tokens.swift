@@ -141,11 +141,6 @@ extension App {
         return state.isActive
     }
 
-    /// Whether `handle` is on a team now.
-    public func memberIsActive(_ handle: String) throws(ParleyError) -> Bool {
-        try memberState(handle).isActive
-    }
-
     /// A member's standing now, folded from their stream as the rules fold
     /// it (a retracted event does not count).
     func memberState(_ handle: String) throws(ParleyError) -> MemberState {
