@@ -58,14 +58,14 @@ struct Run: ParsableCommand {
         try lines.joined(separator: "\n").write(toFile: more, atomically: true, encoding: .utf8)
         _ = try runProcess(parley, ["record", "--quiet", "--db", db, more])
         let catchUp = try runProcess(parley, ["quality", "--db", db])
-        for view in ["members", "roles", "issues", "sla", "meetings", "criteria", "signals"] {
+        for view in ["members", "roles", "issues", "sla", "meetings", "criteria", "signals", "routing", "content"] {
             _ = try runProcess(parley, (view == "criteria" ? ["criteria", "history"] : [view]) + ["--db", db])
         }
         progress("view latency when caught up…")
         var latencies: [(String, [Double])] = []
         for command in [["quality"], ["quality", "--by", "rep"], ["quality", "--since", "2025-01-01"], ["quality", "--by", "campaign", "--since", "2023-03-15", "--until", "2024-03-20"],
                         ["criteria", "history"], ["meetings"], ["actions"], ["members"], ["roles"], ["issues"], ["sla"], ["issues", "--json"],
-                        ["signals"], ["signals", "--json"]] {
+                        ["signals"], ["signals", "--json"], ["routing"], ["content"]] {
             var times: [Double] = []
             for _ in 0..<21 { times.append(try runProcess(parley, command + ["--db", db]).seconds) }
             latencies.append((command.joined(separator: " "), times.sorted()))

@@ -102,98 +102,86 @@ extension App {
     /// on against those of the same sources it was not; each content
     /// request's time to delivery. `since` keeps resources shared and
     /// requests made at or after it. Retracted events are left out.
-    public func content(since: Timestamp? = nil, _ window: ReplayWindow = ReplayWindow()) throws(ParleyError) -> ContentReport {
-        struct Lead { var source: String; var judged = false; var accepted = false; var converted = false }
-        var leads: [String: Lead] = [:]
-        var resources: [String: ContentReport.Resource] = [:]
-        var resourceOrder: [String] = []
-        var uses: [String: [(id: String, actor: String, lead: String?, at: Timestamp)]] = [:]
-        var requests: [String: ContentReport.Request] = [:]
-        var requestOrder: [String] = []
-        // Two reads, so that memory stays flat: the retractions, then what they may strike out.
-        var retracted: Set<String> = []
-        let until = window.asOf.map { Timestamp(microseconds: $0.microseconds + 1) }
-        try events(EventFilter(until: until, knownAt: window.knownAt, types: [EventRetracted.type])) { event in
-            if let target = event.payload[EventRetracted.target] { retracted.insert(target) }
-            return true
-        }
-        let filter = EventFilter(until: until, knownAt: window.knownAt,
-                                 types: [ResourceShared.type, ResourceUsed.type, ContentRequested.type, ContentDelivered.type,
-                                         LeadSent.type, LeadAccepted.type, LeadRejected.type, LeadConverted.type])
-        try events(filter) { event in
-            guard !retracted.contains(event.id.description) else { return true }
-            let data = event.payload
-            switch event.type {
-            case LeadSent.type:
-                if let lead = data[LeadSent.lead] { leads[lead] = Lead(source: data[LeadSent.source] ?? "unknown") }
-            case LeadAccepted.type, LeadRejected.type:
-                if let lead = data[EventCatalogue.lead], leads[lead] != nil {
-                    leads[lead]!.judged = true
-                    leads[lead]!.accepted = event.type == LeadAccepted.type
+    public func content(since: Timestamp? = nil, _ window: ReplayWindow = ReplayWindow(),
+                        progress: ProgressReporter = .none) throws(ParleyError) -> ContentReport {
+        let content = try source(ContentProjection.self, window, progress: progress)
+        let quality = try source(LeadQualityProjection.self, window, progress: progress)
+        return try mapped {
+            let rows = try content.rows()
+            let now = window.now
+            func days(since time: Timestamp) -> Int { max(0, Int((now.microseconds - time.microseconds) / 86_400_000_000)) }
+            // The leads' outcomes from the quality view: each lead used on from its row, and
+            // each source's from its group of all time.
+            var leads: [String: LeadQualityProjection.Lead?] = [:]
+            func lead(_ id: String) throws -> LeadQualityProjection.Lead? {
+                if let known = leads[id] { return known }
+                guard case let .lead(lead)? = try quality.row("lead/\(id)") else { leads[id] = .some(nil); return nil }
+                leads[id] = lead
+                return lead
+            }
+            var bySource: [String: ContentReport.Outcomes] = [:]
+            func outcomes(ofSource name: String) throws -> ContentReport.Outcomes {
+                if let known = bySource[name] { return known }
+                var result = ContentReport.Outcomes()
+                if case let .group(group)? = try quality.row(LeadQualityProjection.Dimension.source.allTimeKeys + name) {
+                    result = ContentReport.Outcomes(leads: Int(group.sent), judged: Int(group.accepted + group.rejected),
+                                                    accepted: Int(group.accepted), converted: Int(group.converted))
                 }
-            case LeadConverted.type:
-                if let lead = data[LeadConverted.lead] { leads[lead]?.converted = true }
-            case ResourceShared.type:
-                guard let id = data[ResourceShared.resource] else { return true }
-                if resources[id] == nil { resourceOrder.append(id) }
-                resources[id] = ContentReport.Resource(resource: id, title: data[ResourceShared.title] ?? "", kind: data[ResourceShared.kind],
-                                                       team: data[ResourceShared.team] ?? "", sharedBy: event.actor, sharedAt: event.occurredAt)
-            case ResourceUsed.type:
-                guard let id = data[ResourceUsed.resource] else { return true }
-                uses[id, default: []].append((event.id.description, event.actor, data[ResourceUsed.lead], event.occurredAt))
-            case ContentRequested.type:
-                guard let id = data[ContentRequested.request] else { return true }
-                if requests[id] == nil { requestOrder.append(id) }
-                requests[id] = ContentReport.Request(request: id, topic: data[ContentRequested.topic] ?? "", requestedBy: event.actor,
-                                                     requestedAt: event.occurredAt,
-                                                     neededBy: data[ContentRequested.neededBy].flatMap(Timestamp.init(timeOrDate:)),
-                                                     state: "open")
-            case ContentDelivered.type:
-                guard let id = data[ContentDelivered.request], var request = requests[id] else { return true }
-                request.deliveredAt = event.occurredAt
-                request.hoursToDelivery = Double(event.occurredAt.microseconds - request.requestedAt.microseconds) / 3_600_000_000
-                request.state = "delivered"
-                requests[id] = request
-            default:
-                break
+                bySource[name] = result
+                return result
             }
-            return true
-        }
-        let now = window.now
-        func days(since time: Timestamp) -> Int { max(0, Int((now.microseconds - time.microseconds) / 86_400_000_000)) }
-        func outcomes(_ names: some Sequence<String>) -> ContentReport.Outcomes {
-            var result = ContentReport.Outcomes()
-            for name in names {
-                guard let lead = leads[name] else { continue }
-                result.leads += 1
-                if lead.judged { result.judged += 1 }
-                if lead.accepted { result.accepted += 1 }
-                if lead.converted { result.converted += 1 }
+            var report: [ContentReport.Resource] = []
+            for case let (key, .resource(shared)) in rows {
+                guard shared.order != nil else { continue }
+                if let since, shared.sharedAt < since { continue }
+                var resource = ContentReport.Resource(resource: String(key.dropFirst("resource/".count)), title: shared.title, kind: shared.kind,
+                                                      team: shared.team, sharedBy: shared.sharedBy, sharedAt: shared.sharedAt)
+                resource.uses = shared.uses.count
+                resource.users = Set(shared.uses.map(\.actor)).count
+                resource.lastUsed = shared.uses.map(\.at).max()
+                resource.idleDays = days(since: resource.lastUsed ?? resource.sharedAt)
+                var sources: Set<String> = []
+                for id in Set(shared.uses.compactMap(\.lead)) {
+                    guard let lead = try lead(id) else { continue }
+                    sources.insert(lead.source)
+                    resource.withIt.leads += 1
+                    if lead.verdict != nil { resource.withIt.judged += 1 }
+                    if lead.verdict == LeadAccepted.type { resource.withIt.accepted += 1 }
+                    if lead.converted { resource.withIt.converted += 1 }
+                }
+                // The leads of those sources it was not used on: theirs, less those it was.
+                var without = ContentReport.Outcomes()
+                for name in sources {
+                    let all = try outcomes(ofSource: name)
+                    without.leads += all.leads
+                    without.judged += all.judged
+                    without.accepted += all.accepted
+                    without.converted += all.converted
+                }
+                without.leads -= resource.withIt.leads
+                without.judged -= resource.withIt.judged
+                without.accepted -= resource.withIt.accepted
+                without.converted -= resource.withIt.converted
+                resource.withoutIt = without
+                report.append(resource)
             }
-            return result
+            report.sort { $0.uses != $1.uses ? $0.uses > $1.uses : $0.resource < $1.resource }
+            let requests = rows.compactMap { key, row -> (ContentReport.Request, Int64)? in
+                guard case let .request(asked) = row else { return nil }
+                if let since, asked.requestedAt < since { return nil }
+                var request = ContentReport.Request(request: String(key.dropFirst("request/".count)), topic: asked.topic,
+                                                    requestedBy: asked.requestedBy, requestedAt: asked.requestedAt,
+                                                    neededBy: asked.neededBy, state: "open")
+                if let delivered = asked.deliveredAt {
+                    request.deliveredAt = delivered
+                    request.hoursToDelivery = Double(delivered.microseconds - asked.requestedAt.microseconds) / 3_600_000_000
+                    request.state = "delivered"
+                } else if let due = asked.neededBy, due < now {
+                    request.state = "overdue"
+                }
+                return (request, asked.order)
+            }
+            return ContentReport(resources: report, requests: requests.sorted { $0.1 < $1.1 }.map(\.0))
         }
-        var report: [ContentReport.Resource] = []
-        for id in resourceOrder {
-            var resource = resources[id]!
-            if let since, resource.sharedAt < since { continue }
-            let used = uses[id] ?? []
-            resource.uses = used.count
-            resource.users = Set(used.map(\.actor)).count
-            resource.lastUsed = used.map(\.at).max()
-            resource.idleDays = days(since: resource.lastUsed ?? resource.sharedAt)
-            let usedOn = Set(used.compactMap(\.lead)).filter { leads[$0] != nil }
-            let sources = Set(usedOn.compactMap { leads[$0]?.source })
-            resource.withIt = outcomes(usedOn)
-            resource.withoutIt = outcomes(leads.keys.filter { !usedOn.contains($0) && sources.contains(leads[$0]!.source) })
-            report.append(resource)
-        }
-        report.sort { $0.uses != $1.uses ? $0.uses > $1.uses : $0.resource < $1.resource }
-        let requestList = requestOrder.compactMap { id -> ContentReport.Request? in
-            guard var request = requests[id] else { return nil }
-            if let since, request.requestedAt < since { return nil }
-            if request.deliveredAt == nil, let due = request.neededBy, due < now { request.state = "overdue" }
-            return request
-        }
-        return ContentReport(resources: report, requests: requestList)
     }
 }

@@ -27,6 +27,15 @@ public struct RoutingReport: Sendable, Equatable, Encodable {
     }
 
     public struct Lead: Sendable, Equatable, Encodable {
+        init(_ lead: String, _ routed: RoutingProjection.Lead) {
+            self.lead = lead
+            source = routed.source
+            assignments = routed.assignments.map { assignment in
+                Assignment(kind: assignment.reassigned ? "reassigned" : "sent", to: assignment.to, at: assignment.at, by: assignment.by,
+                           reason: assignment.reason, position: assignment.position)
+            }
+        }
+
         public var lead: String
         public var source: String
         public var assignments: [Assignment]
@@ -83,12 +92,16 @@ public struct RoutingReport: Sendable, Equatable, Encodable {
         }
     }
 
-    /// Every lead selected, in the order it was first sent.
+    /// Every lead selected, in the order it was first sent; without
+    /// ``RoutingQuery/eachLead``, only those moved more than twice.
     public var leads: [Lead]
+    /// How many leads were selected, and their reassignments.
+    public var leadCount: Int
+    public var reassignments: Int
     public var reps: [RepRow]
     public var sources: [SourceRow]
     /// Leads moved more than twice: a lead nobody wants, or routing that does not work.
-    public var movedOften: [Lead] { leads.filter { $0.moves > 2 } }
+    public var movedOften: [Lead] { leads.filter { $0.moves > RoutingProjection.movedOftenAbove } }
 
     public func encode(to encoder: any Encoder) throws {
         var out = encoder.container(keyedBy: JSONKey.self)
@@ -107,68 +120,76 @@ public struct RoutingQuery: Sendable, Equatable {
     public var rep: String?
     /// Leads first sent at or after this time.
     public var since: Timestamp?
+    /// List every lead selected with its hand-overs (else only those moved
+    /// more than twice: a report over every lead then reads only the totals).
+    public var eachLead: Bool
     public var window: ReplayWindow
 
-    public init(lead: String? = nil, rep: String? = nil, since: Timestamp? = nil, window: ReplayWindow = ReplayWindow()) {
+    public init(lead: String? = nil, rep: String? = nil, since: Timestamp? = nil, eachLead: Bool = true, window: ReplayWindow = ReplayWindow()) {
         self.lead = lead
         self.rep = rep
         self.since = since
+        self.eachLead = eachLead
         self.window = window
     }
 }
 
 extension App {
     /// Each lead's assignment history and the totals per rep and source,
-    /// read from the sends and reassignments (retracted ones left out).
-    public func routing(_ query: RoutingQuery) throws(ParleyError) -> RoutingReport {
-        var filter = EventFilter(stream: query.lead.map { "lead/\($0)" } ?? "lead/*",
-                                 until: query.window.asOf.map { Timestamp(microseconds: $0.microseconds + 1) },
-                                 knownAt: query.window.knownAt,
-                                 types: [LeadSent.type, LeadReassigned.type, EventRetracted.type])
-        filter.limit = nil
-        var leads: [String: RoutingReport.Lead] = [:]
-        var order: [String] = []
-        var retracted: Set<String> = []
-        var assignmentIDs: [String: (lead: String, index: Int)] = [:]
-        try events(filter) { event in
-            let data = event.payload
-            switch event.type {
-            case EventRetracted.type:
-                if let target = data[EventRetracted.target] { retracted.insert(target) }
-            case LeadSent.type:
-                guard let lead = data[LeadSent.lead] else { return true }
-                let assignment = RoutingReport.Assignment(kind: "sent", to: data[LeadSent.assignedTo], at: event.occurredAt,
-                                                          by: event.actor, position: event.position)
-                if leads[lead] == nil {
-                    order.append(lead)
-                    leads[lead] = RoutingReport.Lead(lead: lead, source: data[LeadSent.source] ?? "unknown", assignments: [])
-                }
-                leads[lead]!.assignments.append(assignment)
-                assignmentIDs[event.id.description] = (lead, leads[lead]!.assignments.count - 1)
-            default:
-                guard let lead = data[LeadReassigned.lead], leads[lead] != nil else { return true }
-                leads[lead]!.assignments.append(RoutingReport.Assignment(
-                    kind: "reassigned", to: data[LeadReassigned.to], at: event.occurredAt, by: event.actor,
-                    reason: data[LeadReassigned.reason], position: event.position))
-                assignmentIDs[event.id.description] = (lead, leads[lead]!.assignments.count - 1)
+    /// from the routing view (retracted sends and reassignments left out).
+    public func routing(_ query: RoutingQuery, progress: ProgressReporter = .none) throws(ParleyError) -> RoutingReport {
+        let view = try source(RoutingProjection.self, query.window, progress: progress)
+        return try mapped {
+            if let lead = query.lead {
+                let leads = try view.row(RoutingProjection.leadKey(lead))?.asLead.map { [RoutingReport.Lead(lead, $0)] } ?? []
+                return RoutingReport(leads.filter { query.selects($0) })
             }
-            return true
+            guard query.eachLead || query.rep != nil || query.since != nil else {
+                // Every lead: the view's totals, and the leads moved often.
+                var report = RoutingReport(leads: [], leadCount: 0, reassignments: 0, reps: [], sources: [])
+                for (key, row) in try view.rows(prefix: "rep/") {
+                    guard let tally = row.repTally else { continue }
+                    report.reps.append(.init(rep: String(key.dropFirst(4)), sent: Int(tally.sent), movedIn: Int(tally.movedIn),
+                                             movedOut: Int(tally.movedOut), holding: Int(tally.holding)))
+                }
+                for (key, row) in try view.rows(prefix: "source/") {
+                    guard let tally = row.sourceTally else { continue }
+                    report.sources.append(.init(source: String(key.dropFirst(7)), leads: Int(tally.leads),
+                                                reassignments: Int(tally.reassignments), moved: Int(tally.moved)))
+                    report.leadCount += Int(tally.leads)
+                    report.reassignments += Int(tally.reassignments)
+                }
+                for key in try view.rows(prefix: "often/").keys {
+                    let lead = String(key.dropFirst(6))
+                    if let routed = try view.row(RoutingProjection.leadKey(lead))?.asLead { report.leads.append(.init(lead, routed)) }
+                }
+                report.leads.sort { $0.assignments[0].position < $1.assignments[0].position }
+                report.sortTotals()
+                return report
+            }
+            let leads = try view.rows(prefix: "lead/").compactMap { key, row in
+                row.asLead.map { RoutingReport.Lead(String(key.dropFirst(5)), $0) }
+            }
+            return RoutingReport(leads.filter { query.selects($0) }.sorted { $0.assignments[0].position < $1.assignments[0].position })
         }
-        // A retraction removes the hand-over it names; what is left keeps its order.
-        var removed: [String: Set<Int>] = [:]
-        for id in retracted { if let (lead, index) = assignmentIDs[id] { removed[lead, default: []].insert(index) } }
-        for (lead, indices) in removed {
-            leads[lead]!.assignments = leads[lead]!.assignments.enumerated().filter { !indices.contains($0.offset) }.map(\.element)
-        }
-        let selected = order.compactMap { leads[$0] }.filter { lead in
-            guard let first = lead.assignments.first else { return false }
-            if let since = query.since, first.at < since { return false }
-            if let rep = query.rep, !lead.assignments.contains(where: { $0.to == rep }) { return false }
-            return true
-        }
-        var reps: [String: RoutingReport.RepRow] = [:]
-        var sources: [String: RoutingReport.SourceRow] = [:]
-        for lead in selected {
+    }
+}
+
+extension RoutingQuery {
+    func selects(_ lead: RoutingReport.Lead) -> Bool {
+        guard let first = lead.assignments.first else { return false }
+        if let since, first.at < since { return false }
+        if let rep, !lead.assignments.contains(where: { $0.to == rep }) { return false }
+        return true
+    }
+}
+
+extension RoutingReport {
+    /// The report of `leads` (each listed), with their totals.
+    init(_ leads: [Lead]) {
+        var reps: [String: RepRow] = [:]
+        var sources: [String: SourceRow] = [:]
+        for lead in leads {
             sources[lead.source, default: .init(source: lead.source)].leads += 1
             sources[lead.source]!.reassignments += lead.moves
             if lead.moves > 0 { sources[lead.source]!.moved += 1 }
@@ -181,8 +202,14 @@ extension App {
             }
             if let owner = lead.owner { reps[owner, default: .init(rep: owner)].holding += 1 }
         }
-        return RoutingReport(leads: selected,
-                             reps: reps.values.sorted { $0.rep < $1.rep },
-                             sources: sources.values.sorted { $0.leads != $1.leads ? $0.leads > $1.leads : $0.source < $1.source })
+        self.init(leads: leads, leadCount: leads.count, reassignments: leads.reduce(0) { $0 + $1.moves },
+                  reps: Array(reps.values), sources: Array(sources.values))
+        sortTotals()
+    }
+
+    /// Reps by handle; sources by leads, most first.
+    mutating func sortTotals() {
+        reps.sort { $0.rep < $1.rep }
+        sources.sort { $0.leads != $1.leads ? $0.leads > $1.leads : $0.source < $1.source }
     }
 }

@@ -112,7 +112,7 @@ extension Parley {
             @Option(help: ArgumentHelp("Only resources shared and requests made at or after this time.", valueName: "time")) var since: TimeArgument?
 
             func run() throws {
-                let report = try view.open().content(since: since?.timestamp, view.window)
+                let report = try view.open().content(since: since?.timestamp, view.window, progress: view.progress)
                 if view.json {
                     try Output.standard.json(report)
                     return

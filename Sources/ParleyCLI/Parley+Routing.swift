@@ -24,7 +24,8 @@ extension Parley {
         @Option(help: ArgumentHelp("Only leads first sent at or after this time.", valueName: "time")) var since: TimeArgument?
 
         func run() throws {
-            let report = try view.open().routing(RoutingQuery(lead: lead, rep: rep, since: since?.timestamp, window: view.window))
+            let report = try view.open().routing(RoutingQuery(lead: lead, rep: rep, since: since?.timestamp, eachLead: view.json,
+                                                              window: view.window), progress: view.progress)
             if view.json {
                 try Output.standard.json(report)
                 return
@@ -42,8 +43,8 @@ extension Parley {
                 }
                 return
             }
-            let moves = report.leads.reduce(0) { $0 + $1.moves }
-            Output.standard.line("\(report.leads.count) lead\(report.leads.count == 1 ? "" : "s"), \(moves) reassignment\(moves == 1 ? "" : "s")")
+            let (count, moves) = (report.leadCount, report.reassignments)
+            Output.standard.line("\(count) lead\(count == 1 ? "" : "s"), \(moves) reassignment\(moves == 1 ? "" : "s")")
             if !report.reps.isEmpty {
                 Output.standard.line()
                 for line in Figures.table(["REP", "SENT", "MOVED IN", "MOVED OUT", "HOLDING"], report.reps.map {

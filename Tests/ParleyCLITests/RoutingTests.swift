@@ -1,4 +1,5 @@
 import Foundation
+import ParleyApp
 import ParleyCore
 import Testing
 
@@ -118,5 +119,77 @@ import Testing
         #expect(!(try w.ok("routing", "--rep", "ann@sales", "--json").stdout.contains("\"lead\":\"L-2\"")))
         let unknown = try w.run("routing", "--lead", "L-404")
         #expect(unknown.status == 6)
+    }
+
+    /// The totals the view keeps (what `parley routing` reads) equal the
+    /// totals of the leads listed one by one (what `--json` and `--rep`
+    /// read), and both equal a count made here, over a seeded history of
+    /// sends to reps and to nobody, sends again after recycling, and
+    /// reassignments.
+    @Test func theViewsTotalsEqualTheLeadsCountedOneByOne() throws {
+        let w = try Workspace()
+        try w.ok("init")
+        var generator = SeededGenerator(seed: 7)
+        let reps = ["ann@sales", "sam@sales", "zoe@sales"]
+        let sources = ["webinar", "referral", "trade-show"]
+        var lines: [String] = []
+        var owner: [String: String?] = [:]
+        var source: [String: String] = [:]
+        var moves: [String: Int] = [:]
+        var repCounts: [String: [Int]] = [:]  // sent, moved in, moved out, holding
+        func count(_ rep: String?, _ index: Int, _ by: Int) { if let rep { repCounts[rep, default: [0, 0, 0, 0]][index] += by } }
+        for minute in 0..<400 {
+            let at = Timestamp(microseconds: 1_767_225_600_000_000 + Int64(minute) * 60_000_000).rfc3339
+            let lead = "L-\(Int.random(in: 1...60, using: &generator))"
+            let to: String? = Int.random(in: 0..<8, using: &generator) == 0 ? nil : reps.randomElement(using: &generator)!
+            let toJSON = to.map { #","assigned_to":"\#($0)""# } ?? ""
+            if owner[lead] == nil || Int.random(in: 0..<10, using: &generator) == 0 {
+                let from = source[lead] ?? sources.randomElement(using: &generator)!
+                if source[lead] != nil {
+                    lines.append(#"{"stream":"lead/\#(lead)","type":"lead.recycled","actor":"mia@marketing","occurred_at":"\#(at)","data":{"lead":"\#(lead)"}}"#)
+                }
+                lines.append(#"{"stream":"lead/\#(lead)","type":"lead.sent","actor":"mia@marketing","occurred_at":"\#(at)","data":{"lead":"\#(lead)","source":"\#(from)"\#(toJSON)}}"#)
+                if let before = owner[lead] { count(before, 3, -1) }
+                count(to, 0, 1)
+                count(to, 3, 1)
+                source[lead] = from
+                owner[lead] = .some(to)
+                moves[lead, default: 0] += 0
+            } else if let rep = to {
+                lines.append(#"{"stream":"lead/\#(lead)","type":"lead.reassigned","actor":"mia@marketing","occurred_at":"\#(at)","data":{"lead":"\#(lead)","to":"\#(rep)"}}"#)
+                let before = owner[lead]!
+                count(before, 3, -1)
+                count(before, 2, 1)
+                count(rep, 1, 1)
+                count(rep, 3, 1)
+                owner[lead] = .some(rep)
+                moves[lead, default: 0] += 1
+            }
+        }
+        try w.ok("record", try w.file("history.jsonl", lines.joined(separator: "\n") + "\n"), "--import")
+
+        let app = try App.open(at: w.db)
+        let totals = try app.routing(RoutingQuery(eachLead: false))
+        let each = try app.routing(RoutingQuery())
+        #expect(totals.reps == each.reps)
+        #expect(totals.sources == each.sources)
+        #expect(totals.leadCount == each.leads.count && totals.leadCount == owner.count)
+        #expect(totals.reassignments == moves.values.reduce(0, +) && each.reassignments == totals.reassignments)
+        #expect(totals.movedOften.map(\.lead) == each.movedOften.map(\.lead))
+        #expect(Set(totals.movedOften.map(\.lead)) == Set(moves.filter { $0.value > 2 }.keys))
+        #expect(!totals.movedOften.isEmpty, "the history moves some leads often")
+        for (rep, counts) in repCounts {
+            let row = try #require(totals.reps.first { $0.rep == rep })
+            #expect([row.sent, row.movedIn, row.movedOut, row.holding] == counts, "\(rep)")
+        }
+        for name in sources {
+            let row = try #require(totals.sources.first { $0.source == name })
+            let leads = source.filter { $0.value == name }.keys
+            #expect(row.leads == leads.count)
+            #expect(row.reassignments == leads.reduce(0) { $0 + moves[$1]! })
+            #expect(row.moved == leads.count { moves[$0]! > 0 })
+        }
+        // The text report reads the totals.
+        #expect(try w.ok("routing").stdout.hasPrefix("\(owner.count) leads, \(totals.reassignments) reassignments"))
     }
 }

@@ -130,6 +130,22 @@ import Testing
         for row in issuesRows { #expect(try RowCoder.decode(Issues.Row.self, from: try RowCoder.encode(row)) == row) }
     }
 
+    @Test func routingRowsReadBackEqualAndALeadWritesItsCodableBytes() throws {
+        typealias Routing = RoutingProjection
+        let sent = Routing.Assignment(reassigned: false, to: "sam@sales", at: Timestamp(microseconds: -3), by: "mia@marketing", reason: nil, position: 1)
+        let moved = Routing.Assignment(reassigned: true, to: nil, at: Timestamp(microseconds: 9), by: "lee@mgmt", reason: "out", position: 1_000_000)
+        let leads: [Routing.Row] = [.lead(.init(source: "web", assignments: [sent])), .lead(.init(source: "", assignments: [sent, moved, sent]))]
+        for row in leads {
+            #expect(try RowCoder.decode(Routing.Row.self, from: try RowCoder.encode(row)) == row)
+            try expectWritesItsCodableBytes(row, directly: true)
+        }
+        let tallies: [Routing.Row] = [.rep(.init(sent: 3, movedIn: 1, movedOut: 2, holding: 2)), .source(.init(leads: 4, reassignments: 5, moved: 1)), .often]
+        for row in tallies {
+            #expect(try RowCoder.decode(Routing.Row.self, from: try RowCoder.encode(row)) == row)
+            try expectWritesItsCodableBytes(row, directly: false)
+        }
+    }
+
     /// A row that writes itself (RowWritable) writes the bytes of its Codable
     /// form; `directly`: it has a direct form for this case (else it declines,
     /// and the store codes it through Codable).

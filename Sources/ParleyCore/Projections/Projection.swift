@@ -377,8 +377,8 @@ extension RecordedEvent {
 /// Every persisted view, in the order `parley rebuild` lists them.
 public enum ViewCatalogue {
     public static var projections: [any Projection.Type] {
-        [AgreementsProjection.self, CriteriaProjection.self, FollowUpProjection.self, IssuesProjection.self, MeetingsProjection.self,
-         MembersProjection.self, LeadQualityProjection.self, RolesProjection.self, SignalsProjection.self]
+        [AgreementsProjection.self, ContentProjection.self, CriteriaProjection.self, FollowUpProjection.self, IssuesProjection.self, MeetingsProjection.self,
+         MembersProjection.self, LeadQualityProjection.self, RolesProjection.self, RoutingProjection.self, SignalsProjection.self]
     }
 
     /// The projection named `name`, if any.
