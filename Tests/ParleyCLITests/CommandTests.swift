@@ -6,7 +6,7 @@ import Testing
 @Suite struct CommandTests {
     @Test func initRecordLogShowVerify() throws {
         let w = try Workspace()
-        #expect(try w.ok("init").stdout == "created \(w.db) (schema 11)\n")
+        #expect(try w.ok("init").stdout == "created \(w.db) (schema 12)\n")
         #expect(try w.ok("init").stdout.contains("is up to date"))
         let input = try w.file("e.jsonl", [leadLine("L-1"), leadLine("L-2"), leadLine("L-1", type: "lead.accepted", actor: "sam@sales")]
             .joined(separator: "\n") + "\n")
