@@ -8,6 +8,13 @@ public struct ContentReport: Sendable, Equatable, Encodable {
         public var judged = 0
         public var accepted = 0
         public var converted = 0
+        mutating func add(_ other: Outcomes, sign: Int = 1) {
+            leads += sign * other.leads
+            judged += sign * other.judged
+            accepted += sign * other.accepted
+            converted += sign * other.converted
+        }
+
         public var acceptanceRate: Double? { judged > 0 ? Double(accepted) / Double(judged) : nil }
         public var conversionRate: Double? { leads > 0 ? Double(converted) / Double(leads) : nil }
 
@@ -150,19 +157,8 @@ extension App {
                     if lead.converted { resource.withIt.converted += 1 }
                 }
                 // The leads of those sources it was not used on: theirs, less those it was.
-                var without = ContentReport.Outcomes()
-                for name in sources {
-                    let all = try outcomes(ofSource: name)
-                    without.leads += all.leads
-                    without.judged += all.judged
-                    without.accepted += all.accepted
-                    without.converted += all.converted
-                }
-                without.leads -= resource.withIt.leads
-                without.judged -= resource.withIt.judged
-                without.accepted -= resource.withIt.accepted
-                without.converted -= resource.withIt.converted
-                resource.withoutIt = without
+                for name in sources { resource.withoutIt.add(try outcomes(ofSource: name)) }
+                resource.withoutIt.add(resource.withIt, sign: -1)
                 report.append(resource)
             }
             report.sort { $0.uses != $1.uses ? $0.uses > $1.uses : $0.resource < $1.resource }
