@@ -181,7 +181,7 @@ extension Parley {
                 """
         )
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: ArgumentHelp("Views to rebuild (default: all): agreements, content, criteria, followup, issues, meetings, members, quality, roles, routing, signals.", valueName: "view"))
+        @Argument(help: ArgumentHelp("Views to rebuild (default: all): \(App.viewNames.joined(separator: ", ")).", valueName: "view"))
         var views: [String] = []
         @Flag(help: "Print the result as JSON.") var json = false
 
