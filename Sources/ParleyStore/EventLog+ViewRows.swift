@@ -21,7 +21,8 @@ extension EventLog {
             statement.bind(2, prefix + "\u{10FFFF}")
             while try statement.step() {
                 var reader = RowReader(statement.bytes(1))
-                try body(statement.string(0), try Part(reading: &reader))
+                guard let part = try Part(reading: &reader) else { throw RowReader.corrupt("\(Part.self) does not read this row") }
+                try body(statement.string(0), part)
             }
         }
     }

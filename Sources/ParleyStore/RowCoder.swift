@@ -35,9 +35,10 @@ enum RowCoder {
         // A row that reads itself from the bytes (the same as its Codable form, a test holds).
         if let readable = type as? any RowReadable.Type {
             var reader = RowReader(bytes)
-            let value = try readable.init(reading: &reader)
-            guard reader.offset == bytes.count else { throw RowReader.corrupt("\(bytes.count - reader.offset) bytes after the value") }
-            return value as! T
+            if let value = try readable.init(reading: &reader) {
+                guard reader.offset == bytes.count else { throw RowReader.corrupt("\(bytes.count - reader.offset) bytes after the value") }
+                return value as! T
+            }
         }
         var reader = RowReader(bytes)
         let end = try reader.skipValue()

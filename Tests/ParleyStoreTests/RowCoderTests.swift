@@ -158,6 +158,59 @@ import Testing
         #expect(try RowCoder.encode(row) == codable, sourceLocation: sourceLocation)
     }
 
+    /// The signals view's most-read cases read themselves from their bytes
+    /// (RowReadable): the same row as their Codable form gives, a rate
+    /// watch with its run, raised signal, frozen baseline and deadlines
+    /// included. The other cases are left to Codable, the reader unmoved.
+    @Test func signalsRowsReadFromTheirBytesAreTheirCodableForm() throws {
+        typealias Signals = SignalsProjection
+        let start = Timestamp(rfc3339: "2026-01-05T09:00:00Z")!
+        func at(_ hours: Int) -> Timestamp { Timestamp(microseconds: start.microseconds + Int64(hours) * 3_600_000_000) }
+        let config = SignalConfig()
+        // A calm history (one rejection in ten), then rejections only: the
+        // statistic climbs, a signal is raised and its baseline frozen.
+        var watch = RateWatch()
+        for step in 0..<400 { watch.observe(step % 10 == 0, at: at(step * 3), position: Int64(step), reason: "no-budget", config: config) }
+        let learning = watch
+        for step in 400..<460 {
+            watch.observe(true, at: at(step * 3), position: Int64(step), reason: step % 2 == 0 ? "no-budget" : "wrong-fit", config: config)
+        }
+        watch.expect(.init(lead: "L-1", due: at(2_000), position: 7))
+        watch.expect(.init(lead: "L-2", due: at(1_990), position: 8))
+        #expect(watch.raised != nil && watch.frozen != nil && watch.run?.reasons.count == 2 && watch.run?.positions.isEmpty == false)
+        #expect(watch.pending.count == 2 && watch.buckets.count > 2 && learning.run == nil && learning.raised == nil)
+
+        let tension = Signals.TensionWatch(tension: "T-1", title: "Leads are “students”", category: "lead-quality", severity: "high",
+                                           flaggedAt: at(0), lastActivity: at(5), lastPosition: 9, escalated: true, resolved: false)
+        var month = Signals.MonthWatch()
+        month.days[3] = 12
+        let handRead: [Signals.Row] = [
+            .watch(RateWatch()), .watch(learning), .watch(watch), .tension(tension),
+            .lead(.init(source: "webinar", rep: "sam@sales", sentAt: at(1), verdictAt: at(2))),
+            .lead(.init(source: "webinar", rep: nil, sentAt: at(1), verdictAt: nil)),
+        ]
+        let leftToCodable: [Signals.Row] = [.team("sales"), .latest(3), .durations([1.5, 7]), .month(month), .config(config),
+                                            .meetings([.init(at: at(3), position: 4)]), .slaVersions(AgreementVersions())]
+        for row in handRead + leftToCodable {
+            let bytes = try RowCoder.encode(row)
+            var reader = RowReader(bytes)
+            if let read = try Signals.Row(reading: &reader) {
+                #expect(read == row && reader.offset == bytes.count)
+            } else {
+                #expect(reader.offset == 0 && leftToCodable.contains(row))
+            }
+            #expect(try RowCoder.decode(Signals.Row.self, from: bytes) == row)
+            #expect(try RowReader.value(Signals.Row.self, bytes: bytes, at: 0, codingPath: []) == row)
+            // Cut short, it is an error, not a crash.
+            #expect(throws: (any Error).self) { try RowCoder.decode(Signals.Row.self, from: Array(bytes.dropLast())) }
+        }
+        // Every hand-read case was read by hand.
+        for row in handRead {
+            var reader = RowReader(try RowCoder.encode(row))
+            #expect(try Signals.Row(reading: &reader) != nil)
+        }
+    }
+
     @Test func containersPastOneByteOfCountReadBackEqual() throws {
         // Counts past 127 and 16,383 take more than one byte.
         let names = Dictionary(uniqueKeysWithValues: (0..<200).map { ("k\($0)", Int64($0)) })

@@ -132,6 +132,25 @@ public struct RowReader {
     /// A list of integers.
     public mutating func ints() throws -> [Int64] { try list { try $0.int() } }
 
+    /// A keyed value (as a `Codable` type's keyed container writes it):
+    /// `entry` is given each key, with the reader at the key's value, and
+    /// reads the value or skips it (``skipValue()``).
+    public mutating func keyed(_ entry: (String, inout RowReader) throws -> Void) throws {
+        try expect(7, "a keyed value")
+        // Each entry takes two bytes at least: a count past the bytes left is damage.
+        guard let count = Int(exactly: try varint()), count <= bytes.count - offset else { throw Self.corrupt("cut short") }
+        for _ in 0..<count {
+            let key = String(decoding: bytes[try textRange()], as: UTF8.self)
+            var value = self
+            try entry(key, &value)
+            guard value.offset > offset else { throw Self.corrupt("the value of \(key) was left unread") }
+            offset = value.offset
+        }
+    }
+
+    /// The error for a keyed value without a field its type needs.
+    public static func missing(_ field: String) -> DecodingError { corrupt("no \(field)") }
+
     /// nil for a null (moving past it), else the value `read` reads.
     public mutating func optional<T>(_ read: (inout RowReader) throws -> T) throws -> T? {
         if tag == 0 {
@@ -144,8 +163,12 @@ public struct RowReader {
 
 /// A type read straight from a view row's bytes (``RowReader``), not
 /// through `Codable`: what a pass over every row of a view reads of each
-/// (a few fields, the rest skipped). A test holds what it reads equal to
-/// the same fields of the row decoded whole.
+/// (a few fields, the rest skipped), or a row whose most-read cases are
+/// read by hand. A test holds what it reads equal to the same fields of
+/// the row decoded whole.
 public protocol RowReadable {
-    init(reading reader: inout RowReader) throws
+    /// Reads the value; or nil, the reader left where it was, for a value
+    /// left to its `Codable` form (a row's case read too seldom to be worth
+    /// reading by hand).
+    init?(reading reader: inout RowReader) throws
 }
