@@ -93,15 +93,16 @@ extension App {
         let directory = try members(query.window, progress: progress).map(\.member)
         var open = try mapped {
             let issues = try IssuesProjection.openPrefixes.flatMap { try source.rows(prefix: $0).values }
+            let verdicts = try followUp.deadlines(.verdict, at: now)
             // Leads waiting on someone who left, or who never joined.
-            let orphaned = OpenIssue.orphaned(verdicts: try followUp.deadlines(.verdict, at: now),
+            let orphaned = OpenIssue.orphaned(verdicts: verdicts,
                                               members: Dictionary(directory.map { ($0.handle, $0.leftAt) }, uniquingKeysWith: { $1 }), now: now)
             if query.eachLead {
                 return OpenIssue.sorted(OpenIssue.list(issues: issues, followUp: try followUp.rows(prefix: "lead/").values, now: now) + orphaned)
             }
             // One row per rep for the leads' issues: counted from the deadline rows, not read lead by lead.
             let perRep = try OpenIssue.perRep(
-                verdicts: try followUp.deadlines(.verdict, at: now), feedback: try followUp.deadlines(.feedback, at: now),
+                verdicts: verdicts, feedback: try followUp.deadlines(.feedback, at: now),
                 pending: { lead in
                     if case let .pending(pending)? = try followUp.row("lead/\(lead)") { return pending }
                     return nil

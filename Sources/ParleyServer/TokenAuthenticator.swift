@@ -34,7 +34,12 @@ struct TokenAuthenticator: AuthenticatorMiddleware {
             problem.headers[.retryAfter] = String(wait)
             throw problem
         }
-        let text = bearer.token.trimmingCharacters(in: .whitespaces)
+        // Spaces around the token are not part of it (a header's value may be
+        // padded); trimmed in Swift, not through Foundation's NSString, on every request.
+        let token = bearer.token
+        let start = token.firstIndex { $0 != " " && $0 != "\t" } ?? token.endIndex
+        let end = token.lastIndex { $0 != " " && $0 != "\t" }.map(token.index(after:)) ?? start
+        let text = String(token[start..<end])
         let outcome: Result<AuthenticatedMember, ParleyError>
         do {
             outcome = .success(try await app.perform { try $0.authenticate(bearer: text) })
