@@ -75,7 +75,7 @@ extension App {
         let source = try self.source(AgreementsProjection.self, window, progress: progress)
         guard let row = try mapped({ try source.row(AgreementsProjection.key(name)) }), let last = row.versions.versions.last else {
             throw ParleyError(.notFound, code: "not-found", "there is no agreement \(name)",
-                              remedy: "`parley agreements` lists them; `parley agreement propose \(name) --text FILE` starts one")
+                              remedy: "see the agreements there are, or propose a first version of \(name)", hint: .proposeAgreement(name))
         }
         let number = version ?? last.number
         guard let proposed = row.versions.version(number), let text = row.text(number) else {

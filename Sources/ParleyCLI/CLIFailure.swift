@@ -95,6 +95,7 @@ struct CLIFailure: Error {
         case .listEvents: "`parley log --json`"
         case .listMeetings: "`parley actions` or `parley meetings`"
         case .listSignals: "`parley signals --all`"
+        case .proposeAgreement(let name): "`parley agreements`; `parley agreement propose \(name) --text FILE`"
         }
     }
 

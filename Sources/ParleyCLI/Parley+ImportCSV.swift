@@ -115,7 +115,9 @@ extension Parley {
             do {
                 header = try mapping.match(header: reader.headerRow ?? [])
             } catch {
-                throw CLIFailure(.invalidInput, code: "invalid-csv", "\(input): \(error.reason)")
+                // The option a mapping error is about, named as this command takes it.
+                let option = error.mapping == "attribute" ? "--attribute: " : ""
+                throw CLIFailure(.invalidInput, code: "invalid-csv", "\(input): \(option)\(error.reason)")
             }
             let deals = try outcomes.map { try Self.readDeals($0, maps: outcomeMaps, delimiter: outcomeDelimiter ?? delimiter) } ?? [:]
             let file = (input as NSString).lastPathComponent

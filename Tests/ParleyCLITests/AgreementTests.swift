@@ -137,7 +137,7 @@ import Testing
         #expect(then["version"] == .integer(1) && then["state"] == .string("in-force"))
 
         let missing = try w.run("agreement", "show", "messaging")
-        #expect(missing.status == 6 && missing.stderr.contains("there is no agreement messaging"), "\(missing.stderr)")
+        #expect(missing.status == 6 && missing.stderr.contains("there is no agreement messaging; see the agreements there are, or propose a first version of messaging (`parley agreements`; `parley agreement propose messaging --text FILE`)"), "\(missing.stderr)")
         let noVersion = try w.run("agreement", "show", "personas", "--version", "9")
         #expect(noVersion.status == 6 && noVersion.stderr.contains("agreement personas has no version 9; its versions are 1, 2"), "\(noVersion.stderr)")
         let empty = try w.run(["agreement", "propose", "personas", "--text", "-", "--as", "mia@marketing"], stdin: "  \n")

@@ -152,7 +152,7 @@ import Testing
 
         let missing = try w.run("import", "csv", file, "--preset", "hubspot", "--attribute", "Revenue", "--as", "mia@marketing")
         #expect(missing.status == 2)
-        #expect(missing.stderr.contains("no column \"Revenue\" for --attribute"))
+        #expect(missing.stderr.contains("--attribute: no column \"Revenue\" to carry into the leads' attributes"))
         let nameless = try w.run("import", "csv", file, "--preset", "hubspot", "--attribute", "=employees", "--as", "mia@marketing")
         #expect(nameless.status == 64 && nameless.stderr.contains("--attribute takes COLUMN or COLUMN=NAME"))
     }

@@ -66,6 +66,8 @@ public struct ParleyError: Error, Sendable, Equatable, CustomStringConvertible {
         case listMeetings
         /// List the signals open now.
         case listSignals
+        /// List the agreements, or propose a first version of this one.
+        case proposeAgreement(String)
     }
 
     public var kind: Kind

@@ -153,6 +153,10 @@ public struct CRMRowError: Error, Sendable, Equatable, CustomStringConvertible {
     public var row: Int
     public var column: String?
     public var reason: String
+    /// What of the mapping the error is about, when it is about the
+    /// mapping rather than the file: `attribute` for a column to carry into
+    /// the leads' attributes (a front end names its own option for it).
+    public var mapping: String?
 
     public var description: String {
         "row \(row)" + (column.map { ", column \"\($0)\"" } ?? "") + ": " + reason
@@ -233,7 +237,8 @@ extension CRMImport {
         var attributeIndices: [(index: Int, name: String)] = []
         for attribute in attributes {
             guard let found = lowered.firstIndex(of: attribute.column.lowercased()) else {
-                throw CRMRowError(row: 1, column: nil, reason: "no column \"\(attribute.column)\" for --attribute; the header has \(header.prefix(12).map { "\"\($0)\"" }.joined(separator: ", "))")
+                throw CRMRowError(row: 1, column: nil, reason: "no column \"\(attribute.column)\" to carry into the leads' attributes; the header has \(header.prefix(12).map { "\"\($0)\"" }.joined(separator: ", "))",
+                                  mapping: "attribute")
             }
             attributeIndices.append((found, attribute.name))
         }
