@@ -6,8 +6,7 @@
 extension IssuesProjection.Row: RowReadable {
     public init?(reading reader: inout RowReader) throws {
         let start = reader.offset
-        guard try reader.list() == 2 else { throw RowReader.corrupt("an issues row is a case and its value") }
-        switch try reader.int() {
+        switch try reader.rowCase() {
         case 0: self = .tension(try IssuesProjection.Tension(reading: &reader))
         case 1: self = .action(try IssuesProjection.Action(reading: &reader))
         default:

@@ -160,24 +160,18 @@ extension LeadQualityProjection {
 // quality query and a catch-up that reads rows back decode thousands.
 extension LeadQualityProjection.Row: RowReadable {
     public init(reading reader: inout RowReader) throws {
-        switch try Self.readCase(&reader) {
+        switch try reader.rowCase() {
         case 0: self = .lead(try LeadQualityProjection.Lead(reading: &reader))
         case 1: self = .group(try LeadQualityProjection.Group(reading: &reader))
         case let number: throw RowReader.corrupt("quality row case \(number) is not known")
         }
     }
 
-    /// Reads a row's case number (`[case, value]`, see PositionalCoding); the reader is then at its value.
-    static func readCase(_ reader: inout RowReader) throws -> Int64 {
-        guard try reader.list() == 2 else { throw RowReader.corrupt("a quality row is a case and its value") }
-        return try reader.int()
-    }
-
     /// Reads a row's case up to its lead's fields (as `encode(to:)` and
     /// `Lead.encode(to:)` write them): true when the row is a lead, the
     /// reader then at its first field; false for any other case.
     static func readLead(_ reader: inout RowReader) throws -> Bool {
-        guard try readCase(&reader) == 0 else { return false }
+        guard try reader.rowCase() == 0 else { return false }
         try LeadQualityProjection.Lead.readCount(&reader)
         return true
     }

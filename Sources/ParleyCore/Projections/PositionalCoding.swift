@@ -35,3 +35,12 @@ enum RowCase {
         .dataCorrupted(.init(codingPath: list.codingPath, debugDescription: "row case \(number) is not known"))
     }
 }
+
+extension RowReader {
+    /// Reads a row's case number (`[case, value]`, as ``RowCase`` writes it);
+    /// the reader is then at the case's value.
+    public mutating func rowCase() throws -> Int64 {
+        guard try list() == 2 else { throw Self.corrupt("a row is a case and its value") }
+        return try int()
+    }
+}

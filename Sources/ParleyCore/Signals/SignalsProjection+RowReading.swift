@@ -9,8 +9,7 @@
 extension SignalsProjection.Row: RowReadable {
     public init?(reading reader: inout RowReader) throws {
         let start = reader.offset
-        guard try reader.list() == 2 else { throw RowReader.corrupt("a signals row is a case and its value") }
-        switch try reader.int() {
+        switch try reader.rowCase() {
         case 0: self = .lead(try SignalsProjection.LeadWatch(reading: &reader))
         case 1: self = .watch(try RateWatch(reading: &reader))
         case 8: self = .tension(try SignalsProjection.TensionWatch(reading: &reader))
