@@ -13,7 +13,8 @@ final class LogGrowth: Sendable {
     private struct State {
         var lastPosition: Int64 = 0
         var closed = false
-        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        /// Each waiter with the position the log must pass to wake it.
+        var waiters: [UInt64: (beyond: Int64, continuation: CheckedContinuation<Void, Never>)] = [:]
         /// Waits in progress; of those, the ones whose time ran out before they were registered.
         var pending: Set<UInt64> = []
         var expired: Set<UInt64> = []
@@ -32,12 +33,16 @@ final class LogGrowth: Sendable {
     func subscribe() { state.withLock { $0.subscribers += 1 } }
     func unsubscribe() { state.withLock { $0.subscribers -= 1 } }
 
-    /// The server committed events up to `position`.
+    /// The server committed events up to `position`: wakes the waiters
+    /// whose position it passed, and only those (a webhook deliverer with
+    /// nothing to wait for is not woken by every commit).
     func grew(to position: Int64) {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.lastPosition = max(state.lastPosition, position)
-            defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
+            let last = max(state.lastPosition, position)
+            state.lastPosition = last
+            let passed = state.waiters.filter { $0.value.beyond < last }
+            for id in passed.keys { state.waiters.removeValue(forKey: id) }
+            return passed.values.map(\.continuation)
         }
         for waiter in woken { waiter.resume() }
     }
@@ -47,7 +52,7 @@ final class LogGrowth: Sendable {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.closed = true
             defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
+            return state.waiters.values.map(\.continuation)
         }
         for waiter in woken { waiter.resume() }
     }
@@ -75,7 +80,7 @@ final class LogGrowth: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let now = state.withLock { state -> Bool in
                     if state.lastPosition > position || state.closed || state.expired.remove(id) != nil { return true }
-                    state.waiters[id] = continuation
+                    state.waiters[id] = (position, continuation)
                     return false
                 }
                 if now { continuation.resume() }
@@ -87,7 +92,7 @@ final class LogGrowth: Sendable {
 
     private func wake(_ id: UInt64) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if let waiter = state.waiters.removeValue(forKey: id) { return waiter }
+            if let waiter = state.waiters.removeValue(forKey: id) { return waiter.continuation }
             if state.pending.contains(id) { state.expired.insert(id) }
             return nil
         }
