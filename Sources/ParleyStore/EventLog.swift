@@ -21,6 +21,8 @@ public struct EventLog: Sendable {
     let writer: any DatabaseWriter
     /// The file, or nil in memory.
     public let path: String?
+    /// The connection for lookups every server request makes.
+    let lookups = LookupConnection()
 
     /// How long a writer waits for another process's write transaction.
     public static let busyTimeout: TimeInterval = 60
