@@ -155,7 +155,7 @@ extension StoreError {
 /// batch touched.
 final class AppendSession {
     private let db: Database
-    private let policy: RulePolicy
+    let policy: RulePolicy
     private let keepRecordedAt: Bool
     private let recordedAt = Timestamp.now()
     private var previousHash = HashChain.genesis

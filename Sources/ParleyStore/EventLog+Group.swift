@@ -16,10 +16,18 @@ extension EventLog {
     }
 
     /// Runs `writes` in one write transaction, committed with one sync:
-    /// group commit. Each write runs in a savepoint of its own, in turn, so
-    /// a write the rules refuse is rolled back alone and the others still
-    /// commit; each result is its write's outcomes or error (a
-    /// ``StoreError``, or what its `decide` threw).
+    /// group commit. Each write runs in turn, and a write the rules refuse
+    /// is undone alone while the others still commit; each result is its
+    /// write's outcomes or error (a ``StoreError``, or what its `decide`
+    /// threw).
+    ///
+    /// A write of one event (what the server's requests make) needs no
+    /// savepoint: an append that is refused, or whose insert fails, writes
+    /// nothing and leaves its session as the log stands (the session
+    /// changes only after its insert), so such writes share one session and
+    /// what it read (the head, members' standing). A write of several
+    /// events runs in a savepoint with a session of its own, and the shared
+    /// one is read again after it.
     ///
     /// - Throws: ``StoreError`` when the transaction itself fails (it could
     ///   not begin or commit): then none of the writes is in the log.
@@ -27,16 +35,24 @@ extension EventLog {
         try inWriteTransaction { db in
             var results: [Result<[AppendOutcome], any Error>] = []
             results.reserveCapacity(writes.count)
+            var shared: AppendSession?
             for write in writes {
-                var outcomes: [AppendOutcome] = []
                 do {
-                    try db.inSavepoint {
-                        // A session per write: one rolled back leaves no trace in the next one's.
-                        let session = try AppendSession(db, policy: write.policy)
-                        outcomes = try write.decide(LogReader(db: db)).map { try session.append($0) }
-                        return .commit
+                    let events = try write.decide(LogReader(db: db))
+                    if events.count <= 1 {
+                        let session = try shared.flatMap { $0.policy == write.policy ? $0 : nil } ?? AppendSession(db, policy: write.policy)
+                        shared = session
+                        results.append(.success(try events.map { try session.append($0) }))
+                    } else {
+                        shared = nil
+                        var outcomes: [AppendOutcome] = []
+                        try db.inSavepoint {
+                            let session = try AppendSession(db, policy: write.policy)
+                            outcomes = try events.map { try session.append($0) }
+                            return .commit
+                        }
+                        results.append(.success(outcomes))
                     }
-                    results.append(.success(outcomes))
                 } catch {
                     // Some failures (a full disk) make SQLite roll the whole transaction back:
                     // then nothing of the group can be committed.
