@@ -4,9 +4,9 @@ import ParleyStore
 
 /// Writes from many concurrent callers (the server's requests), committed
 /// in groups: each write queues to one writer, which takes every write
-/// waiting and runs them in one transaction, a savepoint each, committed
-/// with one sync (``EventLog/executeGroup(_:)``). A write the rules refuse
-/// fails alone. While a group commits, the next one gathers; a write that
+/// waiting and runs them in one transaction, committed with one sync
+/// (``EventLog/executeGroup(_:)``). A write the rules refuse fails alone
+/// and writes nothing. While a group commits, the next one gathers; a write that
 /// finds the writer idle commits at once, so a lone write never waits.
 ///
 /// The queue is owned by a lock (``Guarded``); the writer runs on the
