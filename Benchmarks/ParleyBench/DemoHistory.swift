@@ -46,6 +46,13 @@ struct DemoHistory: Sequence, IteratorProtocol {
         var campaigns: Int?
         var marketing = 4
         var sales = 5
+        /// Chance in percent that a lead is moved to another rep before its
+        /// verdict (by management; a tenth of those are moved three times).
+        var reassignPercent = 0
+        /// Resources marketing shares at the start; with any, a fifth of the
+        /// accepted leads use one, and one episode in fifty is sales asking
+        /// for content that marketing delivers (most of the time).
+        var resources = 0
 
         /// The bench's own history.
         static let bench = Shape()
@@ -86,7 +93,10 @@ struct DemoHistory: Sequence, IteratorProtocol {
     private var leadNumber = 1000
     private var tensionNumber = 0
     private var meetingNumber = 0
+    private var requestNumber = 0
     private var lastMeeting: Timestamp
+    /// The resources shared in the opening (none without one).
+    private var sharedResources: [String] = []
 
     /// One event as a JSON line, and when it happened.
     typealias Line = (at: Int64, text: String)
@@ -190,6 +200,15 @@ struct DemoHistory: Sequence, IteratorProtocol {
         for (actor, team) in [("mia@marketing", "marketing"), ("sam@sales", "sales")] {
             events.append(event("sla/main", "sla.agreed", actor, ["version": .integer(1), "team": .string(team)]))
         }
+        for number in 0..<shape.resources {
+            let resource = "R-\(number + 1)"
+            advance(minutes: 1...30)
+            events.append(event("resource/\(resource)", "resource.shared", pick(marketing), [
+                "resource": .string(resource), "title": .string("\(pick(["Case study", "Battle card", "Pricing sheet"])) \(number + 1)"),
+                "link": .string("https://wiki.example.com/resources/\(number + 1)"), "team": .string("marketing"),
+            ]))
+            sharedResources.append(resource)
+        }
         return events.reversed()
     }
 
@@ -219,6 +238,7 @@ struct DemoHistory: Sequence, IteratorProtocol {
             return events
         }
         if chance(2) { return tensionEpisode() }
+        if !sharedResources.isEmpty, chance(2) { return contentRequestEpisode() }
         return leadEpisode()
     }
 
@@ -245,6 +265,23 @@ struct DemoHistory: Sequence, IteratorProtocol {
         return events
     }
 
+    private mutating func contentRequestEpisode() -> [Line] {
+        requestNumber += 1
+        let request = "C-\(requestNumber)"
+        let neededBy = Timestamp(microseconds: time.microseconds + 7 * 86_400_000_000)
+        var events = [event("content/\(request)", "content.requested", pick(sales), [
+            "request": .string(request), "topic": .string(pick(["ROI calculator", "security FAQ", "case study in retail"])),
+            "needed_by": .string(neededBy.rfc3339),
+        ])]
+        if chance(70) {
+            let delivered = Timestamp(microseconds: time.microseconds + Int64(Int.random(in: 24...336, using: &random)) * 3_600_000_000)
+            events.append(event("content/\(request)", "content.delivered", pick(marketing), at: delivered, [
+                "request": .string(request), "title": .string("Delivered \(request)"),
+            ]))
+        }
+        return events
+    }
+
     private mutating func leadEpisode() -> [Line] {
         leadNumber += 1
         let lead = "L-\(leadNumber)"
@@ -255,19 +292,37 @@ struct DemoHistory: Sequence, IteratorProtocol {
             if roll < candidate.weight { source = candidate; break }
             roll -= candidate.weight
         }
-        let rep = pick(sales)
+        let firstRep = pick(sales)
         let month = time.rfc3339.prefix(7)
         var events = [event(stream, "lead.sent", pick(marketing), [
             "lead": .string(lead), "source": .string(source.name), "campaign": .string(campaign(source.name, month: month)),
-            "score": .integer(Int64(Int.random(in: 20...99, using: &random))), "assigned_to": .string(rep),
+            "score": .integer(Int64(Int.random(in: 20...99, using: &random))), "assigned_to": .string(firstRep),
             "criteria_version": .integer(1),
             "attributes": .object(["employees": .integer(Int64(Int.random(in: 5...5000, using: &random))),
                                    "industry": .string(pick(["software", "retail", "finance", "health", "education"]))]),
         ])]
         var at = time
         at.microseconds += hours(1...60, lifetimeShare: 4)
+        // Moved before the verdict: the moves lie between the send and the verdict, which the last rep gives.
+        var rep = firstRep
+        if shape.reassignPercent > 0, chance(shape.reassignPercent) {
+            let moves = chance(10) ? 3 : 1
+            for move in 1...moves {
+                let moved = Timestamp(microseconds: time.microseconds + (at.microseconds - time.microseconds) * Int64(move) / Int64(moves + 1))
+                let others = sales.filter { $0 != rep }
+                guard !others.isEmpty else { break }
+                rep = pick(others)
+                events.append(event(stream, "lead.reassigned", "lee@mgmt", at: moved, [
+                    "lead": .string(lead), "to": .string(rep), "reason": .string(pick(["territory", "workload", "language"])),
+                ]))
+            }
+        }
         if chance(source.acceptance) {
             events.append(event(stream, "lead.accepted", rep, at: at, ["lead": .string(lead)]))
+            if !sharedResources.isEmpty, chance(20) {
+                let resource = pick(sharedResources)
+                events.append(event("resource/\(resource)", "resource.used", rep, at: at, ["resource": .string(resource), "lead": .string(lead)]))
+            }
             let feedbacks = shape.feedbackPerLead.count > 1 ? Int.random(in: shape.feedbackPerLead, using: &random) : shape.feedbackPerLead.lowerBound
             for _ in 0..<feedbacks {
                 at.microseconds += hours(24...200, lifetimeShare: 2 * (feedbacks + 1))

@@ -32,6 +32,10 @@ struct ShapeOptions: ParsableArguments {
     @Option(help: "How many campaigns across the history (default: one per source and month).") var campaigns: Int?
     @Option(help: "How many sales reps.") var salesReps: Int?
     @Option(help: "How many marketers.") var marketers: Int?
+    @Option(help: "Percent of leads moved to another rep before their verdict (a tenth of those three times); default 0.")
+    var reassignPercent: Int?
+    @Option(help: "Resources marketing shares at the start; with any, a fifth of accepted leads use one and sales asks for content now and then; default 0.")
+    var resources: Int?
 
     func resolved() throws -> DemoHistory.Shape {
         guard var shape = DemoHistory.Shape.named(self.shape) else { throw ValidationError("--shape takes bench or spread, got '\(self.shape)'") }
@@ -45,6 +49,11 @@ struct ShapeOptions: ParsableArguments {
         if let campaigns { shape.campaigns = max(1, campaigns) }
         if let salesReps { shape.sales = max(1, salesReps) }
         if let marketers { shape.marketing = max(1, marketers) }
+        if let reassignPercent {
+            guard (0...100).contains(reassignPercent) else { throw ValidationError("--reassign-percent takes 0 to 100") }
+            shape.reassignPercent = reassignPercent
+        }
+        if let resources { shape.resources = max(0, resources) }
         return shape
     }
 }
