@@ -117,13 +117,15 @@ extension App {
             let rows = try content.rows()
             let now = window.now
             func days(since time: Timestamp) -> Int { max(0, Int((now.microseconds - time.microseconds) / 86_400_000_000)) }
-            // The leads' outcomes from the quality view: each lead used on from its row, and
-            // each source's from its group of all time.
-            var leads: [String: LeadQualityProjection.Lead?] = [:]
-            func lead(_ id: String) throws -> LeadQualityProjection.Lead? {
-                if let known = leads[id] { return known }
-                guard case let .lead(lead)? = try quality.row("lead/\(id)") else { leads[id] = .some(nil); return nil }
-                leads[id] = lead
+            // The leads' outcomes from the quality view: each lead used on from its row (all
+            // read at once), and each source's from its group of all time.
+            var used: Set<String> = []
+            for case let .resource(shared) in rows.values where shared.order != nil && since.map({ shared.sharedAt >= $0 }) ?? true {
+                for use in shared.uses { if let lead = use.lead { used.insert("lead/\(lead)") } }
+            }
+            let leadRows = try quality.rows(keys: Array(used))
+            func lead(_ id: String) -> LeadQualityProjection.Lead? {
+                guard case let .lead(lead)? = leadRows["lead/\(id)"] else { return nil }
                 return lead
             }
             var bySource: [String: ContentReport.Outcomes] = [:]
@@ -149,7 +151,7 @@ extension App {
                 resource.idleDays = days(since: resource.lastUsed ?? resource.sharedAt)
                 var sources: Set<String> = []
                 for id in Set(shared.uses.compactMap(\.lead)) {
-                    guard let lead = try lead(id) else { continue }
+                    guard let lead = lead(id) else { continue }
                     sources.insert(lead.source)
                     resource.withIt.leads += 1
                     if lead.verdict != nil { resource.withIt.judged += 1 }

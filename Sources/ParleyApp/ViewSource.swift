@@ -32,6 +32,14 @@ struct ViewSource<P: Projection> {
         return try log.rows(P.self, from: from, to: to)
     }
 
+    /// The rows at `keys`, those that exist.
+    func rows(keys: [String]) throws -> [String: P.Row] {
+        guard let replayed else { return try log.rows(P.self, keys: keys) }
+        var rows: [String: P.Row] = [:]
+        for key in keys { rows[key] = replayed[key] }
+        return rows
+    }
+
     /// The row at `key`, if any.
     func row(_ key: String) throws -> P.Row? {
         if let replayed { return replayed[key] }

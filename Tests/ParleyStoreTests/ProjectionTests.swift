@@ -252,6 +252,24 @@ extension EventLog {
         try AllViews.check(log, try log.everything())
     }
 
+    @Test func rowsReadByKeyAtOnceAreTheRowsReadOneByOne() throws {
+        let log = try randomLog(seed: 11, catchUpEachBatch: false)
+        try log.catchUp(LeadQualityProjection.self)
+        let all = try log.rows(LeadQualityProjection.self)
+        let leads = all.keys.filter { $0.hasPrefix("lead/") }.sorted()
+        #expect(leads.count > 100)
+        // Some leads, a group, keys that are not there, and one asked twice.
+        let asked = Array(leads.prefix(60)) + [LeadQualityProjection.Dimension.source.allTimeKeys + "webinar", "lead/nobody", "lead/", leads[0]]
+        let read = try log.rows(LeadQualityProjection.self, keys: asked)
+        #expect(Set(read.keys) == Set(asked.filter { all[$0] != nil }))
+        #expect(read.count == 61 && read["lead/nobody"] == nil)
+        for (key, row) in read {
+            #expect(row == all[key])
+            #expect(try log.row(LeadQualityProjection.self, key: key) == row)
+        }
+        #expect(try log.rows(LeadQualityProjection.self, keys: []).isEmpty)
+    }
+
     @Test func theGroupsAreTheSumsOfTheirLeads() throws {
         let log = try randomLog(seed: 7, catchUpEachBatch: false)
         try log.catchUp(LeadQualityProjection.self)
