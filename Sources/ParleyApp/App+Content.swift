@@ -117,12 +117,15 @@ extension App {
             let rows = try content.rows()
             let now = window.now
             func days(since time: Timestamp) -> Int { max(0, Int((now.microseconds - time.microseconds) / 86_400_000_000)) }
-            // The leads' outcomes from the quality view: each lead used on from its row (all
-            // read at once), and each source's from its group of all time.
-            var used: Set<String> = []
-            for case let .resource(shared) in rows.values where shared.order != nil && since.map({ shared.sharedAt >= $0 }) ?? true {
-                for use in shared.uses { if let lead = use.lead { used.insert("lead/\(lead)") } }
+            // The resources shared (in the period), and the leads' outcomes from the quality
+            // view: each lead used on from its row (all read at once), and each source's from
+            // its group of all time.
+            let shared = rows.compactMap { key, row -> (key: String, resource: ContentProjection.Resource)? in
+                guard case let .resource(resource) = row, resource.order != nil else { return nil }
+                if let since, resource.sharedAt < since { return nil }
+                return (key, resource)
             }
+            let used = Set(shared.flatMap { $0.resource.uses.compactMap { $0.lead.map { "lead/\($0)" } } })
             let leadRows = try quality.rows(keys: Array(used))
             func lead(_ id: String) -> LeadQualityProjection.Lead? {
                 guard case let .lead(lead)? = leadRows["lead/\(id)"] else { return nil }
@@ -140,9 +143,7 @@ extension App {
                 return result
             }
             var report: [ContentReport.Resource] = []
-            for case let (key, .resource(shared)) in rows {
-                guard shared.order != nil else { continue }
-                if let since, shared.sharedAt < since { continue }
+            for (key, shared) in shared {
                 var resource = ContentReport.Resource(resource: String(key.dropFirst("resource/".count)), title: shared.title, kind: shared.kind,
                                                       team: shared.team, sharedBy: shared.sharedBy, sharedAt: shared.sharedAt)
                 resource.uses = shared.uses.count
