@@ -61,17 +61,11 @@ extension App {
         let until = query.until
         if since == nil && until == nil {
             // Everything: the dimension's all-time groups.
-            return try mapped { LeadQualityProjection.report(try source.rows(prefix: by.allTimeKeys), by: by) }
+            return try mapped { try Self.report(LeadQualityProjection.ReportSums(by: by), source) }
         } else if since?.isMidnight ?? true, until?.isMidnight ?? true {
             // Whole days: whole months from the month groups, the days of the months cut from the day groups.
-            let sinceDay = since?.yearMonthDay
-            let untilDay = until?.yearMonthDay
             return try mapped {
-                var rows: [String: LeadQualityProjection.Row] = [:]
-                for range in by.keyRanges(since: sinceDay, until: untilDay) {
-                    rows.merge(try source.rows(from: range.from, to: range.to)) { $1 }
-                }
-                return LeadQualityProjection.report(rows, by: by, since: sinceDay, until: untilDay)
+                try Self.report(LeadQualityProjection.ReportSums(by: by, since: since?.yearMonthDay, until: until?.yearMonthDay), source)
             }
         } else {
             // A time within a day: summed lead by lead.
@@ -83,6 +77,19 @@ extension App {
                 return LeadQualityProjection.report(leads: leads, by: by, since: since, until: until)
             }
         }
+    }
+
+    /// The report `sums` adds up, from its rows in `source`, read one at a
+    /// time: a report over a thousand campaigns' days adds up tens of
+    /// thousands, which need not be held at once.
+    private static func report(_ sums: LeadQualityProjection.ReportSums,
+                               _ source: ViewSource<LeadQualityProjection>) throws -> [LeadQualityProjection.Line] {
+        var sums = sums
+        for range in sums.ranges {
+            try source.forEachRow(from: range.from, to: range.to, reading: { key, reader in try sums.add(key, reading: &reader) },
+                                  row: { key, row in sums.add(key, row) })
+        }
+        return sums.lines
     }
 
     /// What is open between the teams, the most severe and oldest first.
@@ -168,7 +175,7 @@ extension App {
                                       leavingOut: LeadQualityProjection.rowsLeftOut(reading: .criteria, days: false), progress: progress)
         return try mapped {
             let versions = try versionRows.rows().values.sorted { $0.version < $1.version }
-            let outcomes = LeadQualityProjection.report(try quality.rows(prefix: LeadQualityProjection.Dimension.criteria.allTimeKeys), by: .criteria)
+            let outcomes = try Self.report(LeadQualityProjection.ReportSums(by: .criteria), quality)
             let signatures = Self.signatures(of: versions)
             var previous: String?
             return versions.map { version in

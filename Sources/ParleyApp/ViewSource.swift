@@ -17,11 +17,22 @@ struct ViewSource<P: Projection> {
     /// as `Part`: a persisted row is read only as far as `Part` reads it
     /// (``RowReadable``), a replayed one is made into it by `part`.
     func forEachRow<Part: RowReadable>(prefix: String, as part: (P.Row) -> Part, _ body: (String, Part) throws -> Void) throws {
+        try forEachRow(from: prefix, to: prefix + "\u{10FFFF}", reading: { key, reader in
+            guard let read = try Part(reading: &reader) else { throw RowReader.corrupt("\(Part.self) does not read this row") }
+            try body(key, read)
+        }, row: { key, row in try body(key, part(row)) })
+    }
+
+    /// Each row with a key in `from ..< to`, in key order: a persisted one
+    /// as a reader at its bytes (`reading`), a replayed one as it is (`row`).
+    func forEachRow(from: String, to: String, reading: (String, inout RowReader) throws -> Void,
+                    row: (String, P.Row) throws -> Void) throws {
         if let replayed {
-            for (key, row) in replayed.filter({ $0.key.hasPrefix(prefix) }).sorted(by: { $0.key < $1.key }) { try body(key, part(row)) }
+            let inRange = replayed.filter { !$0.key.utf8.lexicographicallyPrecedes(from.utf8) && $0.key.utf8.lexicographicallyPrecedes(to.utf8) }
+            for (key, value) in inRange.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) { try row(key, value) }
             return
         }
-        try log.forEachRow(P.self, prefix: prefix, as: Part.self, body)
+        try log.forEachRow(P.self, from: from, to: to, reading)
     }
 
     /// The rows with keys in `from ..< to` (by UTF-8 bytes, as SQLite compares them).

@@ -8,21 +8,21 @@ extension EventLog {
         try rows(P.self, from: prefix, to: prefix + "\u{10FFFF}")
     }
 
-    /// Each persisted row of `projection` whose key starts with `prefix`, in
-    /// key order, one at a time, as `Part`: what it reads of the row's bytes
-    /// (see ``RowReadable``). A pass over many rows that need not all be
-    /// held at once, nor decoded whole.
-    public func forEachRow<P: Projection, Part: RowReadable>(_ projection: P.Type, prefix: String, as part: Part.Type,
-                                                            _ body: (String, Part) throws -> Void) throws {
+    /// Each persisted row of `projection` with a key in `from ..< to`
+    /// (compared as SQLite does: by UTF-8 bytes), in key order, one at a
+    /// time, as a reader at its first byte: a pass over many rows that need
+    /// not all be held at once, nor decoded whole (``RowReadable``), nor at
+    /// all (a report adds them up from their bytes).
+    public func forEachRow<P: Projection>(_ projection: P.Type, from: String, to: String,
+                                          _ body: (String, inout RowReader) throws -> Void) throws {
         try read { db in
             let statement = try RawStatement(db, cached: "SELECT key, value FROM \(P.table) WHERE key >= ? AND key < ? ORDER BY key")
             defer { statement.reset() }
-            statement.bind(1, prefix)
-            statement.bind(2, prefix + "\u{10FFFF}")
+            statement.bind(1, from)
+            statement.bind(2, to)
             while try statement.step() {
                 var reader = RowReader(statement.bytes(1))
-                guard let part = try Part(reading: &reader) else { throw RowReader.corrupt("\(Part.self) does not read this row") }
-                try body(statement.string(0), part)
+                try body(statement.string(0), &reader)
             }
         }
     }

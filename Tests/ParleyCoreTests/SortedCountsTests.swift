@@ -48,6 +48,30 @@ import Testing
         }
     }
 
+    @Test func countsAddedFromARowsBytesAddUpAsTheListsDo() throws {
+        // Keys out of order, one twice and one counted zero: as rows written before the counts were kept in order have them.
+        var writer = RowWriter()
+        writer.list(count: 4)
+        for key in ["b", "a", "b", "c"] { writer.string(key) }
+        writer.list(count: 4)
+        for count: Int64 in [1, 2, 3, 0] { writer.int(count) }
+        writer.int(7)  // what follows the lists
+        var counts: SortedCounts<String> = ["a": 1, "d": 5]
+        var reader = RowReader(writer.bytes)
+        try counts.add(reading: &reader) { try $0.string() }
+        #expect(counts == ["a": 3, "b": 4, "d": 5])
+        #expect(try reader.int() == 7, "the reader is past both lists")
+        // Fewer counts than keys is damage, not a guess.
+        var short = RowWriter()
+        short.list(count: 2)
+        short.string("a")
+        short.string("b")
+        short.list(count: 1)
+        short.int(1)
+        var damaged = RowReader(short.bytes)
+        #expect(throws: DecodingError.self) { try counts.add(reading: &damaged) { try $0.string() } }
+    }
+
     @Test func listsInAnyOrderAddUp() {
         let counts = SortedCounts<String>(keys: ["b", "a", "b", "c"], counts: [1, 2, 3, 0])
         #expect(counts.keys == ["a", "b"])

@@ -290,11 +290,21 @@ extension EventLog {
         cases += [("2026-02-01", "2026-03-01"), ("2026-01-20", "2026-03-01"), ("2026-02-01", "2026-03-17"), ("2026-02-03", "2026-02-27"),
                   (nil, "2026-02-10"), ("2026-02-10", nil), (nil, "2026-03-01"), ("2026-03-01", nil), ("2025-12-31", "2026-01-01")]
         #expect(days.first! < "2026-02-01" && days.last! > "2026-03-17", "the history spans the months the cases cut")
+        // Added up straight from the rows' bytes, range by range, as the facade reads a report.
+        func fromBytes(_ sums: LeadQualityProjection.ReportSums) throws -> [LeadQualityProjection.Line] {
+            var sums = sums
+            for range in sums.ranges {
+                try log.forEachRow(LeadQualityProjection.self, from: range.from, to: range.to) { key, reader in try sums.add(key, reading: &reader) }
+            }
+            return sums.lines
+        }
         for (sinceDay, untilDay) in cases {
             let since = sinceDay.map { Timestamp(rfc3339: $0 + "T00:00:00Z")! }
             let until = untilDay.map { Timestamp(rfc3339: $0 + "T00:00:00Z")! }
             for dimension in LeadQualityProjection.Dimension.allCases {
                 let fromGroups = LeadQualityProjection.report(rows, by: dimension, since: sinceDay, until: untilDay)
+                #expect(try fromBytes(.init(by: dimension, since: sinceDay, until: untilDay)) == fromGroups,
+                        "\(dimension) \(String(describing: sinceDay)) \(String(describing: untilDay))")
                 let fromLeads = LeadQualityProjection.report(leads: leads, by: dimension, since: since, until: until)
                 #expect(fromGroups.map(\.key) == fromLeads.map(\.key), "\(dimension) \(String(describing: sinceDay)) \(String(describing: untilDay))")
                 for (a, b) in zip(fromGroups, fromLeads) {
@@ -307,6 +317,7 @@ extension EventLog {
         for dimension in LeadQualityProjection.Dimension.allCases {
             // The all-time groups, the month groups added up and the leads summed one by one agree.
             let persisted = LeadQualityProjection.report(rows, by: dimension)
+            #expect(try fromBytes(.init(by: dimension)) == persisted, "\(dimension)")
             #expect(persisted == LeadQualityProjection.report(rows, by: dimension, since: nil, until: nil), "\(dimension)")
             #expect(dimension == .month || rows.keys.contains { $0.hasPrefix(dimension.totalKeys) }, "\(dimension) has all-time groups")
             let summed = LeadQualityProjection.report(leads: leads, by: dimension, since: nil, until: nil)

@@ -52,42 +52,87 @@ extension LeadQualityProjection {
     /// The report by `dimension` over every lead, largest groups first: its
     /// rows under ``Dimension/allTimeKeys`` in `rows` (others are ignored).
     public static func report(_ rows: [String: Row], by dimension: Dimension) -> [Line] {
-        let prefix = dimension.allTimeKeys
-        var groups: [String: Group] = [:]
-        for (key, row) in rows where key.hasPrefix(prefix) {
-            guard case let .group(group) = row else { continue }
-            // `total/<dimension>/<value>`, or the month dimension's `month/month/<month>/<month>`.
-            let rest = key.dropFirst(prefix.count)
-            let value = dimension == .month ? rest.split(separator: "/").last.map(String.init) : String(rest)
-            guard let value else { continue }
-            groups[value, default: Group()].add(group, sign: 1)
-        }
-        return lines(groups)
+        var sums = ReportSums(by: dimension)
+        for (key, row) in rows { sums.add(key, row) }
+        return sums.lines
     }
 
     /// The report by `dimension` over leads sent on the UTC days
     /// `since ..< until` (`2026-01-05`; nil: no bound): the group rows in
     /// ``Dimension/keyRanges(since:until:)`` added up (others are ignored).
     public static func report(_ rows: [String: Row], by dimension: Dimension, since: String?, until: String?) -> [Line] {
-        let ranges = dimension.keyRanges(since: since, until: until)
-        var groups: [String: Group] = [:]
-        // In any order: a group's sums are whole numbers (cents, seconds, counts), so they
-        // add up the same whichever row comes first.
-        for (key, row) in rows {
-            guard case let .group(group) = row,
-                  ranges.contains(where: { !key.utf8.lexicographicallyPrecedes($0.from.utf8) && key.utf8.lexicographicallyPrecedes($0.to.utf8) })
-            else { continue }
-            // `<month or day prefix><dimension>/<period>/<value>`
-            let prefix = key.hasPrefix(monthPrefix) ? monthPrefix : dayPrefix
-            let rest = key.dropFirst(prefix.count + dimension.rawValue.count + 1)
-            guard let slash = rest.firstIndex(of: "/") else { continue }
-            groups[String(rest[rest.index(after: slash)...]), default: Group()].add(group, sign: 1)
+        var sums = ReportSums(by: dimension, since: since, until: until)
+        for (key, row) in rows { sums.add(key, row) }
+        return sums.lines
+    }
+
+    /// A report's groups, added up from group rows given one at a time (so
+    /// that thousands need not be held at once): the rows in ``ranges``
+    /// count, any other is ignored. Rows may come in any order: a group's
+    /// sums are whole numbers (cents, seconds, counts), so they add up the
+    /// same whichever comes first.
+    public struct ReportSums {
+        public let dimension: Dimension
+        /// The key ranges (`from ..< to`, by UTF-8 bytes) of the rows that count.
+        public let ranges: [(from: String, to: String)]
+        /// How many bytes of a counted key come before its group's value:
+        /// the prefix, or for a period's rows the prefix and the period.
+        private let skipsPeriod: Bool
+        private var groups: [String: Group] = [:]
+
+        /// Over every lead: the dimension's all-time rows.
+        public init(by dimension: Dimension) {
+            self.dimension = dimension
+            ranges = [(dimension.allTimeKeys, dimension.allTimeKeys + "\u{10FFFF}")]
+            // `total/<dimension>/<value>`, or the month dimension's `month/month/<month>/<month>`.
+            skipsPeriod = dimension == .month
         }
-        return lines(groups)
+
+        /// Over the leads sent on the UTC days `since ..< until`: the month and day rows that cover them.
+        public init(by dimension: Dimension, since: String?, until: String?) {
+            self.dimension = dimension
+            ranges = dimension.keyRanges(since: since, until: until)
+            // `<month or day prefix><dimension>/<period>/<value>`
+            skipsPeriod = true
+        }
+
+        /// Adds `row`, at `key`, if it is a group row in one of ``ranges``.
+        public mutating func add(_ key: String, _ row: Row) {
+            guard case let .group(group) = row,
+                  ranges.contains(where: { !key.utf8.lexicographicallyPrecedes($0.from.utf8) && key.utf8.lexicographicallyPrecedes($0.to.utf8) }),
+                  let value = value(of: key)
+            else { return }
+            groups[value, default: Group()].add(group, sign: 1)
+        }
+
+        /// Adds the row at `reader`, read from `key` in one of ``ranges``
+        /// (rows read from them need not be checked), if it is a group row:
+        /// straight from its bytes.
+        public mutating func add(_ key: String, reading reader: inout RowReader) throws {
+            var peek = reader
+            guard try peek.rowCase() == 1, let value = value(of: key) else { return }
+            try groups[value, default: Group()].add(reading: &reader)
+        }
+
+        /// The group value in `key`: what follows the dimension's prefix, and the period when there is one.
+        private func value(of key: String) -> String? {
+            let dimensionEnd = key.utf8.firstIndex(of: UInt8(ascii: "/")).flatMap { prefixEnd in
+                key.utf8[key.utf8.index(after: prefixEnd)...].firstIndex(of: UInt8(ascii: "/"))
+            }
+            guard var start = dimensionEnd.map(key.utf8.index(after:)) else { return nil }
+            if skipsPeriod {
+                guard let periodEnd = key.utf8[start...].firstIndex(of: UInt8(ascii: "/")) else { return nil }
+                start = key.utf8.index(after: periodEnd)
+            }
+            return String(Substring(key.utf8[start...]))
+        }
+
+        /// The groups as report lines, largest first.
+        public var lines: [Line] { LeadQualityProjection.lines(groups) }
     }
 
     /// The groups as report lines, largest first.
-    private static func lines(_ groups: [String: Group]) -> [Line] {
+    static func lines(_ groups: [String: Group]) -> [Line] {
         groups.map { Line(key: $0.key, group: $0.value) }.sorted { ($1.group.sent, $0.key) < ($0.group.sent, $1.key) }
     }
 

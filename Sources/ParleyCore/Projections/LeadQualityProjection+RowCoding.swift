@@ -207,6 +207,26 @@ extension LeadQualityProjection.Lead {
 }
 
 extension LeadQualityProjection.Group {
+    /// Adds the group row at `reader` (a ``LeadQualityProjection/Row``, as
+    /// its `init(reading:)` reads it) to these sums, without making a group
+    /// of it: a report adds up thousands.
+    mutating func add(reading reader: inout RowReader) throws {
+        guard try reader.rowCase() == 1 else { throw RowReader.corrupt("expected a group's row") }
+        guard try reader.list() == 15 else { throw RowReader.corrupt("a group's row has 15 fields") }
+        sent += try reader.int()
+        accepted += try reader.int()
+        rejected += try reader.int()
+        recycled += try reader.int()
+        converted += try reader.int()
+        revenueCents += try reader.int()
+        ratingSum += try reader.int()
+        ratings += try reader.int()
+        cycleSeconds += try reader.int()
+        try rejectedByReason.add(reading: &reader) { try $0.string() }
+        try verdictTenths.add(reading: &reader) { try $0.int() }
+        try objections.add(reading: &reader) { try $0.string() }
+    }
+
     /// The fields in the order `write(to:)` writes them.
     init(reading reader: inout RowReader) throws {
         guard try reader.list() == 15 else { throw RowReader.corrupt("a group's row has 15 fields") }

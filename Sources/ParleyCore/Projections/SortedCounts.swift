@@ -140,3 +140,22 @@ extension SortedCounts where Key: Encodable {
         try list.encode(counts)
     }
 }
+
+extension SortedCounts {
+    /// Adds the counts a view row stores as two lists (see
+    /// ``encodeLists(to:)``), at `reader`, each key read by `key`, without
+    /// making them a value of their own: a report adds up thousands of rows.
+    /// Keys in any order and keys counted zero are taken as
+    /// ``init(keys:counts:)`` takes them.
+    public mutating func add(reading reader: inout RowReader, key: (inout RowReader) throws -> Key) throws {
+        let count = try reader.list()
+        // The keys are read beside the counts, which follow them.
+        var keys = reader
+        try reader.skip(count)
+        guard try reader.list() == count else { throw RowReader.corrupt("\(count) keys for another number of counts") }
+        for _ in 0..<count {
+            let key = try key(&keys)
+            add(try reader.int(), to: key)
+        }
+    }
+}
