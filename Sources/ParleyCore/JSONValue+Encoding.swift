@@ -25,7 +25,8 @@ private final class EncodedNode {
     private enum Content {
         case empty
         case value(JSONValue)
-        case object([String: EncodedNode])
+        /// Members in the order they were set, each key once (set again, it keeps the last).
+        case object([(key: String, node: EncodedNode)])
         case array([EncodedNode])
     }
 
@@ -41,7 +42,8 @@ private final class EncodedNode {
         switch content {
         case .empty: .object([])
         case let .value(value): value
-        case let .object(members): .object(members.mapValues(\.json))
+        case let .object(members):
+            .object(members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { ($0.key, $0.node.json) })
         case let .array(items): .array(items.map(\.json))
         }
     }
@@ -51,17 +53,17 @@ private final class EncodedNode {
     }
 
     /// Encodes `value` into this node: a number, string or flag directly, anything else by its own `encode(to:)`.
-    func encode<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
-        if let primitive = try Self.primitive(value, codingPath: codingPath) {
+    func encode<T: Encodable>(_ value: T, codingPath: @autoclosure () -> [any CodingKey]) throws {
+        if let primitive = try Self.primitive(value, codingPath: codingPath()) {
             content = .value(primitive)
         } else {
-            try value.encode(to: NodeEncoder(node: self, codingPath: codingPath))
+            try value.encode(to: NodeEncoder(node: self, codingPath: codingPath()))
         }
     }
 
     func becomeObject() {
         if case .object = content { return }
-        content = .object([:])
+        content = .object([])
     }
 
     func becomeArray() {
@@ -72,7 +74,9 @@ private final class EncodedNode {
     func setMember(_ key: String, _ node: EncodedNode) {
         guard case var .object(members) = content else { return }
         content = .empty // keeps `members` uniquely referenced while it changes
-        members[key] = node
+        // A list, not a dictionary: an object has a few members, and a list
+        // neither hashes each key nor grows a table for each object.
+        if let index = members.firstIndex(where: { $0.key == key }) { members[index].node = node } else { members.append((key, node)) }
         content = .object(members)
     }
 
@@ -88,12 +92,17 @@ private final class EncodedNode {
         return 0
     }
 
-    static func primitive<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> JSONValue? {
+    /// `value` as JSON if it is a number, string or flag. The common types
+    /// are told by their metadata, not by a cast each (in a result of a
+    /// thousand lines, the casts were most of the encoding); `codingPath`
+    /// is made only for an error.
+    static func primitive<T: Encodable>(_ value: T, codingPath: @autoclosure () -> [any CodingKey]) throws -> JSONValue? {
+        if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
+        if T.self == Int64.self { return .integer(unsafeBitCast(value, to: Int64.self)) }
+        if T.self == Int.self { return .integer(Int64(unsafeBitCast(value, to: Int.self))) }
+        if T.self == Double.self { return try double(unsafeBitCast(value, to: Double.self), codingPath: codingPath()) }
+        if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
         switch value {
-        case let text as String: return .string(text)
-        case let flag as Bool: return .bool(flag)
-        case let number as Int: return .integer(Int64(number))
-        case let number as Int64: return .integer(number)
         case let number as Int32: return .integer(Int64(number))
         case let number as Int16: return .integer(Int64(number))
         case let number as Int8: return .integer(Int64(number))
@@ -102,8 +111,7 @@ private final class EncodedNode {
         case let number as UInt32: return .integer(Int64(number))
         case let number as UInt16: return .integer(Int64(number))
         case let number as UInt8: return .integer(Int64(number))
-        case let number as Double: return try double(number, codingPath: codingPath)
-        case let number as Float: return try double(Double(number.description) ?? Double(number), codingPath: codingPath)
+        case let number as Float: return try double(Double(number.description) ?? Double(number), codingPath: codingPath())
         default: return nil
         }
     }
@@ -118,7 +126,8 @@ private final class EncodedNode {
         guard number.isFinite else {
             throw EncodingError.invalidValue(number, .init(codingPath: codingPath, debugDescription: "\(number) is not a JSON number"))
         }
-        return number.description.hasSuffix(".0") ? .integer(Int64(number)) : .double(number)
+        // Its description ends in ".0" when it is whole and at most 2^53 (past that it has an exponent).
+        return number.rounded(.towardZero) == number && number.magnitude <= 9_007_199_254_740_992 ? .integer(Int64(number)) : .double(number)
     }
 }
 
@@ -168,7 +177,7 @@ private struct KeyedNode<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         let child = EncodedNode()
-        try child.encode(value, codingPath: codingPath + [key])
+        try child.encode(value, codingPath: self.codingPath + [key])
         node.setMember(key.stringValue, child)
     }
 
@@ -209,7 +218,7 @@ private struct UnkeyedNode: UnkeyedEncodingContainer {
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         let child = EncodedNode()
-        try child.encode(value, codingPath: codingPath + [ArrayIndexKey(count)])
+        try child.encode(value, codingPath: self.codingPath + [ArrayIndexKey(self.count)])
         node.append(child)
     }
 
