@@ -153,9 +153,21 @@ extension SortedCounts {
         var keys = reader
         try reader.skip(count)
         guard try reader.list() == count else { throw RowReader.corrupt("\(count) keys for another number of counts") }
-        for _ in 0..<count {
-            let key = try key(&keys)
-            add(try reader.int(), to: key)
+        // A few keys go where they belong one by one, with no list of their own; many are read as lists and merged once.
+        guard count > 8 || isEmpty else {
+            for _ in 0..<count {
+                let key = try key(&keys)
+                add(try reader.int(), to: key)
+            }
+            return
         }
+        var read: [Key] = [], counts: [Int64] = []
+        read.reserveCapacity(count)
+        counts.reserveCapacity(count)
+        for _ in 0..<count {
+            read.append(try key(&keys))
+            counts.append(try reader.int())
+        }
+        add(SortedCounts(keys: read, counts: counts), sign: 1)
     }
 }
