@@ -27,10 +27,8 @@ struct ViewOptions: ParsableArguments {
     var progress: ProgressReporter { ProgressLine.reporting() }
 }
 
-/// Numbers as the views print them.
-enum Figures {
-    static func percent(_ rate: Double?) -> String { rate.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
-    static func decimal(_ value: Double?, _ digits: Int = 1) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "–" }
+/// Tables as the views print them (numbers: ``Figures/percent(_:)`` and its kin).
+extension Figures {
     static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> [String] {
         let all = [header] + rows
         // Characters, not bytes, make a cell's width (counted once per cell; in ASCII they are the bytes).
@@ -159,7 +157,7 @@ extension Parley {
                 [line.key, String(line.group.sent), String(line.group.accepted), String(line.group.rejected),
                  Figures.percent(line.acceptanceRate), Figures.decimal(line.averageRating), String(line.group.converted),
                  Figures.percent(line.conversionRate), Figures.decimal(line.medianHoursToVerdict),
-                 String(format: "%.0f", line.group.revenue),
+                 Figures.fixed(line.group.revenue, digits: 0),
                  line.group.rejectedByReason.max { ($0.count, $1.key) < ($1.count, $0.key) }.map { "\($0.key) (\($0.count))" } ?? "",
                  line.topObjections(1).first.map { "\($0.0) (\($0.1))" } ?? ""]
             }

@@ -99,7 +99,7 @@ extension RetroReport {
             out += "<div><h3>\(title) <small>acceptance rate</small></h3><ul>"
             if list.isEmpty { out += "<li class=\"none\">nothing moved by enough verdicts to tell</li>" }
             for mover in list {
-                out += "<li><b>\(e(mover.dimension)) \(e(mover.key))</b>: \(RetroText.percent(mover.previous)) → \(RetroText.percent(mover.current)) <span class=\"\(mover.change > 0 ? "better" : "worse")\">\(mover.change > 0 ? "+" : "")\(mover.change) pts</span> <small>(\(mover.judgedPrevious) and \(mover.judgedCurrent) verdicts)</small></li>"
+                out += "<li><b>\(e(mover.dimension)) \(e(mover.key))</b>: \(ParleyCore.Figures.percent(mover.previous)) → \(ParleyCore.Figures.percent(mover.current)) <span class=\"\(mover.change > 0 ? "better" : "worse")\">\(mover.change > 0 ? "+" : "")\(mover.change) pts</span> <small>(\(mover.judgedPrevious) and \(mover.judgedCurrent) verdicts)</small></li>"
             }
             out += "</ul></div>\n"
         }

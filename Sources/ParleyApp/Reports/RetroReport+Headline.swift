@@ -22,7 +22,7 @@ extension RetroReport {
         }
         func rate(_ label: String, _ now: Double?, _ before: Double?) -> Headline {
             let points = QualityChange.points(before, now)
-            return Headline(label: label, current: RetroText.percent(now), previous: RetroText.percent(before),
+            return Headline(label: label, current: ParleyCore.Figures.percent(now), previous: ParleyCore.Figures.percent(before),
                             change: points.map { $0 == 0 ? "±0 pts" : String(format: "%+.1f pts", $0) } ?? "–",
                             better: points.flatMap { abs($0) < Self.leastPoints ? nil : $0 > 0 })
         }
@@ -100,8 +100,7 @@ extension RetroReport {
 enum RetroText {
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    static func percent(_ rate: Double?) -> String { rate.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
-    static func hours(_ hours: Double?) -> String { hours.map { String(format: "%.1f h", $0) } ?? "–" }
+    static func hours(_ hours: Double?) -> String { hours.map { Figures.fixed($0, digits: 1) + " h" } ?? Figures.none }
 
     /// `Mar 2`.
     static func short(_ time: Timestamp) -> String {

@@ -42,12 +42,12 @@ extension RetroReport {
         }
         out.append("## Acceptance rate by source")
         out.append("")
-        table(["Source", "This period", "Before"], acceptanceBySource.map { [$0.key, RetroText.percent($0.current), RetroText.percent($0.previous)] })
+        table(["Source", "This period", "Before"], acceptanceBySource.map { [$0.key, ParleyCore.Figures.percent($0.current), ParleyCore.Figures.percent($0.previous)] })
         out.append("## SLA compliance by rep")
         out.append("")
         out.append("Verdicts in time out of verdicts due, for the leads sent in each period.")
         out.append("")
-        table(["Rep", "This period", "Before"], slaByRep.map { [$0.key, RetroText.percent($0.current), RetroText.percent($0.previous)] })
+        table(["Rep", "This period", "Before"], slaByRep.map { [$0.key, ParleyCore.Figures.percent($0.current), ParleyCore.Figures.percent($0.previous)] })
         out.append("## Tensions per week")
         out.append("")
         let tensions = tensionsWeekly
@@ -111,7 +111,7 @@ extension RetroReport {
     }
 
     static func moverLine(_ mover: Mover) -> String {
-        "- \(mover.dimension) \(mover.key): \(RetroText.percent(mover.previous)) → \(RetroText.percent(mover.current)) (\(mover.change > 0 ? "+" : "")\(mover.change) pts; \(mover.judgedPrevious) and \(mover.judgedCurrent) verdicts)"
+        "- \(mover.dimension) \(mover.key): \(ParleyCore.Figures.percent(mover.previous)) → \(ParleyCore.Figures.percent(mover.current)) (\(mover.change > 0 ? "+" : "")\(mover.change) pts; \(mover.judgedPrevious) and \(mover.judgedCurrent) verdicts)"
     }
 
     /// "13 weeks", "4 days".

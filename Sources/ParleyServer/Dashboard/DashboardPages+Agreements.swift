@@ -24,8 +24,8 @@ extension Pages {
             func outcome(_ value: JSONValue?, _ label: String) -> [String: Any] {
                 let sent = value?["sent"]?.number ?? 0, accepted = value?["accepted"]?.number ?? 0
                 let rejected = value?["rejected"]?.number ?? 0, converted = value?["converted"]?.number ?? 0
-                return ["label": label, "sent": Shown.count(sent), "acceptance": accepted + rejected > 0 ? Shown.percent(accepted / (accepted + rejected)) : "–",
-                        "conversion": sent > 0 ? Shown.percent(converted / sent) : "–",
+                return ["label": label, "sent": Shown.count(sent), "acceptance": accepted + rejected > 0 ? Figures.percent(accepted / (accepted + rejected)) : "–",
+                        "conversion": sent > 0 ? Figures.percent(converted / sent) : "–",
                         "revenue": Shown.count(value?["revenue"]?.number ?? 0)]
             }
             model["result"] = [
@@ -82,7 +82,7 @@ extension Pages {
                 "has_diff": !(version["diff"]?.stringValue ?? "").isEmpty,
                 "rationale": version["rationale"]?.stringValue ?? "",
                 "leads_sent": Shown.count(version["leads_sent"]?.number ?? 0),
-                "acceptance": Shown.percent(version["acceptance_rate"]?.number), "conversion": Shown.percent(version["conversion_rate"]?.number),
+                "acceptance": Figures.percent(version["acceptance_rate"]?.number), "conversion": Figures.percent(version["conversion_rate"]?.number),
                 "sign_off": signOff(version, signing: signing),
             ]
         }
@@ -129,7 +129,7 @@ extension Pages {
         func rows(_ key: String) -> [[String: Any]] {
             (report[key]?.items ?? []).map { line in
                 var row = Shown.model(line) as? [String: Any] ?? [:]
-                row["in_time"] = Shown.percent(line["in_time_rate"]?.number)
+                row["in_time"] = Figures.percent(line["in_time_rate"]?.number)
                 return row
             }
         }

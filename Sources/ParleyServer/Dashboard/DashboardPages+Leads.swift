@@ -45,10 +45,10 @@ extension Pages {
                 .prefix(3).map { "\($0.key) \(Shown.count($0.value.number ?? 0))" }.joined(separator: ", ") ?? ""
             func count(_ name: String) -> String { Shown.count(line[name]?.number ?? 0) }
             return ["key": key, "link": link, "sent": count("sent"), "accepted": count("accepted"),
-                    "rejected": count("rejected"), "acceptance": Shown.percent(line["acceptance_rate"]?.number),
-                    "rating": Shown.decimal(line["avg_rating"]?.number), "converted": count("converted"),
-                    "conversion": Shown.percent(line["conversion_rate"]?.number), "revenue": count("revenue"),
-                    "hours": Shown.decimal(line["median_hours_to_verdict"]?.number), "reasons": reasons]
+                    "rejected": count("rejected"), "acceptance": Figures.percent(line["acceptance_rate"]?.number),
+                    "rating": Figures.decimal(line["avg_rating"]?.number), "converted": count("converted"),
+                    "conversion": Figures.percent(line["conversion_rate"]?.number), "revenue": count("revenue"),
+                    "hours": Figures.decimal(line["median_hours_to_verdict"]?.number), "reasons": reasons]
         }
         // The trend: the last 13 weeks, by the week the leads were sent. A
         // replay of the past reads the log once per query, so there the

@@ -27,9 +27,9 @@ enum Pages {
         }
         let figures = [
             figure("Leads sent", "sent", { Shown.count($0 ?? 0) }, higherIsBetter: nil),
-            figure("Accepted by sales", "acceptance_rate", Shown.percent, higherIsBetter: true),
-            figure("Converted", "conversion_rate", Shown.percent, higherIsBetter: true),
-            figure("Median hours to a verdict", "median_hours_to_verdict", { Shown.decimal($0) }, higherIsBetter: false),
+            figure("Accepted by sales", "acceptance_rate", Figures.percent, higherIsBetter: true),
+            figure("Converted", "conversion_rate", Figures.percent, higherIsBetter: true),
+            figure("Median hours to a verdict", "median_hours_to_verdict", { Figures.decimal($0) }, higherIsBetter: false),
         ]
         let sla = json(try app.sla(window))
         var inTime = 0.0, judged = 0.0
@@ -39,7 +39,7 @@ enum Pages {
             judged += on + (rep["verdicts_late"]?.number ?? 0) + (rep["verdicts_missing"]?.number ?? 0)
         }
         var cards = figures
-        cards.append(["label": "Verdicts within the SLA", "this_month": judged > 0 ? Shown.percent(inTime / judged) : "–",
+        cards.append(["label": "Verdicts within the SLA", "this_month": judged > 0 ? Figures.percent(inTime / judged) : "–",
                       "compare": "since the SLA was set"])
 
         let signals = try app.signals(window).map(json).map { signal -> [String: Any] in

@@ -32,10 +32,6 @@ enum DashboardFiles {
 
 /// How the dashboard shows figures.
 enum Shown {
-    static func percent(_ value: Double?) -> String {
-        value.map { String(format: "%.0f%%", $0 * 100) } ?? "–"
-    }
-
     /// A whole number with its thousands grouped: 93,192.
     static func count(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "–" }
@@ -43,10 +39,6 @@ enum Shown {
     }
 
     private static let wholeNumber = FloatingPointFormatStyle<Double>.number.precision(.fractionLength(0)).locale(Locale(identifier: "en_US"))
-
-    static func decimal(_ value: Double?, _ digits: Int = 1) -> String {
-        value.map { String(format: "%.\(digits)f", $0) } ?? "–"
-    }
 
     static func day(_ time: Timestamp?) -> String {
         time.map { String($0.rfc3339.prefix(10)) } ?? "–"
