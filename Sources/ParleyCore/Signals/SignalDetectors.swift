@@ -78,6 +78,9 @@ public enum SignalDetectors {
 
     static func percent(_ rate: Double) -> String { "\(Int((rate * 100).rounded()))%" }
 
+    /// A number of days or years as a whole number, as the evidence states them (`Figures.fixed` to no digits).
+    static func whole(_ value: Double) -> String { Figures.fixed(value, digits: 0) }
+
     // MARK: - Rates
 
     static func rateSignal(_ kind: SignalKind, subject: String, watch: RateWatch, raised: RateWatch.Raised, run: RateWatch.Run,
@@ -109,8 +112,7 @@ public enum SignalDetectors {
         let severity = rise >= 0.25 || watch.statistic >= 2 * raised.threshold ? "high" : rise >= 0.12 ? "medium" : "low"
         let noun = kind == .sourceQuality ? "source" : "rep"
         let years = raised.arl0 / max(1, Double(base.count) / max(7, Double(base.to.microseconds - base.from.microseconds) / Double(day))) / 365
-        let budget = String(format: "a false alarm about once in %.0f years per %@ at its usual volume (in-control average run length %.0f %@)",
-                            years, noun, raised.arl0, unit)
+        let budget = "a false alarm about once in \(whole(years)) years per \(noun) at its usual volume (in-control average run length \(whole(raised.arl0)) \(unit))"
         var evidence = SignalEvidence(baseline: base, current: now, statistic: (watch.statistic * 100).rounded() / 100,
                                       threshold: (raised.threshold * 100).rounded() / 100, budget: budget,
                                       positions: run.positions, reasons: run.reasons)
@@ -153,12 +155,12 @@ public enum SignalDetectors {
         let gap = Double(now.microseconds - last.at.microseconds) / Double(day)
         var evidence = SignalEvidence()
         evidence.fact = "the last meeting both marketing and sales attended was on \(date(last.at)), \(Int(gap)) days ago"
-        evidence.clock = String(format: "days since that meeting; the last %d joint meetings were a median of %.0f days apart", meetings.count, usual)
-        evidence.rule = String(format: "no joint meeting for longer than twice the usual interval, or the usual interval and a week (here %.0f days)", threshold)
+        evidence.clock = "days since that meeting; the last \(meetings.count) joint meetings were a median of \(whole(usual)) days apart"
+        evidence.rule = "no joint meeting for longer than twice the usual interval, or the usual interval and a week (here \(whole(threshold)) days)"
         evidence.positions = [last.position]
         return Signal(id: Signal.id(.meetingCadence, "joint", since: since), kind: .meetingCadence, subject: "joint", since: since,
                       severity: gap > 2 * threshold ? "high" : "medium",
-                      summary: String(format: "No joint meeting for %d days; they were usually %.0f days apart (last: %@)", Int(gap), usual, date(last.at)),
+                      summary: "No joint meeting for \(Int(gap)) days; they were usually \(whole(usual)) days apart (last: \(date(last.at)))",
                       evidence: evidence, clears: "clears at the next meeting both marketing and sales attend")
     }
 
@@ -186,16 +188,15 @@ public enum SignalDetectors {
             var evidence = SignalEvidence()
             evidence.fact = "\(tension.tension) “\(tension.title)” (\(tension.category), \(tension.severity)\(tension.escalated ? ", escalated" : "")) has had no comment, escalation or resolution since \(date(tension.lastActivity))"
             evidence.clock = "days since its last activity: \(quiet)"
+            let halved = tension.escalated ? ", halved when escalated" : ""
             evidence.rule = samples > 0
-                ? String(format: "quiet for longer than twice the median time to resolve a %@ tension (%.0f days, from %d resolved)%@: %.0f days",
-                         tension.category, usual, samples, tension.escalated ? ", halved when escalated" : "", threshold)
-                : String(format: "quiet for longer than %.0f days (fewer than 3 %@ tensions resolved yet to learn from)%@",
-                         threshold, tension.category, tension.escalated ? ", halved when escalated" : "")
+                ? "quiet for longer than twice the median time to resolve a \(tension.category) tension (\(whole(usual)) days, from \(samples) resolved)\(halved): \(whole(threshold)) days"
+                : "quiet for longer than \(whole(threshold)) days (fewer than 3 \(tension.category) tensions resolved yet to learn from)\(halved)"
             evidence.positions = [tension.lastPosition]
             signals.append(Signal(
                 id: Signal.id(.agingTension, tension.tension, since: since), kind: .agingTension, subject: tension.tension, since: since,
                 severity: tension.severity == "high" || tension.escalated ? "high" : "medium",
-                summary: "\(tension.tension) “\(tension.title)” has had no activity for \(quiet) days" + (samples > 0 ? String(format: "; %@ tensions usually resolve in %.0f days", tension.category, usual) : ""),
+                summary: "\(tension.tension) “\(tension.title)” has had no activity for \(quiet) days" + (samples > 0 ? "; \(tension.category) tensions usually resolve in \(whole(usual)) days" : ""),
                 evidence: evidence, clears: "clears with any comment, escalation or resolution of \(tension.tension)"))
         }
         return signals
