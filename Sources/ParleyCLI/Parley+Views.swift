@@ -34,20 +34,24 @@ extension Figures {
         // Characters, not bytes, make a cell's width (counted once per cell; in ASCII they are the bytes).
         let counts = all.map { row in row.map { $0.utf8.allSatisfy { $0 < 0x80 } ? $0.utf8.count : $0.count } }
         let widths = header.indices.map { column in counts.map { $0[column] }.max() ?? 0 }
+        let right = header.indices.map(rightAligned.contains)
         return all.indices.map { line in
-            var text = ""
+            // Built as bytes: a table of a thousand lines pads ten thousand cells.
+            var text: [UInt8] = []
             text.reserveCapacity(all[line].reduce(2 * all[line].count) { $0 + $1.utf8.count } + widths.reduce(0, +))
             for column in all[line].indices {
-                let padding = widths[column] - counts[line][column]
-                if column > 0 { text += "  " }
-                let space = padding > 0 ? String(repeating: " ", count: padding) : ""
-                if rightAligned.contains(column) { text += space }
-                text += all[line][column]
-                if !rightAligned.contains(column) { text += space }
+                let padding = repeatElement(UInt8(ascii: " "), count: max(0, widths[column] - counts[line][column]))
+                if column > 0 {
+                    text.append(UInt8(ascii: " "))
+                    text.append(UInt8(ascii: " "))
+                }
+                if right[column] { text.append(contentsOf: padding) }
+                text.append(contentsOf: all[line][column].utf8)
+                if !right[column] { text.append(contentsOf: padding) }
             }
             // The last column's padding (and any row that ends in blanks) is not printed.
-            while text.utf8.last == UInt8(ascii: " ") { text.removeLast() }
-            return text
+            while text.last == UInt8(ascii: " ") { text.removeLast() }
+            return String(decoding: text, as: UTF8.self)
         }
     }
 }
