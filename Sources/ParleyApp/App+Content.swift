@@ -126,10 +126,9 @@ extension App {
                 return (key, resource)
             }
             let used = Set(shared.flatMap { $0.resource.uses.compactMap { $0.lead.map { "lead/\($0)" } } })
-            let leadRows = try quality.rows(keys: Array(used))
-            func lead(_ id: String) -> LeadQualityProjection.Lead? {
-                guard case let .lead(lead)? = leadRows["lead/\(id)"] else { return nil }
-                return lead
+            var leads: [String: LeadQualityProjection.LeadOutcome] = [:]
+            try quality.forEachRow(keys: used, as: LeadQualityProjection.LeadOutcome.init) { key, outcome in
+                if outcome.isLead { leads[String(key.dropFirst("lead/".count))] = outcome }
             }
             var bySource: [String: ContentReport.Outcomes] = [:]
             func outcomes(ofSource name: String) throws -> ContentReport.Outcomes {
@@ -152,7 +151,7 @@ extension App {
                 resource.idleDays = days(since: resource.lastUsed ?? resource.sharedAt)
                 var sources: Set<String> = []
                 for id in Set(shared.uses.compactMap(\.lead)) {
-                    guard let lead = lead(id) else { continue }
+                    guard let lead = leads[id] else { continue }
                     sources.insert(lead.source)
                     resource.withIt.leads += 1
                     if lead.verdict != nil { resource.withIt.judged += 1 }

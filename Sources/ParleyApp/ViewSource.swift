@@ -17,10 +17,8 @@ struct ViewSource<P: Projection> {
     /// as `Part`: a persisted row is read only as far as `Part` reads it
     /// (``RowReadable``), a replayed one is made into it by `part`.
     func forEachRow<Part: RowReadable>(prefix: String, as part: (P.Row) -> Part, _ body: (String, Part) throws -> Void) throws {
-        try forEachRow(from: prefix, to: prefix + "\u{10FFFF}", reading: { key, reader in
-            guard let read = try Part(reading: &reader) else { throw RowReader.corrupt("\(Part.self) does not read this row") }
-            try body(key, read)
-        }, row: { key, row in try body(key, part(row)) })
+        try forEachRow(from: prefix, to: prefix + "\u{10FFFF}", reading: { key, reader in try body(key, try Self.read(&reader)) },
+                       row: { key, row in try body(key, part(row)) })
     }
 
     /// Each row with a key in `from ..< to`, in key order: a persisted one
@@ -43,12 +41,23 @@ struct ViewSource<P: Projection> {
         return try log.rows(P.self, from: from, to: to)
     }
 
-    /// The rows at `keys`, those that exist.
-    func rows(keys: [String]) throws -> [String: P.Row] {
-        guard let replayed else { return try log.rows(P.self, keys: keys) }
-        var rows: [String: P.Row] = [:]
-        for key in keys { rows[key] = replayed[key] }
-        return rows
+    /// Each row at one of `keys` (each once; keys with no row are passed
+    /// over), as `Part`: a persisted row read only as far as `Part` reads
+    /// it, a replayed one made into it by `part`.
+    func forEachRow<Part: RowReadable>(keys: some Collection<String>, as part: (P.Row) -> Part, _ body: (String, Part) throws -> Void) throws {
+        guard let replayed else {
+            try log.forEachRow(P.self, keys: keys) { key, reader in try body(key, try Self.read(&reader)) }
+            return
+        }
+        for key in Set(keys).sorted() {
+            if let row = replayed[key] { try body(key, part(row)) }
+        }
+    }
+
+    /// `Part`, read from a persisted row's bytes.
+    private static func read<Part: RowReadable>(_ reader: inout RowReader) throws -> Part {
+        guard let part = try Part(reading: &reader) else { throw RowReader.corrupt("\(Part.self) does not read this row") }
+        return part
     }
 
     /// The row at `key`, if any.

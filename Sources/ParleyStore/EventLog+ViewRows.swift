@@ -38,21 +38,24 @@ extension EventLog {
         }
     }
 
-    /// The persisted rows of `projection` at `keys`, those that exist, read
-    /// in one transaction through one statement: thousands of rows by key
-    /// cost a read transaction each through ``row(_:key:)``.
-    public func rows<P: Projection>(_ projection: P.Type, keys: [String]) throws -> [String: P.Row] {
+    /// Each persisted row of `projection` at one of `keys` (each once; keys
+    /// with no row are passed over), in key order, as a reader at its first
+    /// byte: read in one transaction through one statement (thousands of
+    /// rows by key cost a read transaction each through ``row(_:key:)``).
+    public func forEachRow<P: Projection>(_ projection: P.Type, keys: some Collection<String>,
+                                          _ body: (String, inout RowReader) throws -> Void) throws {
         try read { db in
-            var rows: [String: P.Row] = [:]
             let statement = try RawStatement(db, cached: "SELECT value FROM \(P.table) WHERE key = ?")
             defer { statement.reset() }
             // Sorted, the lookups walk the index from one page to the next.
-            for key in keys.sorted() {
+            for key in Set(keys).sorted() {
                 statement.bind(1, key)
-                if try statement.step() { rows[key] = try RowCoder.decode(P.Row.self, from: statement.bytes(0)) }
+                if try statement.step() {
+                    var reader = RowReader(statement.bytes(0))
+                    try body(key, &reader)
+                }
                 statement.reset()
             }
-            return rows
         }
     }
 

@@ -260,14 +260,21 @@ extension EventLog {
         #expect(leads.count > 100)
         // Some leads, a group, keys that are not there, and one asked twice.
         let asked = Array(leads.prefix(60)) + [LeadQualityProjection.Dimension.source.allTimeKeys + "webinar", "lead/nobody", "lead/", leads[0]]
-        let read = try log.rows(LeadQualityProjection.self, keys: asked)
-        #expect(Set(read.keys) == Set(asked.filter { all[$0] != nil }))
+        var read: [String: LeadQualityProjection.Row] = [:]
+        var order: [String] = []
+        try log.forEachRow(LeadQualityProjection.self, keys: asked) { key, reader in
+            order.append(key)
+            read[key] = try LeadQualityProjection.Row(reading: &reader)
+        }
+        #expect(order == Set(asked.filter { all[$0] != nil }).sorted(), "each row once, in key order")
         #expect(read.count == 61 && read["lead/nobody"] == nil)
         for (key, row) in read {
             #expect(row == all[key])
             #expect(try log.row(LeadQualityProjection.self, key: key) == row)
         }
-        #expect(try log.rows(LeadQualityProjection.self, keys: []).isEmpty)
+        var none = 0
+        try log.forEachRow(LeadQualityProjection.self, keys: []) { _, _ in none += 1 }
+        #expect(none == 0)
     }
 
     @Test func theGroupsAreTheSumsOfTheirLeads() throws {

@@ -225,6 +225,31 @@ import Testing
         }
     }
 
+    @Test func contentRowsReadFromTheirBytesAreTheirCodableForm() throws {
+        typealias Content = ContentProjection
+        let uses = [Content.Use(actor: "sam@sales", lead: "L-1", at: Timestamp(microseconds: -7)),
+                    Content.Use(actor: "mia@marketing", lead: nil, at: Timestamp(microseconds: 1_000_000))]
+        var shared = Content.Resource()
+        (shared.order, shared.title, shared.kind, shared.team) = (12, "Pricing “sheet”", "pdf", "marketing")
+        (shared.sharedBy, shared.sharedAt, shared.uses) = ("mia@marketing", Timestamp(microseconds: 5), uses)
+        var usedOnly = Content.Resource()
+        usedOnly.uses = [uses[0]]
+        let rows: [Content.Row] = [
+            .resource(Content.Resource()), .resource(shared), .resource(usedOnly),
+            .request(.init(order: 3, topic: "case study", requestedBy: "sam@sales", requestedAt: Timestamp(microseconds: 9), neededBy: nil, deliveredAt: nil)),
+            .request(.init(order: 4, topic: "", requestedBy: "sam@sales", requestedAt: Timestamp(microseconds: 9),
+                           neededBy: Timestamp(microseconds: 99), deliveredAt: Timestamp(microseconds: 50))),
+        ]
+        for row in rows {
+            let bytes = try RowCoder.encode(row)
+            var reader = RowReader(bytes)
+            #expect(try Content.Row(reading: &reader) == row)
+            #expect(reader.offset == bytes.count)
+            #expect(try RowReader.value(Content.Row.self, bytes: bytes, at: 0, codingPath: []) == row)
+            #expect(throws: (any Error).self) { try RowCoder.decode(Content.Row.self, from: Array(bytes.dropLast())) }
+        }
+    }
+
     @Test func containersPastOneByteOfCountReadBackEqual() throws {
         // Counts past 127 and 16,383 take more than one byte.
         let names = Dictionary(uniqueKeysWithValues: (0..<200).map { ("k\($0)", Int64($0)) })

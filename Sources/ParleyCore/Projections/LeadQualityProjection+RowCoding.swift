@@ -99,10 +99,12 @@ extension LeadQualityProjection.Group {
 
 extension LeadQualityProjection {
     /// What became of a lead (its verdict, whether it converted and for how
-    /// much), read from its view row without the rest of it: a what-if
-    /// reads every lead's row. A group row reads as no lead (`isLead` false).
+    /// much) and its source, read from its view row without the rest of it:
+    /// a what-if reads every lead's row, `content` those resources were used
+    /// on. A group row reads as no lead (`isLead` false).
     public struct LeadOutcome: RowReadable, Sendable, Equatable {
         public var isLead = false
+        public var source = ""
         public var verdict: String?
         public var converted = false
         public var amount: Double = 0
@@ -110,6 +112,7 @@ extension LeadQualityProjection {
         public init(_ row: Row) {
             guard case let .lead(lead) = row else { return }
             isLead = true
+            source = lead.source
             verdict = lead.verdict
             converted = lead.converted
             amount = lead.amount
@@ -118,7 +121,9 @@ extension LeadQualityProjection {
         public init(reading reader: inout RowReader) throws {
             guard try Row.readLead(&reader) else { return }
             isLead = true
-            try reader.skip(6)  // lead, source, campaign, criteria version, rep, sent at
+            try reader.skip(1)  // lead
+            source = try reader.string()
+            try reader.skip(4)  // campaign, criteria version, rep, sent at
             verdict = try reader.optional { try $0.string() }
             try reader.skip(6)  // verdict at, reject reason, recycled, rating sum, ratings, objections
             converted = try reader.bool()
