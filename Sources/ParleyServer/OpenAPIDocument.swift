@@ -137,7 +137,7 @@ enum OpenAPIDocument {
     "/api/v1/views/agreement": {"get": {"operationId": "viewAgreement", "summary": "One version of an agreement: its text, who signed, and a word diff from the version before.",
       "parameters": [{"$ref": "#/components/parameters/asOf"}, {"$ref": "#/components/parameters/knownAt"},
         {"name": "name", "in": "query", "required": true, "description": "The agreement.", "schema": {"$ref": "#/components/schemas/Id"}},
-        {"name": "version", "in": "query", "description": "The version (default the latest).", "schema": {"type": "integer", "minimum": 1}}],
+        {"name": "version", "in": "query", "description": "The version (default the latest).", "schema": {"type": "integer", "minimum": 1, "maximum": 9223372036854775807}}],
       "responses": {"200": {"description": "The view, in the shape `--json` prints (docs/json.md).", "content": {"application/json": {"schema": {"type": "object"}}}},
         "401": {"$ref": "#/components/responses/Unauthenticated"}, "404": {"$ref": "#/components/responses/NotFound"}, "422": {"$ref": "#/components/responses/Invalid"}, "429": {"$ref": "#/components/responses/TooMany"}}}},
     "/api/v1/views/routing": {"get": {"operationId": "viewRouting", "summary": "Who each lead was routed to, and the totals per rep and source.",
@@ -179,7 +179,7 @@ enum OpenAPIDocument {
 
     "/api/v1/leads": {"post": {"operationId": "sendLead", "summary": "Marketing hands a lead to sales (lead.sent).",
       "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["lead", "source"], "properties": {
-        "lead": {"type": "string"}, "source": {"type": "string"}, "campaign": {"type": "string"}, "criteria_version": {"type": "integer", "minimum": 1},
+        "lead": {"type": "string"}, "source": {"type": "string"}, "campaign": {"type": "string"}, "criteria_version": {"type": "integer", "minimum": 1, "maximum": 9223372036854775807},
         "score": {"type": "integer", "minimum": 0, "maximum": 100}, "assigned_to": {"type": "string"},
         "attributes": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}}}}}}},
       "responses": {"201": {"description": "Recorded: the events, with their positions and versions.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Recorded"}}}},
@@ -246,8 +246,8 @@ enum OpenAPIDocument {
     "/api/v1/sla": {"post": {"operationId": "setSLA", "summary": "Propose the next version of the service-level agreement (sla.set; a marketing or sales member's proposal also signs it for their team).",
       "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["follow_up_hours"], "properties": {
         "follow_up_hours": {"type": "integer", "minimum": 1, "maximum": 8760}, "feedback_within_days": {"type": "integer", "minimum": 1, "maximum": 365},
-        "monthly_mql_target": {"type": "integer", "minimum": 0}, "feedback_on": {"type": "string", "enum": ["accepted", "all"]},
-        "version": {"type": "integer", "minimum": 1, "description": "Parley numbers it when left out."}}}}}},
+        "monthly_mql_target": {"type": "integer", "minimum": 0, "maximum": 10000000}, "feedback_on": {"type": "string", "enum": ["accepted", "all"]},
+        "version": {"type": "integer", "minimum": 1, "maximum": 9223372036854775807, "description": "Parley numbers it when left out."}}}}}},
       "responses": {"201": {"description": "Recorded: the events, with their positions and versions.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Recorded"}}}},
         "200": {"description": "Already in the log (a retry): nothing written.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Recorded"}}}},
         "400": {"$ref": "#/components/responses/Unreadable"}, "401": {"$ref": "#/components/responses/Unauthenticated"}, "403": {"$ref": "#/components/responses/NotAllowed"}, "404": {"$ref": "#/components/responses/NotFound"}, "409": {"$ref": "#/components/responses/Conflict"}, "413": {"$ref": "#/components/responses/TooLarge"}, "422": {"$ref": "#/components/responses/Invalid"}, "429": {"$ref": "#/components/responses/TooMany"}}}},
@@ -367,7 +367,7 @@ enum OpenAPIDocument {
         "400": {"$ref": "#/components/responses/Unreadable"}, "401": {"$ref": "#/components/responses/Unauthenticated"}, "403": {"$ref": "#/components/responses/NotAllowed"}, "404": {"$ref": "#/components/responses/NotFound"}, "409": {"$ref": "#/components/responses/Conflict"}, "413": {"$ref": "#/components/responses/TooLarge"}, "422": {"$ref": "#/components/responses/Invalid"}, "429": {"$ref": "#/components/responses/TooMany"}}}},
     "/api/v1/signal-config": {"post": {"operationId": "configureSignals", "summary": "Management sets a detector's thresholds (signal.configured).",
       "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind"], "properties": {
-        "kind": {"type": "string"}, "budget_years": {"type": "number"}, "grace_days": {"type": "integer"}, "baseline_weeks": {"type": "integer"},
+        "kind": {"type": "string", "enum": ["source-quality", "sla", "feedback-silence", "unagreed-criteria", "meeting-cadence", "aging-tension", "mql-pace"]}, "budget_years": {"type": "number", "minimum": 0.1, "maximum": 100}, "grace_days": {"type": "integer", "minimum": 1, "maximum": 365}, "baseline_weeks": {"type": "integer", "minimum": 2, "maximum": 104},
         "state": {"type": "string", "enum": ["on", "off"]}}}}}},
       "responses": {"201": {"description": "Recorded: the events, with their positions and versions.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Recorded"}}}},
         "200": {"description": "Already in the log (a retry): nothing written.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Recorded"}}}},
@@ -408,7 +408,7 @@ enum OpenAPIDocument {
         "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}, "already_recorded": {"type": "integer"}}},
       "Envelope": {"type": "object", "required": ["stream", "type", "data"], "description": "An event as docs/json.md describes it; its data is checked against its type's schema (`parley types --json`).",
         "properties": {"stream": {"type": "string"}, "type": {"type": "string"}, "data": {"type": "object"}, "actor": {"type": "string"},
-          "occurred_at": {"$ref": "#/components/schemas/Time"}, "id": {"type": "string", "format": "uuid"}, "expected_version": {"type": "integer", "minimum": 0},
+          "occurred_at": {"$ref": "#/components/schemas/Time"}, "id": {"type": "string", "format": "uuid"}, "expected_version": {"type": "integer", "minimum": 0, "maximum": 9223372036854775807},
           "meta": {"type": "object"}}},
       "Batch": {"oneOf": [{"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Envelope"}},
         {"type": "object", "required": ["events"], "properties": {"events": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Envelope"}}}},
