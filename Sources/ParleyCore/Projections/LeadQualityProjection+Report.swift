@@ -75,8 +75,8 @@ extension LeadQualityProjection {
         public let dimension: Dimension
         /// The key ranges (`from ..< to`, by UTF-8 bytes) of the rows that count.
         public let ranges: [(from: String, to: String)]
-        /// How many bytes of a counted key come before its group's value:
-        /// the prefix, or for a period's rows the prefix and the period.
+        /// Whether a counted key has a period between its dimension and its
+        /// group's value (month and day rows), or not (all-time rows).
         private let skipsPeriod: Bool
         private var groups: [String: Group] = [:]
 
