@@ -72,7 +72,6 @@ extension LeadQualityProjection {
     /// sums are whole numbers (cents, seconds, counts), so they add up the
     /// same whichever comes first.
     public struct ReportSums {
-        public let dimension: Dimension
         /// The key ranges (`from ..< to`, by UTF-8 bytes) of the rows that count.
         public let ranges: [(from: String, to: String)]
         /// Whether a counted key has a period between its dimension and its
@@ -82,7 +81,6 @@ extension LeadQualityProjection {
 
         /// Over every lead: the dimension's all-time rows.
         public init(by dimension: Dimension) {
-            self.dimension = dimension
             ranges = [(dimension.allTimeKeys, dimension.allTimeKeys + "\u{10FFFF}")]
             // `total/<dimension>/<value>`, or the month dimension's `month/month/<month>/<month>`.
             skipsPeriod = dimension == .month
@@ -90,7 +88,6 @@ extension LeadQualityProjection {
 
         /// Over the leads sent on the UTC days `since ..< until`: the month and day rows that cover them.
         public init(by dimension: Dimension, since: String?, until: String?) {
-            self.dimension = dimension
             ranges = dimension.keyRanges(since: since, until: until)
             // `<month or day prefix><dimension>/<period>/<value>`
             skipsPeriod = true
@@ -109,8 +106,7 @@ extension LeadQualityProjection {
         /// (rows read from them need not be checked), if it is a group row:
         /// straight from its bytes.
         public mutating func add(_ key: String, reading reader: inout RowReader) throws {
-            var peek = reader
-            guard try peek.rowCase() == 1, let value = value(of: key) else { return }
+            guard try reader.rowCase() == 1, let value = value(of: key) else { return }
             try groups[value, default: Group()].add(reading: &reader)
         }
 

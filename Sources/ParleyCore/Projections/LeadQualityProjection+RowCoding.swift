@@ -212,11 +212,10 @@ extension LeadQualityProjection.Lead {
 }
 
 extension LeadQualityProjection.Group {
-    /// Adds the group row at `reader` (a ``LeadQualityProjection/Row``, as
-    /// its `init(reading:)` reads it) to these sums, without making a group
-    /// of it: a report adds up thousands.
+    /// Adds the group's fields at `reader` (in the order `write(to:)`
+    /// writes them) to these sums, without making a group of them: a
+    /// report adds up thousands of rows.
     mutating func add(reading reader: inout RowReader) throws {
-        guard try reader.rowCase() == 1 else { throw RowReader.corrupt("expected a group's row") }
         guard try reader.list() == 15 else { throw RowReader.corrupt("a group's row has 15 fields") }
         sent += try reader.int()
         accepted += try reader.int()
@@ -232,25 +231,9 @@ extension LeadQualityProjection.Group {
         try objections.add(reading: &reader) { try $0.string() }
     }
 
-    /// The fields in the order `write(to:)` writes them.
+    /// The fields in the order `write(to:)` writes them: added to no sums.
     init(reading reader: inout RowReader) throws {
-        guard try reader.list() == 15 else { throw RowReader.corrupt("a group's row has 15 fields") }
-        sent = try reader.int()
-        accepted = try reader.int()
-        rejected = try reader.int()
-        recycled = try reader.int()
-        converted = try reader.int()
-        revenueCents = try reader.int()
-        ratingSum = try reader.int()
-        ratings = try reader.int()
-        cycleSeconds = try reader.int()
-        func counts<Key>(_ keys: [Key]) throws -> SortedCounts<Key> {
-            let counts = try reader.ints()
-            guard keys.count == counts.count else { throw RowReader.corrupt("\(keys.count) keys for \(counts.count) counts") }
-            return SortedCounts(keys: keys, counts: counts)
-        }
-        rejectedByReason = try counts(try reader.strings())
-        verdictTenths = try counts(try reader.ints())
-        objections = try counts(try reader.strings())
+        self.init()
+        try add(reading: &reader)
     }
 }
