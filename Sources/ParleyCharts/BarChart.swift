@@ -22,9 +22,18 @@ public struct BarChart: Sendable, Equatable {
     public func svg() -> String {
         let names = series.map(\.name)
         let rows = ChartCanvas.legendRows(names, width: width, left: 56, right: 16)
-        let frame = Frame(width: width, height: height + Double(max(0, rows - 1)) * 16, bottom: 44 + Double(rows) * 16)
+        // Labels wider than their place are slanted: they take more room below the plot, and
+        // the first may need more on the left.
+        let slanted = ChartCanvas.slantedLength(categories, room: (width - 56 - 16) / Double(max(1, categories.count)))
+        let depth = (slanted * 0.643).rounded(.up)
+        var frame = Frame(width: width, height: height + Double(max(0, rows - 1)) * 16 + depth, bottom: 44 + Double(rows) * 16 + depth)
+        if slanted > 0 {
+            let firstMiddle = frame.plotWidth / Double(categories.count) / 2
+            frame.left = max(frame.left, (slanted * 0.766 - firstMiddle + 8).rounded(.up))
+        }
         let axis = ValueAxis(values: series.flatMap { $0.values.compactMap { $0 } }, format: format)
         var canvas = ChartCanvas(frame: frame, title: title, axis: axis, format: format)
+        canvas.labelDepth = depth
         canvas.valueAxis()
         let band = frame.plotWidth / Double(max(1, categories.count))
         let inner = band * 0.8
@@ -46,5 +55,25 @@ public struct BarChart: Sendable, Equatable {
         }
         canvas.legend(names)
         return canvas.close()
+    }
+
+    /// Groups of bars a chart shows at most: more would be too thin to
+    /// read, and so would their labels.
+    public static let mostCategories = 12
+
+    /// Which categories to chart when there may be too many: the places of
+    /// the ``mostCategories`` with the lowest `values` (those without one
+    /// last), lowest first; all of them, in their order, when there are no more.
+    public static func lowest(_ values: [Double?]) -> [Int] {
+        guard values.count > mostCategories else { return Array(values.indices) }
+        let ranked = values.indices.sorted { a, b in
+            switch (values[a], values[b]) {
+            case let (x?, y?): x == y ? a < b : x < y
+            case (.some, nil): true
+            case (nil, .some): false
+            case (nil, nil): a < b
+            }
+        }
+        return Array(ranked.prefix(mostCategories))
     }
 }

@@ -148,6 +148,8 @@ struct ChartCanvas {
     var title: String
     var axis: ValueAxis
     var format: ValueFormat
+    /// How much lower than usual the legend goes, below slanted category labels.
+    var labelDepth = 0.0
     var out = ""
 
     init(frame: Frame, title: String, axis: ValueAxis, format: ValueFormat) {
@@ -175,27 +177,47 @@ struct ChartCanvas {
     /// The category names under the plot: thinned out when they would
     /// overlap (`thin`), else each cut to the room it has (its full name
     /// stays in a tooltip).
+    /// The category labels under the plot. `thin` shows every few where
+    /// they would overlap (weeks on a time axis); otherwise every label
+    /// shows, slanted when one is wider than its place (see ``slantedLength(_:room:)``).
     mutating func categoryAxis(_ categories: [String], thin: Bool = true, x: (Int) -> Double) {
         let baseline = coordinate(frame.top + frame.plotHeight)
         out += "<g class=\"category-axis\"><line x1=\"\(coordinate(frame.left))\" x2=\"\(coordinate(frame.width - frame.right))\" y1=\"\(baseline)\" y2=\"\(baseline)\" stroke=\"#888\"/>"
         let widest = categories.map(\.count).max() ?? 0
         let room = frame.plotWidth / Double(max(1, categories.count))
         let every = thin ? max(1, Int((Double(widest) * 6.5 + 8) / room) + 1) : 1
-        let fits = max(3, Int((room - 4) / 6.5))
+        let slanted = !thin && Self.slantedLength(categories, room: room) > 0
+        let fits = slanted ? Self.slantedCharacters : max(3, Int((room - 4) / 6.5))
         for (index, category) in categories.enumerated() where index % every == 0 {
             let shown = thin || category.count <= fits ? category : String(category.prefix(fits - 1)) + "…"
-            out += "<text class=\"category\" x=\"\(coordinate(x(index)))\" y=\"\(coordinate(frame.top + frame.plotHeight + 16))\" text-anchor=\"middle\" fill=\"#555\">"
+            let x = coordinate(x(index)), y = coordinate(frame.top + frame.plotHeight + 16)
+            out += slanted
+                ? "<text class=\"category\" x=\"\(x)\" y=\"\(y)\" text-anchor=\"end\" transform=\"rotate(-40 \(x) \(y))\" fill=\"#555\">"
+                : "<text class=\"category\" x=\"\(x)\" y=\"\(y)\" text-anchor=\"middle\" fill=\"#555\">"
             out += shown == category ? Markup.escape(category) : "<title>\(Markup.escape(category))</title>\(Markup.escape(shown))"
             out += "</text>"
         }
         out += "</g>"
     }
 
+    /// Characters a slanted label shows before it is cut (the whole name is its tooltip).
+    static let slantedCharacters = 18
+
+    /// The length, in points, of the longest label as it is drawn slanted
+    /// because one of them is wider than its place (`room`, in points); 0
+    /// when every label fits level. A slanted label reaches down sin 40°
+    /// and left cos 40° of that from its category's middle.
+    static func slantedLength(_ categories: [String], room: Double) -> Double {
+        let widest = categories.map(\.count).max() ?? 0
+        guard Double(widest) * 6.5 > room - 4 else { return 0 }
+        return Double(min(widest, slantedCharacters)) * 6.5
+    }
+
     /// A swatch and a name per series, in rows along the bottom.
     mutating func legend(_ names: [String]) {
         out += "<g class=\"legend\">"
         var x = frame.left
-        var y = frame.top + frame.plotHeight + 38
+        var y = frame.top + frame.plotHeight + 38 + labelDepth
         for (index, name) in names.enumerated() {
             let width = 22 + Double(name.count) * 7 + 14
             if x + width > frame.width - frame.right && x > frame.left {

@@ -212,4 +212,47 @@ import Testing
         #expect((screenshot["colours"] as! Int) > 20)
         #expect((screenshot["inked"] as! NSNumber).doubleValue > 0.02)
     }
+
+    /// Fourteen reps are too many to chart: the page charts the twelve least
+    /// in time, says so, and the Markdown lists every one.
+    @Test func aRetroWithMoreRepsThanAChartReadsChartsTheLowest() throws {
+        var lines = [Self.event("member.joined", "member/mia@marketing", "mia@marketing", "2026-01-05T08:00:00Z",
+                                #""handle":"mia@marketing","name":"Mia","team":"marketing""#),
+                     Self.event("sla.set", "sla/main", "mia@marketing", "2026-01-05T10:00:00Z", #""follow_up_hours":24"#)]
+        let reps = (1...14).map { String(format: "rep%02d@sales", $0) }
+        var lead = 0
+        for (index, rep) in reps.enumerated() {
+            lines.append(Self.event("member.joined", "member/\(rep)", "mia@marketing", "2026-01-05T08:00:00Z",
+                                    #""handle":"\#(rep)","name":"\#(rep)","team":"sales""#))
+            // Every rep answers one lead in time; the even-numbered ones answer their second two days late.
+            for late in [false, index % 2 == 1] {
+                lead += 1
+                let date = Self.day(index % 5)
+                lines.append(Self.event("lead.sent", "lead/L-\(lead)", "mia@marketing", "\(date)T09:00:00Z",
+                                        #""lead":"L-\#(lead)","source":"webinar","assigned_to":"\#(rep)""#))
+                lines.append(Self.event("lead.accepted", "lead/L-\(lead)", rep, late ? "\(Self.day(index % 5 + 2))T15:00:00Z" : "\(date)T15:00:00Z",
+                                        #""lead":"L-\#(lead)""#))
+            }
+        }
+        let workspace = try Workspace()
+        try workspace.ok("init")
+        try workspace.ok("record", try workspace.file("reps.jsonl", lines.joined(separator: "\n") + "\n"), "--quiet")
+        let page = workspace.folder.appending(path: "retro.html").path
+        try workspace.ok("retro", "--from", "2026-02-02", "--to", "2026-02-16", "--out", page)
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        let title = "SLA compliance by rep: the 12 lowest of 14 reps (verdicts in time)"
+        let start = try #require(html.range(of: "aria-label=\"\(title)\""), "no chart titled \(title)")
+        let chart = String(html[start.upperBound...]).components(separatedBy: "</svg>")[0]
+        let labels = chart.components(separatedBy: "class=\"category\"").count - 1
+        #expect(labels == 12)
+        // The seven reps at 50% come first, then five of those at 100%, in name order.
+        let lowest = reps.enumerated().filter { $0.offset % 2 == 1 }.map(\.element) + reps.enumerated().filter { $0.offset % 2 == 0 }.prefix(5).map(\.element)
+        var at = chart.startIndex
+        for rep in lowest {
+            let found = try #require(chart.range(of: ">\(rep)<", range: at..<chart.endIndex), "\(rep) is not charted in its place")
+            at = found.upperBound
+        }
+        let markdown = try workspace.run("retro", "--from", "2026-02-02", "--to", "2026-02-16")
+        #expect(reps.allSatisfy { markdown.stdout.contains("| \($0) |") })
+    }
 }

@@ -14,6 +14,11 @@ final class DrawnChart: NSObject, XMLParserDelegate {
     var marks: [Mark] = []
     var texts: [String] = []
     var seriesNames: [String] = []
+    /// Category labels: where each is anchored, and whether it is slanted.
+    var categories: [(x: Double, y: Double, slanted: Bool)] = []
+    /// The top of each legend swatch.
+    var legendY: [Double] = []
+    var height = 0.0
     private var series = -1
     private var gridY: Double?
     private var inTickLabel = false
@@ -35,6 +40,10 @@ final class DrawnChart: NSObject, XMLParserDelegate {
                 attributes: [String: String]) {
         let number = { (key: String) in Double(attributes[key] ?? "") }
         switch (name, attributes["class"]) {
+        case ("svg", _): height = number("height") ?? 0
+        case ("text", "category"):
+            categories.append((number("x")!, number("y")!, attributes["transform"]?.hasPrefix("rotate(-40 ") == true))
+        case ("rect", nil) where attributes["width"] == "14": legendY.append(number("y")!)
         case ("line", "grid"): gridY = number("y1")
         case ("text", "tick-label"): inTickLabel = true
         case ("g", "series"):
@@ -104,6 +113,35 @@ final class DrawnChart: NSObject, XMLParserDelegate {
         // The bar stands on the zero line.
         #expect(abs(mark.y + mark.height! - drawn.ticks.first!.y) < 0.02)
     }
+}
+
+@Test func barLabelsTooWideForTheirPlaceAreSlantedAndKeptInside() throws {
+    let names = (1...12).map { "rep\($0)@sales.example.com" }
+    let level = try DrawnChart.read(BarChart(title: "In time", categories: ["Partner", "Ads"], series: [ChartSeries("now", [0.5, 0.2])],
+                                             format: .percent).svg())
+    let svg = BarChart(title: "In time", categories: names, series: [ChartSeries("now", names.map { _ in 0.5 })], format: .percent).svg()
+    let slanted = try DrawnChart.read(svg)
+    #expect(level.categories.allSatisfy { !$0.slanted })
+    #expect(slanted.categories.count == names.count)
+    #expect(slanted.categories.allSatisfy { $0.slanted })
+    // Cut to 18 characters, the whole name in a tooltip (read first: the label's text is its tooltip, then what shows).
+    #expect(slanted.texts.contains("rep1@sales.example.com" + "rep1@sales.exampl…"))
+    // The longest label reaches 18 × 6.5 points along its slant: down sin 40° of it, left cos 40°.
+    let reach = 18 * 6.5
+    let label = try #require(slanted.categories.first)
+    #expect(label.x - reach * 0.766 >= 0, "the first label stays inside the chart")
+    let legend = try #require(slanted.legendY.first)
+    #expect(legend > label.y + reach * 0.643, "the legend sits below the labels")
+    #expect(slanted.height >= level.height + reach * 0.643)
+}
+
+@Test func tooManyCategoriesChartTheLowest() {
+    #expect(BarChart.lowest([0.5, nil, 0.1]) == [0, 1, 2])
+    let values: [Double?] = (0..<20).map { index -> Double? in index == 3 ? nil : Double((index * 7) % 20) / 20 }
+    let shown = BarChart.lowest(values)
+    #expect(shown.count == BarChart.mostCategories)
+    let expected: [Double] = Array(values.compactMap { $0 }.sorted().prefix(12))
+    #expect(shown.map { values[$0]! } == expected)
 }
 
 @Test(arguments: [[0.0], [1.0], [7.0, 3], [99.0], [101.0, 2], [1_250.0], [0.4]])

@@ -48,16 +48,21 @@ extension RetroReport {
         let markers = chartMarkers
         let tensions = tensionsWeekly
         let periods = ["this period", "the \(weeksText) before"]
+        // A rate per source or rep, this period beside the one before: the lowest this period when there are too many to read.
+        func rates(_ title: String, of things: String, _ lines: [(key: String, current: Double?, previous: Double?)], _ note: String = "") -> String {
+            let shown = BarChart.lowest(lines.map(\.current)).map { lines[$0] }
+            var heading = shown.count < lines.count ? "\(title): the \(shown.count) lowest of \(lines.count) \(things)" : title
+            if !note.isEmpty { heading += " " + note }
+            return BarChart(title: heading, categories: shown.map(\.key),
+                            series: [ChartSeries(periods[0], shown.map(\.current)), ChartSeries(periods[1], shown.map(\.previous))],
+                            format: .percent).svg()
+        }
         return [
             LineChart(title: "Leads sent per week, by source", categories: categories, series: weeklySeries(\.sent), markers: markers).svg(),
             LineChart(title: "Of those, accepted by sales", categories: categories, series: weeklySeries(\.accepted), markers: markers).svg(),
             LineChart(title: "Of those, converted", categories: categories, series: weeklySeries(\.converted), markers: markers).svg(),
-            BarChart(title: "Acceptance rate by source", categories: acceptanceBySource.map(\.key),
-                     series: [ChartSeries(periods[0], acceptanceBySource.map(\.current)), ChartSeries(periods[1], acceptanceBySource.map(\.previous))],
-                     format: .percent).svg(),
-            BarChart(title: "SLA compliance by rep (verdicts in time)", categories: slaByRep.map(\.key),
-                     series: [ChartSeries(periods[0], slaByRep.map(\.current)), ChartSeries(periods[1], slaByRep.map(\.previous))],
-                     format: .percent).svg(),
+            rates("Acceptance rate by source", of: "sources", acceptanceBySource),
+            rates("SLA compliance by rep", of: "reps", slaByRep, "(verdicts in time)"),
             LineChart(title: "Tensions per week", categories: categories,
                       series: [ChartSeries("opened", tensions.opened.map(Double.init)), ChartSeries("resolved", tensions.resolved.map(Double.init))],
                       markers: markers).svg(),

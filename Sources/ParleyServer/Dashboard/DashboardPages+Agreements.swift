@@ -133,8 +133,12 @@ extension Pages {
                 return row
             }
         }
-        let reps = report["by_rep"]?.items ?? []
-        let chart = BarChart(title: "Verdicts in time, late and missing, per rep", categories: reps.map { $0["key"]?.stringValue ?? "" },
+        let everyRep = report["by_rep"]?.items ?? []
+        // With too many reps to read, the chart shows those with the lowest share in time; the table lists all.
+        let reps = BarChart.lowest(everyRep.map { $0["in_time_rate"]?.number }).map { everyRep[$0] }
+        let title = reps.count < everyRep.count ? "Verdicts in time, late and missing: the \(reps.count) reps least in time, of \(everyRep.count)"
+                                                : "Verdicts in time, late and missing, per rep"
+        let chart = BarChart(title: title, categories: reps.map { $0["key"]?.stringValue ?? "" },
                              series: [ChartSeries("in time", reps.map { $0["verdicts_in_time"]?.number }),
                                       ChartSeries("late", reps.map { $0["verdicts_late"]?.number }),
                                       ChartSeries("missing", reps.map { $0["verdicts_missing"]?.number })])
