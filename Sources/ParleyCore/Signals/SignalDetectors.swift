@@ -76,7 +76,8 @@ public enum SignalDetectors {
 
     static func date(_ time: Timestamp) -> String { time.yearMonthDay }
 
-    static func percent(_ rate: Double) -> String { "\(Int((rate * 100).rounded()))%" }
+    /// A rate as the CLI and the dashboard print one (`Figures.percent`: 12.5% is "12%", as printf rounds).
+    static func percent(_ rate: Double) -> String { Figures.percent(rate) }
 
     /// A number of days or years as a whole number, as the evidence states them (`Figures.fixed` to no digits).
     static func whole(_ value: Double) -> String { Figures.fixed(value, digits: 0) }
