@@ -151,9 +151,10 @@ public struct RateWatch: Codable, Sendable, Equatable {
         if let first = buckets.first, first.week < keepFrom { buckets.removeAll { $0.week < keepFrom } }
     }
 
-    /// Adds a deadline, keeping them in due order.
+    /// Adds a deadline, keeping them in due order (after those due at the
+    /// same time). Deadlines mostly come in due order: looked for from the end.
     public mutating func expect(_ deadline: Deadline) {
-        let index = pending.firstIndex { $0.due > deadline.due } ?? pending.endIndex
+        let index = (pending.lastIndex { $0.due <= deadline.due }).map { $0 + 1 } ?? pending.startIndex
         pending.insert(deadline, at: index)
     }
 
@@ -166,9 +167,10 @@ public struct RateWatch: Codable, Sendable, Equatable {
 
     /// Observes a breach at each deadline before `moment`.
     public mutating func pass(until moment: Timestamp, config: SignalConfig) {
-        while let first = pending.first, first.due < moment {
-            pending.removeFirst()
-            observe(true, at: first.due, position: first.position, config: config)
-        }
+        let passed = Array(pending.prefix { $0.due < moment })
+        guard !passed.isEmpty else { return }
+        // Taken away at once: one at a time would move every later deadline each time.
+        pending.removeFirst(passed.count)
+        for deadline in passed { observe(true, at: deadline.due, position: deadline.position, config: config) }
     }
 }

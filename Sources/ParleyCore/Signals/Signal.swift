@@ -12,6 +12,20 @@ public enum SignalKind: String, CaseIterable, Codable, Sendable {
 
     /// Whether it watches a rate with a CUSUM (else it is a rule on a clock).
     public var watchesRate: Bool { self == .sourceQuality || self == .sla || self == .feedbackSilence }
+
+    /// A number of its own, from 0 to `allCases.count - 1`: where a fold keeps what it holds
+    /// per kind in an array, without hashing the kind.
+    var ordinal: Int {
+        switch self {
+        case .sourceQuality: 0
+        case .sla: 1
+        case .feedbackSilence: 2
+        case .unagreedCriteria: 3
+        case .meetingCadence: 4
+        case .agingTension: 5
+        case .mqlPace: 6
+        }
+    }
 }
 
 /// A detector's thresholds, as management set them (or the defaults).

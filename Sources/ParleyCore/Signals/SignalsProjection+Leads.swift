@@ -8,13 +8,17 @@ extension SignalsProjection {
         guard let id = data[EventCatalogue.lead] else { return }
         let at = event.occurredAt
         let key = "lead/\(id)"
+        // The first event of the lead's own stream: nothing before it made its row, so the
+        // store is not asked (a rebuild would ask for every lead).
+        let first = event.version == 1 && event.stream == key
         var watched: LeadWatch?
-        if case let .lead(lead)? = try rows.row(key) { watched = lead }
+        if !first, case let .lead(lead)? = try rows.row(key) { watched = lead }
         switch event.type {
         case LeadSent.type:
             let source = data[LeadSent.source] ?? "unknown"
             let rep = data[LeadSent.assignedTo]
-            rows.set(key, .lead(LeadWatch(source: source, rep: rep, sentAt: at)))
+            let lead = LeadWatch(source: source, rep: rep, sentAt: at)
+            if first { rows.insert(key, .lead(lead)) } else { rows.set(key, .lead(lead)) }
             // MQLs per day, for the monthly pace.
             let (month, day) = month(at, rows)
             try rows.modify(month) { row in
@@ -43,7 +47,8 @@ extension SignalsProjection {
                 let config = try config(.sla, rows)
                 try watch(.sla, rep, rows) { watch in
                     watch.pass(until: at, config: config)
-                    watch.meet(id)
+                    // A lead sent again while it waits; a lead no row watches has no deadline anywhere.
+                    if watched != nil { watch.meet(id) }
                     watch.expect(RateWatch.Deadline(lead: id, due: Timestamp(microseconds: at.microseconds + terms.followUpHours * 3_600_000_000),
                                                     position: event.position))
                 }

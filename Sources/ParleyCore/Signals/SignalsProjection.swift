@@ -125,7 +125,7 @@ public enum SignalsProjection: Projection {
             config.setBy = event.actor
             config.setAt = at
             rows.set("config/\(kind)", .config(config))
-            if let known = SignalKind(rawValue: kind) { Held.of(rows).configs[known] = config }
+            if let known = SignalKind(rawValue: kind) { Held.of(rows).configs[known.ordinal] = config }
         case SignalAcknowledged.type, SignalDismissed.type:
             let dismissed = event.type == SignalDismissed.type
             guard let id = dismissed ? data[SignalDismissed.signal] : data[SignalAcknowledged.signal] else { return }
@@ -212,7 +212,8 @@ public enum SignalsProjection: Projection {
     /// events instead of looked up each time: the configurations, the SLA's
     /// terms, the month being counted. Dropped when the fold settles.
     final class Held {
-        var configs: [SignalKind: SignalConfig] = [:]
+        /// By kind, in `SignalKind.allCases` order (an array: a dictionary would hash the kind each time).
+        var configs = [SignalConfig?](repeating: nil, count: SignalKind.allCases.count)
         var terms: Terms??
         var month: (start: Int64, end: Int64, key: String)?
 
@@ -229,10 +230,10 @@ public enum SignalsProjection: Projection {
     /// A detector's configuration in force.
     static func config(_ kind: SignalKind, _ rows: ProjectionRows<Row>) throws -> SignalConfig {
         let held = Held.of(rows)
-        if let config = held.configs[kind] { return config }
+        if let config = held.configs[kind.ordinal] { return config }
         var config = SignalConfig()
         if case let .config(stored)? = try rows.row("config/\(kind.rawValue)") { config = stored }
-        held.configs[kind] = config
+        held.configs[kind.ordinal] = config
         return config
     }
 
@@ -312,11 +313,14 @@ public enum SignalsProjection: Projection {
         let config = try config(.feedbackSilence, rows)
         var passed: [Timestamp] = []
         try watch(.feedbackSilence, rep, rows) { watch in
-            while let first = watch.pending.first, first.due < moment {
-                watch.pending.removeFirst()
-                let base = try teamBaseline(rows, before: watch.run?.from ?? first.due, weeks: config.baselineWeeks)
-                watch.observe(true, at: first.due, position: first.position, config: config, baseline: .some(base))
-                passed.append(first.due)
+            let silent = Array(watch.pending.prefix { $0.due < moment })
+            guard !silent.isEmpty else { return }
+            // Taken away at once: one at a time would move every later deadline each time.
+            watch.pending.removeFirst(silent.count)
+            for deadline in silent {
+                let base = try teamBaseline(rows, before: watch.run?.from ?? deadline.due, weeks: config.baselineWeeks)
+                watch.observe(true, at: deadline.due, position: deadline.position, config: config, baseline: .some(base))
+                passed.append(deadline.due)
             }
         }
         for due in passed { try teamRecord(true, at: due, weeks: config.baselineWeeks, rows) }
