@@ -55,10 +55,42 @@ public struct StreamStory: Sendable, Equatable, Encodable {
     public var stream: String
     public var lines: [Line]
 
+    /// Where a lead's story stands, in words: `Waiting for a verdict from
+    /// sales.`, `Rejected by sales. Converted.` (retracted events do not count).
+    public var leadStatus: String {
+        let types = lines.filter { !$0.retracted }.map(\.event.type)
+        let verdict = types.last { $0 == LeadAccepted.type || $0 == LeadRejected.type }
+        let outcome = types.last { $0 == LeadConverted.type || $0 == LeadLost.type }
+        var status = verdict == nil ? "Waiting for a verdict from sales." : verdict == LeadAccepted.type ? "Accepted by sales." : "Rejected by sales."
+        if let outcome { status += outcome == LeadConverted.type ? " Converted." : " Lost." }
+        return status
+    }
+
+    /// Whether the lead had a verdict (accepted or rejected) that counts.
+    public var leadHasVerdict: Bool {
+        lines.contains { !$0.retracted && ($0.event.type == LeadAccepted.type || $0.event.type == LeadRejected.type) }
+    }
+
+    /// Where the story stands: ``leadStatus`` for a lead's stream, else nil.
+    public var status: String? { stream.hasPrefix("lead/") ? leadStatus : nil }
+
     public func encode(to encoder: any Encoder) throws {
         var out = encoder.container(keyedBy: JSONKey.self)
         try out.put(stream, "stream")
+        try out.put(status, "status")
         try out.put(lines, "events")
+    }
+}
+
+/// A tension as the tensions list shows it, and its story.
+public struct TensionStory: Sendable, Equatable, Encodable {
+    public var tension: TensionEntry
+    public var story: StreamStory
+
+    public func encode(to encoder: any Encoder) throws {
+        var out = encoder.container(keyedBy: JSONKey.self)
+        try out.put(tension, "tension")
+        try out.put(story.lines, "events")
     }
 }
 
@@ -88,6 +120,16 @@ extension App {
         }
     }
 
+    /// A tension as it stood at the window's moment, and its events in words.
+    ///
+    /// - Throws: ``ParleyError`` not found when there is no such tension by then.
+    public func tensionStory(_ id: String, _ window: ReplayWindow = ReplayWindow()) throws(ParleyError) -> TensionStory {
+        guard let tension = try tensions(window).first(where: { $0.id == id }) else {
+            throw ParleyError(.notFound, code: "not-found", "there is no tension \(id)\(window.asOf.map { " by \($0.rfc3339)" } ?? "")")
+        }
+        return TensionStory(tension: tension, story: try story(of: "tension/\(id)", window))
+    }
+
     /// A stream's events in order, each in words (a tension's history, a lead's life).
     ///
     /// - Throws: ``ParleyError`` not found when the stream has no events by then.
@@ -95,7 +137,9 @@ extension App {
         var events: [RecordedEvent] = []
         try self.events(Self.filter(stream: stream, window)) { events.append($0); return true }
         guard !events.isEmpty else {
-            throw ParleyError(.notFound, code: "not-found", "there is nothing in the log for \(stream)\(window.asOf.map { " by \($0.rfc3339)" } ?? "")")
+            // `lead/L-9` reads as "lead L-9".
+            let named = stream.split(separator: "/", maxSplits: 1).joined(separator: " ")
+            throw ParleyError(.notFound, code: "not-found", "there is nothing in the log for \(named)\(window.asOf.map { " by \($0.rfc3339)" } ?? "")")
         }
         let history = StreamHistory(events, stream: stream)
         return StreamStory(stream: stream, lines: events.map { event in

@@ -19,8 +19,9 @@ extension Parley {
                   parley lead lose L-1042 --reason "went with a competitor" --as sam@sales
                   parley lead recycle L-1042 --reason "not ready until Q3" --as sam@sales
                   parley lead reassign L-1042 --to olivia@sales --as lee@mgmt
+                  parley lead show L-1042
                 """,
-            subcommands: [Send.self, Accept.self, Reject.self, Recycle.self, Feedback.self, Convert.self, Lose.self, Reassign.self]
+            subcommands: [Send.self, Accept.self, Reject.self, Recycle.self, Feedback.self, Convert.self, Lose.self, Reassign.self, Show.self]
         )
 
         struct Send: ParsableCommand {

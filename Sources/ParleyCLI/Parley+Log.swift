@@ -75,7 +75,7 @@ enum LogTable {
         + pad("TYPE", 18) + "  " + pad("STREAM", 22) + "  DATA"
 
     static func row(_ event: RecordedEvent, width: Int) -> String {
-        let when = String(event.occurredAt.rfc3339.prefix(16)).replacingOccurrences(of: "T", with: " ")
+        let when = event.occurredAt.minute
         let line = pad(String(event.position), 7, right: true) + "  " + pad(when, 16) + "  " + pad(event.actor, 18) + "  "
             + pad(event.type, 18) + "  " + pad(event.stream, 22) + "  " + summary(of: event)
         return line.count > width ? String(line.prefix(max(width - 1, 20))) + "…" : line

@@ -36,7 +36,7 @@ extension Parley {
                 }
                 Output.standard.line("\(entry.lead) (\(entry.source)): \(entry.moves) reassignment\(entry.moves == 1 ? "" : "s"), held by \(entry.owner ?? "nobody")")
                 for line in Figures.table(["WHEN", "", "TO", "BY", "WHY", "#"], entry.assignments.map { assignment in
-                    [String(assignment.at.rfc3339.prefix(16)).replacingOccurrences(of: "T", with: " "), assignment.kind,
+                    [assignment.at.minute, assignment.kind,
                      assignment.to ?? "–", assignment.by, assignment.reason ?? "", String(assignment.position)]
                 }, rightAligned: [5]) {
                     Output.standard.line("  " + line)

@@ -6,7 +6,7 @@ extension Parley {
     struct Tension: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tension",
-            abstract: "Flag tension early, discuss it, escalate it, resolve it.",
+            abstract: "Flag tension early, discuss it, escalate it, resolve it; list them and read their stories.",
             discussion: """
                 Anyone may flag a tension; Parley gives it an id (T-1, T-2, …). Only management resolves an escalated tension.
 
@@ -16,8 +16,10 @@ extension Parley {
                   parley tension escalate T-3 --to lee@mgmt --reason "no agreement" --as sam@sales
                   parley tension resolve T-3 --resolution "Webinar leads need a company email" --action "change form" --as lee@mgmt
                   parley tension reopen T-3 --reason "still happening" --as sam@sales
+                  parley tension list --state open
+                  parley tension show T-3
                 """,
-            subcommands: [FlagTension.self, Comment.self, Escalate.self, Resolve.self, Reopen.self]
+            subcommands: [FlagTension.self, Comment.self, Escalate.self, Resolve.self, Reopen.self, List.self, Show.self]
         )
 
         struct FlagTension: ParsableCommand {

@@ -54,6 +54,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// The UTC day, `2026-01-05`.
     public var yearMonthDay: String { monthAndDay.day }
 
+    /// The UTC minute, as tables show a moment: `2026-01-05 09:30`.
+    public var minute: String {
+        var text = String(rfc3339.prefix(16))
+        if let t = text.firstIndex(of: "T") { text.replaceSubrange(t...t, with: " ") }
+        return text
+    }
+
     /// The UTC month and day, `2026-01` and `2026-01-05`, worked out once.
     public var monthAndDay: (month: String, day: String) {
         let (year, month, day) = Self.civil(fromDays: microseconds.floorDivided(by: 86_400_000_000))

@@ -17,10 +17,8 @@ extension Pages {
     }
 
     static func tension(_ app: App, _ id: String, _ page: PageContext) throws -> RenderedPage {
-        guard let tension = try app.tensions(page.window).first(where: { $0.id == id }) else {
-            throw ParleyError(.notFound, code: "not-found", "there is no tension \(id)")
-        }
-        let story = try app.story(of: "tension/\(id)", page.window)
+        let found = try app.tensionStory(id, page.window)
+        let (tension, story) = (found.tension, found.story)
         return Page.render("tension", title: "\(id) \(tension.title)", nav: "tensions", [
             "id": id, "tension_title": tension.title, "severity": tension.severity, "state": tension.state, "category": tension.category,
             "flagged_by": tension.flaggedBy, "flagged_on": Shown.day(tension.flaggedAt), "resolution": tension.resolution ?? "",
@@ -120,13 +118,8 @@ extension Pages {
 
     static func lead(_ app: App, _ id: String, _ page: PageContext) throws -> RenderedPage {
         let story = try app.story(of: "lead/\(id)", page.window)
-        let types = story.lines.filter { !$0.retracted }.map(\.event.type)
-        let verdict = types.last { $0 == LeadAccepted.type || $0 == LeadRejected.type }
-        let outcome = types.last { $0 == LeadConverted.type || $0 == LeadLost.type }
-        var status = verdict == nil ? "Waiting for a verdict from sales." : verdict == LeadAccepted.type ? "Accepted by sales." : "Rejected by sales."
-        if let outcome { status += outcome == LeadConverted.type ? " Converted." : " Lost." }
         return Page.render("lead", title: "Lead \(id)", nav: "quality", [
-            "lead": id, "status": status, "events": storyLines(story), "has_verdict": verdict != nil,
+            "lead": id, "status": story.leadStatus, "events": storyLines(story), "has_verdict": story.leadHasVerdict,
             "reasons": EventCatalogue.rejectReasons,
         ], page)
     }

@@ -45,7 +45,7 @@ enum Shown {
     }
 
     static func minute(_ time: Timestamp) -> String {
-        time.rfc3339.prefix(16).replacingOccurrences(of: "T", with: " ")
+        time.minute
     }
 
     /// A JSON value as Mustache reads it: objects as dictionaries (nulls left out), arrays as arrays.
