@@ -89,6 +89,28 @@ struct ViewRoute: Sendable {
             let request = RoutingQuery(lead: query.string("lead"), rep: query.string("rep"), since: try query.time("since"), window: window)
             return { try ParleyServer.json(encoding: try $0.routing(request)) }
         },
+        ViewRoute(name: "lead", summary: "One lead's story: where it stands, and each of its events in words.", parameters: [
+            ("lead", "the lead (required)"),
+        ]) { query, window in
+            guard let lead = query.string("lead"), !lead.isEmpty else {
+                throw Problem(.unprocessableContent, code: "invalid-input", "lead is required: the lead to show", field: "lead")
+            }
+            return { try ParleyServer.json(encoding: try $0.story(of: "lead/\(lead)", window)) }
+        },
+        ViewRoute(name: "tensions", summary: "Every tension, newest first: its state, severity and last activity.", parameters: [
+            ("state", "only tensions in this state: open, escalated or resolved"),
+        ]) { query, window in
+            let state = try query.choice("state", ["open", "escalated", "resolved"])
+            return { try ParleyServer.json(encoding: try $0.tensions(window).filter { state == nil || $0.state == state }) }
+        },
+        ViewRoute(name: "tension", summary: "One tension's state and story.", parameters: [
+            ("tension", "the tension (required)"),
+        ]) { query, window in
+            guard let tension = query.string("tension"), !tension.isEmpty else {
+                throw Problem(.unprocessableContent, code: "invalid-input", "tension is required: the tension to show", field: "tension")
+            }
+            return { try ParleyServer.json(encoding: try $0.tensionStory(tension, window)) }
+        },
         ViewRoute(name: "content", summary: "Shared resources' use and outcomes, and content requests' time to delivery.", parameters: [
             ("since", "only resources shared and requests made at or after this time"),
         ]) { query, window in

@@ -95,9 +95,13 @@ import Testing
         let fixture = try Fixture()
         defer { try? FileManager.default.removeItem(at: fixture.folder) }
         try fixture.app.run(.proposeAgreement(name: "personas", text: "IT managers", rationale: nil), as: "mia@marketing")
+        try fixture.app.run(.sendLead(LeadSent(lead: "L-1", source: "webinar", assignedTo: "sam@sales")), as: "mia@marketing")
+        try fixture.app.run(.flagTension(.init(title: "Webinar leads are students", severity: "high", category: "lead-quality")), as: "sam@sales")
+        // The views that show one thing are asked for one that is there.
+        let one = ["agreement": "?name=personas", "lead": "?lead=L-1", "tension": "?tension=T-1"]
         try await fixture.application.test(.router) { client in
             for view in ViewRoute.all {
-                let query = view.name == "agreement" ? "?name=personas" : ""
+                let query = one[view.name] ?? ""
                 try await client.execute(uri: "/api/v1/views/\(view.name)\(query)", method: .get, headers: fixture.headers("sam@sales")) { response in
                     #expect(response.status == .ok, "\(view.name): \(String(buffer: response.body))")
                     #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, "\(view.name)")
@@ -107,8 +111,18 @@ import Testing
                 #expect(response.status == .unprocessableContent)
                 #expect(self.json(response)?["field"] == .string("name"))
             }
-            try await client.execute(uri: "/api/v1/views/agreement?name=messaging", method: .get, headers: fixture.headers("sam@sales")) {
-                #expect($0.status == .notFound)
+            for (view, field) in [("lead", "lead"), ("tension", "tension")] {
+                try await client.execute(uri: "/api/v1/views/\(view)", method: .get, headers: fixture.headers("sam@sales")) { response in
+                    #expect(response.status == .unprocessableContent && self.json(response)?["field"] == .string(field), "\(view)")
+                }
+            }
+            for missing in ["agreement?name=messaging", "lead?lead=L-404", "tension?tension=T-404"] {
+                try await client.execute(uri: "/api/v1/views/\(missing)", method: .get, headers: fixture.headers("sam@sales")) {
+                    #expect($0.status == .notFound, "\(missing)")
+                }
+            }
+            try await client.execute(uri: "/api/v1/views/tensions?state=closed", method: .get, headers: fixture.headers("sam@sales")) { response in
+                #expect(response.status == .unprocessableContent && self.json(response)?["field"] == .string("state"))
             }
             try await client.execute(uri: "/api/v1/views/sla?as_of=soon", method: .get, headers: fixture.headers("sam@sales")) { response in
                 #expect(response.status == .unprocessableContent && self.json(response)?["field"] == .string("as_of"))

@@ -53,7 +53,9 @@ import Testing
                                  ("agreement?name=personas&version=1", ["agreement", "show", "personas", "--version", "1", "--json"]),
                                  ("members", ["members", "--json"]), ("criteria", ["criteria", "history", "--json"]),
                                  ("routing?rep=sam%40sales", ["routing", "--rep", "sam@sales", "--json"]),
-                                 ("content?as_of=2030-01-01", ["content", "--as-of", "2030-01-01", "--json"])] {
+                                 ("content?as_of=2030-01-01", ["content", "--as-of", "2030-01-01", "--json"]),
+                                 ("lead?lead=L-1", ["lead", "show", "L-1", "--json"]), ("tensions?state=open", ["tension", "list", "--state", "open", "--json"]),
+                                 ("tension?tension=T-1", ["tension", "show", "T-1", "--json"])] {
             let answer = try await server.send(.GET, "/api/v1/views/\(route)", token: tokens.lee)
             #expect(answer.status == 200, "\(route): \(answer.body)")
             #expect(answer.body == (try workspace.ok(command).stdout.trimmingCharacters(in: .newlines)), "\(route)")
