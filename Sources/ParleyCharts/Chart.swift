@@ -174,9 +174,6 @@ struct ChartCanvas {
         out += "</g>"
     }
 
-    /// The category names under the plot: thinned out when they would
-    /// overlap (`thin`), else each cut to the room it has (its full name
-    /// stays in a tooltip).
     /// The category labels under the plot. `thin` shows every few where
     /// they would overlap (weeks on a time axis); otherwise every label
     /// shows, slanted when one is wider than its place (see ``slantedLength(_:room:)``).

@@ -212,7 +212,7 @@ public enum SignalsProjection: Projection {
     /// events instead of looked up each time: the configurations, the SLA's
     /// terms, the month being counted. Dropped when the fold settles.
     final class Held {
-        /// By kind, in `SignalKind.allCases` order (an array: a dictionary would hash the kind each time).
+        /// By kind, at its `ordinal` (an array: a dictionary would hash the kind each time).
         var configs = [SignalConfig?](repeating: nil, count: SignalKind.allCases.count)
         var terms: Terms??
         var month: (start: Int64, end: Int64, key: String)?
