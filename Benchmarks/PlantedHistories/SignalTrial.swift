@@ -24,12 +24,17 @@ public struct SignalTrial: Sendable {
         var index = 0
         var position: Int64 = 0
         var known: Set<String> = []
+        // Each event's version is its place in its stream, as the store numbers them (folds rely on it:
+        // the first event of a lead's stream made no row before it).
+        var versions: [String: Int64] = [:]
         for day in 0..<history.days {
             let end = history.dayStart(day + 1)
             while index < history.events.count, let at = history.events[index].occurredAt, at < end {
                 let proposed = history.events[index]
                 position += 1
-                let event = RecordedEvent(position: position, id: EventID(UUID()), stream: proposed.stream, version: 1, type: proposed.type,
+                versions[proposed.stream, default: 0] += 1
+                let event = RecordedEvent(position: position, id: EventID(UUID()), stream: proposed.stream, version: versions[proposed.stream]!,
+                                          type: proposed.type,
                                           actor: proposed.actor, occurredAt: at, recordedAt: at,
                                           schema: EventCatalogue.schema(of: proposed.type) ?? 1, data: proposed.data, meta: nil, hash: [])
                 try SignalsProjection.fold(event, retracted: [], into: rows)
