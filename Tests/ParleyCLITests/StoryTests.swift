@@ -10,12 +10,14 @@ import Testing
         try w.ok("member", "add", "mia@marketing", "--name", "Mia", "--team", "marketing", "--as", "mia@marketing", "--at", "2026-03-01T08:00:00Z")
         try w.ok("member", "add", "sam@sales", "--name", "Sam", "--team", "sales", "--as", "mia@marketing", "--at", "2026-03-01T08:00:00Z")
         try w.ok("member", "add", "lee@mgmt", "--name", "Lee", "--team", "management", "--as", "mia@marketing", "--at", "2026-03-01T08:00:00Z")
+        try w.ok("member", "add", "zoe@sales", "--name", "Zoe", "--team", "sales", "--as", "mia@marketing", "--at", "2026-03-01T08:00:00Z")
         return w
     }
 
     @Test func aLeadsStoryStandsAsItDidAtEachMoment() throws {
         let w = try workspace()
-        try w.ok("lead", "send", "L-1", "--source", "webinar", "--to", "sam@sales", "--as", "mia@marketing", "--at", "2026-03-02T09:00:00Z")
+        try w.ok("lead", "send", "L-1", "--source", "webinar", "--to", "zoe@sales", "--as", "mia@marketing", "--at", "2026-03-02T09:00:00Z")
+        try w.ok("lead", "reassign", "L-1", "--to", "sam@sales", "--reason", "Zoe is away", "--as", "lee@mgmt", "--at", "2026-03-02T10:00:00Z")
         try w.ok("lead", "reject", "L-1", "--reason", "not-a-fit", "--comment", "student,\nno budget", "--as", "sam@sales",
                  "--at", "2026-03-02T15:30:00Z")
         let rating = try w.ok("lead", "feedback", "L-1", "--rating", "1", "--as", "sam@sales", "--at", "2026-03-03T10:00:00Z", "--json")
@@ -25,7 +27,8 @@ import Testing
         let text = try w.ok("lead", "show", "L-1").stdout
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.first == "L-1: Rejected by sales.")
-        #expect(lines.contains { $0.contains("2026-03-02 09:00") && $0.contains("mia@marketing sent lead L-1 from webinar to sam@sales") })
+        #expect(lines.contains { $0.contains("2026-03-02 09:00") && $0.contains("mia@marketing sent lead L-1 from webinar to zoe@sales") })
+        #expect(lines.contains { $0.contains("lee@mgmt reassigned lead L-1 to sam@sales — “Zoe is away”") })
         // What sales wrote comes with the verdict, on one line.
         #expect(lines.contains { $0.contains("sam@sales rejected lead L-1: not-a-fit — “student, no budget”") })
         #expect(lines.contains { $0.contains("sam@sales rated lead L-1 1/5 (retracted: does not count)") })
@@ -34,8 +37,8 @@ import Testing
         #expect(json["stream"] as? String == "lead/L-1")
         #expect(json["status"] as? String == "Rejected by sales.")
         let events = try #require(json["events"] as? [[String: Any]])
-        #expect(events.map { $0["type"] as! String } == ["lead.sent", "lead.rejected", "lead.feedback", "event.retracted"])
-        #expect(events.map { $0["retracted"] as! Bool } == [false, false, true, false])
+        #expect(events.map { $0["type"] as! String } == ["lead.sent", "lead.reassigned", "lead.rejected", "lead.feedback", "event.retracted"])
+        #expect(events.map { $0["retracted"] as! Bool } == [false, false, false, true, false])
         #expect(events.map { ($0["position"] as! NSNumber).intValue } == events.map { ($0["position"] as! NSNumber).intValue }.sorted())
 
         // Before the verdict, the lead was waiting; before it was sent, there was nothing.
