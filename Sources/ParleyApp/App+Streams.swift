@@ -9,8 +9,10 @@ public struct TensionEntry: Sendable, Equatable, Encodable {
     public var category: String
     public var flaggedBy: String
     public var flaggedAt: Timestamp
-    /// `open`, `escalated` or `resolved`.
+    /// `open`, `escalated` or `resolved` (``states``).
     public var state: String
+    /// The states a tension can be in.
+    public static let states = ["open", "escalated", "resolved"]
     public var resolution: String?
     public var resolvedAt: Timestamp?
     public var lastActivity: Timestamp

@@ -79,12 +79,10 @@ extension Parley.Tension {
         @OptionGroup var view: ViewOptions
 
         func validate() throws {
-            if let state, !Self.states.contains(state) {
-                throw ValidationError("--state takes \(Self.states.joined(separator: ", ")); got '\(state)'")
+            if let state, !TensionEntry.states.contains(state) {
+                throw ValidationError("--state takes \(TensionEntry.states.joined(separator: ", ")); got '\(state)'")
             }
         }
-
-        static let states = ["open", "escalated", "resolved"]
 
         func run() throws {
             let tensions = try view.open().tensions(view.window).filter { state == nil || $0.state == state }

@@ -100,7 +100,7 @@ struct ViewRoute: Sendable {
         ViewRoute(name: "tensions", summary: "Every tension, newest first: its state, severity and last activity.", parameters: [
             ("state", "only tensions in this state: open, escalated or resolved"),
         ]) { query, window in
-            let state = try query.choice("state", ["open", "escalated", "resolved"])
+            let state = try query.choice("state", TensionEntry.states)
             return { try ParleyServer.json(encoding: try $0.tensions(window).filter { state == nil || $0.state == state }) }
         },
         ViewRoute(name: "tension", summary: "One tension's state and story.", parameters: [
