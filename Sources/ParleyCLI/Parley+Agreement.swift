@@ -12,10 +12,12 @@ extension Parley {
                 An agreement is a named, versioned text. A version is proposed until marketing and sales have both agreed to it (management may agree for either; proposing it agrees for your own team); it is then in force until a later version is. `parley agreements` lists them with who has still to sign, and `parley issues` lists versions waiting for a signature (unagreed-agreement).
 
                 Examples:
-                  parley agreement propose personas --text personas.md --rationale "after the Q1 win/loss review" --as mia@marketing
+                  parley agreement propose personas --text personas.md \\
+                      --rationale "after the Q1 win/loss review" --as mia@marketing
                   parley agreement agree personas 1 --as sam@sales
                   parley agreement show personas --diff
-                  echo "Lead with ROI, not features." | parley agreement propose messaging-guide --text - --as mia@marketing
+                  echo "Lead with ROI, not features." | \\
+                      parley agreement propose messaging-guide --text - --as mia@marketing
                 """,
             subcommands: [Propose.self, Agree.self, ShowAgreement.self]
         )

@@ -14,10 +14,14 @@ extension Parley {
                 Rules are checked against the leads sent under them: comparisons (=, !=, <, <=, >, >=) of a lead's attributes (and source, campaign, score), NAME in (a, b, c), has NAME, AND, OR, NOT and parentheses. Numbers compare as numbers, text regardless of case; to order text, declare its scale first, ending it with ; or a new line.
 
                 Examples:
-                  parley criteria change --rules "scale title: individual < manager < director < vp; title >= manager AND employees >= 50" --rationale "fewer students" --as mia@marketing
-                  parley criteria change --rules "employees >= 50 AND country in (DE, FR, NL) AND NOT email_domain in (gmail.com, yahoo.com)" --as mia@marketing
+                  parley criteria change --as mia@marketing --rationale "fewer students" \\
+                      --rules "scale title: individual < manager < director < vp;
+                               title >= manager AND employees >= 50"
+                  parley criteria change --as mia@marketing \\
+                      --rules "country in (DE, FR, NL) AND NOT email_domain in (gmail.com)"
                   parley criteria check L-1042
-                  parley criteria what-if --rules "employees >= 200" --since 2026-01-01 --until 2026-04-01
+                  parley criteria what-if --rules "employees >= 200" --since 2026-01-01 \\
+                      --until 2026-04-01
                   parley criteria agree 4 --as sam@sales
                   parley criteria agree 4 --team sales --as lee@mgmt
                   parley criteria history
@@ -66,7 +70,8 @@ extension Parley {
                     For the leads sent in the period (their last send), checks each against the rules and sums what the leads that would and would not have qualified became: accepted, rejected, converted, revenue. Leads that lack a value the rules name are not evaluable and counted apart.
 
                     Examples:
-                      parley criteria what-if --rules "employees >= 200 AND country in (DE, FR)" --since 2026-01-01 --until 2026-04-01
+                      parley criteria what-if --rules "employees >= 200 AND country in (DE, FR)" \\
+                          --since 2026-01-01 --until 2026-04-01
                       parley criteria what-if --version 3 --json
                     """)
             @Option(help: "The rules to try (as `criteria change --rules` takes them).") var rules: String?
@@ -120,10 +125,12 @@ extension Parley {
 
                 Examples:
                   parley sla
-                  parley sla set --follow-up-hours 24 --feedback-within-days 7 --monthly-mql-target 400 --as lee@mgmt
+                  parley sla set --follow-up-hours 24 --feedback-within-days 7 \\
+                      --monthly-mql-target 400 --as lee@mgmt
                   parley sla agree 2 --as sam@sales
                   parley sla agree 2 --team marketing --as lee@mgmt
-                  parley sla set --follow-up-hours 24 --feedback-within-days 7 --feedback-on all --as lee@mgmt
+                  parley sla set --follow-up-hours 24 --feedback-within-days 7 \\
+                      --feedback-on all --as lee@mgmt
                 """,
             subcommands: [Show.self, SetSLA.self, AgreeSLA.self],
             defaultSubcommand: Show.self
@@ -163,7 +170,8 @@ extension Parley {
             abstract: "Set shared goals for the teams.",
             discussion: """
                 Examples:
-                  parley goal set pipeline-q1 --metric conversions --target 120 --period 2026-Q1 --teams marketing,sales --as lee@mgmt
+                  parley goal set pipeline-q1 --metric conversions --target 120 \\
+                      --period 2026-Q1 --teams marketing,sales --as lee@mgmt
                 """,
             subcommands: [SetGoal.self]
         )

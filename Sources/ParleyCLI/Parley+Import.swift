@@ -14,7 +14,8 @@ extension Parley {
                   parley import backup.jsonl
                   parley import backup.jsonl --skip-invalid rejects.jsonl --dry-run
                   parley import csv contacts.csv --preset hubspot --as mia@marketing
-                  parley import csv leads.csv --map lead=mql_id --map sent_at=created --as mia@marketing
+                  parley import csv leads.csv --map lead=mql_id --map sent_at=created \\
+                      --as mia@marketing
                 """,
             subcommands: [JSONLines.self, CSVFile.self],
             defaultSubcommand: JSONLines.self
@@ -152,7 +153,8 @@ extension Parley {
             discussion: """
                 Examples:
                   parley export --out backup.jsonl
-                  parley export --format csv --type lead.sent --since 2026-01-01 --out leads.csv
+                  parley export --format csv --type lead.sent --since 2026-01-01 \\
+                      --out leads.csv
                   parley export view quality --format csv --out quality.csv
                   parley export view issues --format json --as-of 2026-03-31
                 """,
@@ -170,7 +172,8 @@ extension Parley {
 
                 Examples:
                   parley export --out backup.jsonl
-                  parley export --type lead.sent --type lead.rejected --since 2026-01-01 > leads.jsonl
+                  parley export --type lead.sent --type lead.rejected --since 2026-01-01 \\
+                      > leads.jsonl
                   parley export --format csv --out log.csv
                 """
         )

@@ -16,10 +16,11 @@ extension Parley {
 
                 Mapping keys (--map KEY=COLUMN, column names matched case-insensitively):
                   lead          the lead's id (required), e.g. lead="Record ID"
-                  sent_at       when marketing handed it over (required), e.g. sent_at=first_contact_date
+                  sent_at       when marketing handed it over (required), e.g. sent_at=created
                   source        where it came from, e.g. source=origin
                   campaign, score, owner
-                  status        accepted / rejected / converted / lost words of HubSpot, Salesforce or plain
+                  status        accepted, rejected, converted or lost, in HubSpot's,
+                                Salesforce's or plain words
                   verdict_at    when sales decided (default: sent_at)
                   reason        why it was rejected
                   converted     true/false, yes/no, 1/0
@@ -31,15 +32,19 @@ extension Parley {
                 Attributes: --attribute COLUMN[=NAME] (repeatable) carries a column into each lead's attributes, so criteria rules can be checked on the imported leads (`criteria check`, `criteria what-if`, `quality --by criteria`). A cell that reads as a number is kept as one; an empty cell is left out.
 
                 Deals kept in a separate file are joined by lead id:
-                  --outcomes deals.csv --outcome-map lead=COL --outcome-map converted_at=COL [--outcome-map amount=COL]
+                  --outcomes deals.csv --outcome-map lead=COL --outcome-map converted_at=COL
+                      [--outcome-map amount=COL]
 
                 Examples:
                   parley import csv contacts.csv --preset hubspot --as mia@marketing
-                  parley import csv leads.csv --preset salesforce --outcomes opportunities.csv \\
-                      --outcome-map lead=LeadId --outcome-map converted_at=CloseDate --outcome-map amount=Amount --as mia@marketing
-                  parley import csv export.csv --map lead=mql_id --map source=origin --map sent_at=first_contact_date \\
-                      --map status=stage --delimiter ';' --as mia@marketing --dry-run
-                  parley import csv contacts.csv --preset hubspot --attribute "Number of Employees=employees" \\
+                  parley import csv leads.csv --preset salesforce --as mia@marketing \\
+                      --outcomes opportunities.csv --outcome-map lead=LeadId \\
+                      --outcome-map converted_at=CloseDate --outcome-map amount=Amount
+                  parley import csv export.csv --map lead=mql_id --map source=origin \\
+                      --map sent_at=first_contact_date --map status=stage --delimiter ';' \\
+                      --as mia@marketing --dry-run
+                  parley import csv contacts.csv --preset hubspot \\
+                      --attribute "Number of Employees=employees" \\
                       --attribute "Job Title=title" --attribute Country --as mia@marketing
                   parley criteria what-if --rules "employees >= 50 AND title >= manager"
                 """

@@ -11,10 +11,13 @@ extension Parley {
                 Marketing sends leads; sales accepts or rejects each once and rates its quality.
 
                 Examples:
-                  parley lead send L-1042 --source webinar --campaign Q1-webinar --score 72 --to sam@sales --as mia@marketing
+                  parley lead send L-1042 --source webinar --campaign Q1-webinar --score 72 \\
+                      --to sam@sales --as mia@marketing
                   parley lead accept L-1042 --as sam@sales
-                  parley lead reject L-1042 --reason not-a-fit --comment "student, no budget" --as sam@sales
-                  parley lead feedback L-1042 --rating 2 --comment "student, no budget" --objection price --as sam@sales
+                  parley lead reject L-1042 --reason not-a-fit --comment "student, no budget" \\
+                      --as sam@sales
+                  parley lead feedback L-1042 --rating 2 --comment "student, no budget" \\
+                      --objection price --as sam@sales
                   parley lead convert L-1042 --amount 12000 --currency EUR --as sam@sales
                   parley lead lose L-1042 --reason "went with a competitor" --as sam@sales
                   parley lead recycle L-1042 --reason "not ready until Q3" --as sam@sales

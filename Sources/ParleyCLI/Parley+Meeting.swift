@@ -11,9 +11,10 @@ extension Parley {
                 Parley gives the meeting an id (M-1, …) and each action item one (A-1, …).
 
                 Examples:
-                  parley meeting hold --title "Weekly pipeline sync" --attendee mia@marketing --attendee sam@sales \\
+                  parley meeting hold --title "Weekly pipeline sync" --as lee@mgmt \\
+                      --attendee mia@marketing --attendee sam@sales \\
                       --decision "Webinar leads need a company email" \\
-                      --action "sam@sales:Call back all March webinar leads:2026-04-01" --as lee@mgmt
+                      --action "sam@sales:Call back all March webinar leads:2026-04-01"
                 """,
             subcommands: [Hold.self]
         )
@@ -93,8 +94,10 @@ extension Parley {
                 Examples:
                   parley content
                   parley content --since 2026-01-01 --json
-                  parley content request --topic "ROI one-pager for CFOs" --lead L-1042 --needed-by 2026-04-10 --as sam@sales
-                  parley content deliver C-5 --title "ROI for CFOs" --link https://wiki.example.com/roi --as mia@marketing
+                  parley content request --topic "ROI one-pager for CFOs" --lead L-1042 \\
+                      --needed-by 2026-04-10 --as sam@sales
+                  parley content deliver C-5 --title "ROI for CFOs" \\
+                      --link https://wiki.example.com/roi --as mia@marketing
                 """,
             subcommands: [Report.self, Request.self, Deliver.self],
             defaultSubcommand: Report.self
@@ -177,8 +180,11 @@ extension Parley {
                 Parley gives each resource an id (R-1, …).
 
                 Examples:
-                  parley resource share --title "Ideal customer profile" --link https://wiki.example.com/icp --team marketing --kind guide --as mia@marketing
-                  parley resource use R-2 --lead L-1042 --note "used in the first call" --as sam@sales
+                  parley resource share --title "Ideal customer profile" \\
+                      --link https://wiki.example.com/icp --team marketing --kind guide \\
+                      --as mia@marketing
+                  parley resource use R-2 --lead L-1042 --note "used in the first call" \\
+                      --as sam@sales
                 """,
             subcommands: [Share.self, Use.self]
         )
@@ -216,7 +222,8 @@ extension Parley {
             abstract: "Correct a mistake: the event stays in the log but no longer counts.",
             discussion: """
                 Examples:
-                  parley retract 0190f1c2-7e4b-7c3a-9d2e-5b8f0a1c2d3e --reason "wrong lead id" --as sam@sales
+                  parley retract 0190f1c2-7e4b-7c3a-9d2e-5b8f0a1c2d3e \\
+                      --reason "wrong lead id" --as sam@sales
                 """
         )
 

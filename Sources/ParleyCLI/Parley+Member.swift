@@ -11,8 +11,10 @@ extension Parley {
                 Every event is recorded by a member. The first member may add themselves; after that, a member adds the others (or use --bootstrap to set up a log).
 
                 Examples:
-                  parley member add mia@marketing --name "Mia Chen" --team marketing --role "demand gen" --as mia@marketing
-                  parley member add sam@sales --name "Sam Ortiz" --team sales --as mia@marketing
+                  parley member add mia@marketing --name "Mia Chen" --team marketing \\
+                      --role "demand gen" --as mia@marketing
+                  parley member add sam@sales --name "Sam Ortiz" --team sales \\
+                      --as mia@marketing
                   parley member move sam@sales --team management --as lee@mgmt
                   parley member leave sam@sales --as lee@mgmt
                 """,
@@ -61,7 +63,9 @@ extension Parley {
             abstract: "Define a team's role: its responsibility, KPI and accountability.",
             discussion: """
                 Examples:
-                  parley role define --team sales --responsibility "follow up MQLs within the SLA" --kpi "SAL rate" --as lee@mgmt
+                  parley role define --team sales \\
+                      --responsibility "follow up MQLs within the SLA" --kpi "SAL rate" \\
+                      --as lee@mgmt
                 """,
             subcommands: [Define.self]
         )

@@ -14,7 +14,8 @@ extension Parley {
                   {"stream": "lead/L-1042", "type": "lead.sent", "actor": "mia@marketing",
                    "occurred_at": "2026-01-05T09:30:00Z",
                    "data": {"lead": "L-1042", "source": "webinar", "score": 72},
-                   "id": "<uuid, optional>", "expected_version": 0, "meta": {"note": "optional"}}
+                   "id": "<uuid, optional>", "expected_version": 0,
+                   "meta": {"note": "optional"}}
 
                 stream, type, actor and data are required; occurred_at defaults to now and needs a zone; data and meta together hold at most 64 KiB; `parley types` lists each type's fields. Every event is validated before anything is committed: one bad line and nothing is written, and the error names the line, the field and why (exit 2).
 

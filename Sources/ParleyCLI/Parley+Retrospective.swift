@@ -182,7 +182,8 @@ extension Parley {
                 Examples:
                   parley retro --from 2026-01-01 --to 2026-04-01 --out q1.html
                   parley retro --from 2026-03-01 --to 2026-04-01
-                  parley retro --from 2026-01-01 --to 2026-04-01 --known-at 2026-04-02 --out q1-as-known.md
+                  parley retro --from 2026-01-01 --to 2026-04-01 --known-at 2026-04-02 \\
+                      --out q1-as-known.md
                 """
         )
         @Option(help: ArgumentHelp("Start of the period (RFC 3339 or a date).", valueName: "time")) var from: TimeArgument

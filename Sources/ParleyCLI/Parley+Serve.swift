@@ -15,7 +15,8 @@ extension Parley {
                 Examples:
                   parley token issue mia@marketing --label laptop --as lee@mgmt
                   parley serve --port 8080
-                  curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/api/v1/views/issues
+                  curl -H "Authorization: Bearer $TOKEN" \\
+                      http://127.0.0.1:8080/api/v1/views/issues
                 """
         )
         @OptionGroup var database: DatabaseOptions

@@ -10,13 +10,20 @@ extension Parley {
             abstract: "What the log shows before anyone complains: open signals, most severe first, with their evidence.",
             discussion: """
                 Detectors watch the log and raise a signal when something drifts, each with the numbers behind it:
-                  source-quality    a source's leads rejected more often than its own baseline (CUSUM)
-                  sla               a rep's leads past the follow-up deadline more often than usual (CUSUM)
-                  feedback-silence  a rep's accepted leads left without feedback, against the team's usual share (CUSUM)
-                  unagreed-criteria a criteria version one team has not signed after a grace period, while leads are sent under it
-                  meeting-cadence   joint meetings stopping, against the team's usual interval
-                  aging-tension     an open tension quiet for longer than is usual for its category
-                  mql-pace          MQLs this month on pace to miss the SLA's target by a wide margin
+                  source-quality     a source's leads rejected more often than its own
+                                     baseline (CUSUM)
+                  sla                a rep's leads past the follow-up deadline more often
+                                     than usual (CUSUM)
+                  feedback-silence   a rep's accepted leads left without feedback, against
+                                     the team's usual share (CUSUM)
+                  unagreed-criteria  a criteria version one team has not signed after a
+                                     grace period, while leads are sent under it
+                  meeting-cadence    joint meetings stopping, against the team's usual
+                                     interval
+                  aging-tension      an open tension quiet for longer than is usual for its
+                                     category
+                  mql-pace           MQLs this month on pace to miss the SLA's target by a
+                                     wide margin
 
                 A rate detector's threshold comes from a false-alarm budget (by default one false alarm in five years per subject); docs/signals.md says how each works. Signals are a view, not events: answer one with `parley signal ack ID` or `parley signal dismiss ID --reason false-alarm`; management tunes them with `parley signal configure`.
 
@@ -81,9 +88,12 @@ extension Parley {
                 Answers are events in the log like every other. A dismissed signal stays closed until its detector resets and crosses again (a new signal, with a new id); dismissals as false alarms are counted in `parley signals --stats`.
 
                 Examples:
-                  parley signal ack source-quality-partner-20260412 --note "talking to the partner team" --as lee@mgmt
-                  parley signal dismiss sla-zoe@sales-20260301 --reason expected --note "Zoe was on leave" --as lee@mgmt
-                  parley signal configure source-quality --budget 10 --baseline-weeks 16 --as lee@mgmt
+                  parley signal ack source-quality-partner-20260412 \\
+                      --note "talking to the partner team" --as lee@mgmt
+                  parley signal dismiss sla-zoe@sales-20260301 --reason expected \\
+                      --note "Zoe was on leave" --as lee@mgmt
+                  parley signal configure source-quality --budget 10 --baseline-weeks 16 \\
+                      --as lee@mgmt
                   parley signal configure mql-pace --off --as lee@mgmt
                 """,
             subcommands: [Acknowledge.self, Dismiss.self, Configure.self]

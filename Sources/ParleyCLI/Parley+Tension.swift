@@ -11,10 +11,14 @@ extension Parley {
                 Anyone may flag a tension; Parley gives it an id (T-1, T-2, …). Only management resolves an escalated tension.
 
                 Examples:
-                  parley tension flag --title "Webinar leads are students" --severity high --category lead-quality --teams marketing,sales --as sam@sales
-                  parley tension comment T-3 "Pulled the numbers: 60% students" --as mia@marketing
-                  parley tension escalate T-3 --to lee@mgmt --reason "no agreement" --as sam@sales
-                  parley tension resolve T-3 --resolution "Webinar leads need a company email" --action "change form" --as lee@mgmt
+                  parley tension flag --title "Webinar leads are students" --severity high \\
+                      --category lead-quality --teams marketing,sales --as sam@sales
+                  parley tension comment T-3 "Pulled the numbers: 60% students" \\
+                      --as mia@marketing
+                  parley tension escalate T-3 --to lee@mgmt --reason "no agreement" \\
+                      --as sam@sales
+                  parley tension resolve T-3 --as lee@mgmt \\
+                      --resolution "Webinar leads need a company email" --action "change form"
                   parley tension reopen T-3 --reason "still happening" --as sam@sales
                   parley tension list --state open
                   parley tension show T-3

@@ -12,8 +12,10 @@ extension Parley {
                 While `parley serve` runs, every event of the chosen types is posted to the address: at least once, in order, retried with backoff when the receiver fails (honouring 429 and Retry-After), and resumed after a restart from where delivery stopped. `--format slack` posts an incoming-webhook message with one readable sentence; `--format json` (the default) posts the event. With `--secret`, each delivery carries `X-Parley-Signature: sha256=HMAC` of its body. Adding and removing are recorded as events; the secret is kept beside the log, never in it. Only management adds and removes webhooks, so members cannot aim the server at internal addresses.
 
                 Examples:
-                  parley webhook add https://hooks.slack.com/services/T0/B0/… --types 'tension.*,signal.*' --format slack --as lee@mgmt
-                  parley webhook add https://crm.example.com/parley --secret "$(openssl rand -hex 32)" --as lee@mgmt
+                  parley webhook add https://hooks.slack.com/services/T0/B0/… \\
+                      --types 'tension.*,signal.*' --format slack --as lee@mgmt
+                  parley webhook add https://crm.example.com/parley \\
+                      --secret "$(openssl rand -hex 32)" --as lee@mgmt
                   parley webhook list
                   parley webhook remove W-1 --as lee@mgmt
                 """,

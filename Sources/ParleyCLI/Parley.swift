@@ -14,7 +14,8 @@ struct Parley: AsyncParsableCommand {
 
             Start with:
               parley init
-              parley member add mia@marketing --name "Mia Chen" --team marketing --as mia@marketing
+              parley member add mia@marketing --name "Mia Chen" --team marketing \\
+                  --as mia@marketing
               export PARLEY_ACTOR=mia@marketing
               parley member add sam@sales --name "Sam Ortiz" --team sales
               parley lead send L-1042 --source webinar --to sam@sales
