@@ -11,13 +11,16 @@ struct Generate: ParsableCommand {
     @Option(help: "How many events.") var count = 1000
     @Option(help: "About how many days the history spans.") var days = 120
     @Option(help: "Seed of the generator (same seed, same history).") var seed: UInt64 = 42
+    @Option(help: "When the history begins; with the days and the leads' lifetime it should end before now, since Parley refuses events dated in the future.")
+    var start = "2025-01-06T08:00:00Z"
     @Option(help: "Output file (default: stdout).") var out: String?
     @Flag(help: "Leave out the opening (members, first criteria, SLA): the demo records those with commands.")
     var withoutOpening = false
     @OptionGroup var shape: ShapeOptions
 
     func run() throws {
-        try writeHistory(count: count, days: days, seed: seed, opening: !withoutOpening, shape: try shape.resolved(), to: out)
+        guard let begins = Timestamp(rfc3339: start) else { throw ValidationError("--start takes a time such as 2023-01-02T08:00:00Z") }
+        try writeHistory(count: count, days: days, seed: seed, opening: !withoutOpening, start: begins, shape: try shape.resolved(), to: out)
     }
 }
 

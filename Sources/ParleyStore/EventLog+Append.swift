@@ -223,7 +223,7 @@ final class AppendSession {
             try checkExpectedVersion(proposed, current: current)
             let assignee = try policy.teams ? EventRules.Context.assigneeHandle(of: proposed).map { try member($0) } : nil
             let context = EventRules.Context(stream: history, actor: try member(proposed.actor), membersExist: try membersExistSoFar(),
-                                             assignee: assignee)
+                                             assignee: assignee, recordedAt: keepRecordedAt ? nil : recordedAt)
             do {
                 try EventRules.check(proposed, in: context, policy: policy)
             } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 import Testing
 
 /// Time goes forward within a stream: an event cannot happen before the
@@ -52,6 +53,50 @@ import Testing
                     "\(refused.stderr)")
             #expect(try head(w) == before)
         }
+    }
+
+    /// A time in the future, by command, `record` or `record --import`
+    /// (a year typed wrong), is refused; a few minutes ahead, one machine's
+    /// clock against another's, is not.
+    @Test func aTimeAheadOfTheLogIsRefused() throws {
+        let w = try workspace()
+        let before = try head(w)
+        let tomorrow = Timestamp(microseconds: Timestamp.now().microseconds + 86_400_000_000).rfc3339
+        let flagged = try w.run("tension", "flag", "--title", "Next year", "--severity", "low", "--category", "sla",
+                                "--as", "sam@sales", "--at", tomorrow)
+        #expect(flagged.status == 7, "\(flagged.stderr)")
+        #expect(flagged.stderr.contains("tension.flagged at \(tomorrow) is in the future") && flagged.stderr.contains("UTC now"), "\(flagged.stderr)")
+        let accepted = try w.run("lead", "accept", "L-1", "--as", "sam@sales", "--at", tomorrow)
+        #expect(accepted.status == 7 && accepted.stderr.contains("is in the future"), "\(accepted.stderr)")
+        for flags in [[], ["--import"]] as [[String]] {
+            let line = #"{"stream":"lead/L-9","type":"lead.sent","actor":"mia@marketing","occurred_at":"\#(tomorrow)","data":{"lead":"L-9","source":"webinar","assigned_to":"sam@sales"}}"#
+            let file = try w.file("ahead.jsonl", leadLine("L-8") + "\n" + line + "\n")
+            let refused = try w.run(["record", file] + flags)
+            #expect(refused.status == 7, "record \(flags): \(refused.stderr)")
+            #expect(refused.stderr.contains("line 2: lead.sent at \(tomorrow) is in the future"), "record \(flags): \(refused.stderr)")
+        }
+        #expect(try head(w) == before, "nothing written")
+        let soon = Timestamp(microseconds: Timestamp.now().microseconds + 2 * 60_000_000).rfc3339
+        try w.ok("tension", "comment", "T-1", "clocks differ a little", "--as", "sam@sales", "--at", soon)
+    }
+
+    /// A log moved whole (`export`, then `import`) keeps each event's
+    /// recorded time, and with it what it holds: an event it recorded
+    /// ahead of its time, before that was refused, is imported as it is.
+    @Test func aLogCopiedWholeKeepsAnEventRecordedAheadOfItsTime() throws {
+        let w = try workspace()
+        let exported = w.folder.appending(path: "log.jsonl").path
+        try w.ok("export", "--out", exported)
+        var lines = try String(contentsOfFile: exported, encoding: .utf8).split(separator: "\n").map(String.init)
+        let last = lines.removeLast()
+        let recorded = try #require(last.range(of: #""recorded_at":"[^"]*""#, options: .regularExpression))
+        lines.append(last.replacingCharacters(in: recorded, with: #""recorded_at":"2026-01-01T00:00:00Z""#))
+        try (lines.joined(separator: "\n") + "\n").write(toFile: exported, atomically: true, encoding: .utf8)
+        let copy = w.folder.appending(path: "copy.db").path
+        try w.ok("init", "--db", copy)
+        try w.ok("import", exported, "--db", copy)
+        let stored = try w.ok("log", "--json", "--db", copy).stdout.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(stored.contains(#""recorded_at":"2026-01-01T00:00:00Z""#) && stored.contains(#""occurred_at":"2026-03-02T10:00:00Z""#), "\(stored)")
     }
 
     @Test func atTheSameMomentOrLaterIsFine() throws {

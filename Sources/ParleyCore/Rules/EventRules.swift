@@ -16,12 +16,18 @@ public enum EventRules {
         /// For a lead sent or reassigned to someone, or a token issued to
         /// someone: their standing, folded from `member/<them>`.
         public var assignee: MemberState?
+        /// When the log learns of the event, which it may not have happened
+        /// after; nil for an event copied with the time it was first
+        /// recorded (a log moved whole keeps what it holds).
+        public var recordedAt: Timestamp?
 
-        public init(stream: StreamHistory, actor: MemberState, membersExist: Bool, assignee: MemberState? = nil) {
+        public init(stream: StreamHistory, actor: MemberState, membersExist: Bool, assignee: MemberState? = nil,
+                    recordedAt: Timestamp? = nil) {
             self.stream = stream
             self.actor = actor
             self.membersExist = membersExist
             self.assignee = assignee
+            self.recordedAt = recordedAt
         }
 
         /// Who an event hands something to, if anyone: `assigned_to` of a
@@ -57,6 +63,7 @@ public enum EventRules {
                 }
             }
             if policy.state {
+                if let recordedAt = context.recordedAt { try checkNotAhead(event, of: recordedAt) }
                 try checkState(event, history: history)
             }
         } catch {
@@ -274,6 +281,19 @@ public enum EventRules {
 }
 
 extension EventRules {
+    /// How far ahead of the log's clock an event may say it happened: the
+    /// clocks of the machines that write to one log differ a little.
+    public static let clockSkew: Int64 = 5 * 60 * 1_000_000
+
+    /// An event records what has happened: one dated later than the log
+    /// learns of it (a year typed wrong, a due date taken for the time) would
+    /// count in every view as something still to come.
+    static func checkNotAhead(_ event: ProposedEvent, of recordedAt: Timestamp) throws(RuleViolation) {
+        guard let at = event.occurredAt, at.microseconds > recordedAt.microseconds + clockSkew else { return }
+        throw RuleViolation(.state, "\(event.type) at \(at.rfc3339) is in the future (it is \(recordedAt.minute) UTC now): the log records what has happened",
+                            remedy: "give the time it happened, at or before now")
+    }
+
     /// Time goes forward within a stream: an event cannot happen before the
     /// event it answers (a verdict before its lead was sent, a signature
     /// before its version was proposed, a comment before its tension was
