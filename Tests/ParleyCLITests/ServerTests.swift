@@ -104,6 +104,13 @@ import Testing
                                             body: #"[{"stream":"lead/L-3","type":"lead.sent","actor":"sam@sales","data":{"lead":"L-3","source":"x"}}]"#)
         #expect(spoofed.status == 403 && spoofed.json?["code"] == .string("actor-mismatch"), "\(spoofed.body)")
 
+        // An event dated next year is refused like any other broken rule, and names its time.
+        let ahead = try await server.send(.POST, "/api/v1/events", token: tokens.mia,
+                                          body: #"[{"stream":"lead/L-4","type":"lead.sent","occurred_at":"2099-01-05T09:30:00Z","data":{"lead":"L-4","source":"webinar"}}]"#)
+        #expect(ahead.status == 403 && ahead.json?["detail"]?.stringValue?.contains("lead.sent at 2099-01-05T09:30:00Z is in the future") == true,
+                "\(ahead.body)")
+        #expect(try workspace.events().count == before)
+
         let first = try await server.send(.POST, "/api/v1/events", token: tokens.mia, body: "[\(good)]")
         #expect(first.status == 201, "\(first.body)")
         let again = try await server.send(.POST, "/api/v1/events", token: tokens.mia, body: "[\(good)]")
