@@ -9,6 +9,17 @@ extension App {
         try mapped { try log.events(filter, body) }
     }
 
+    /// Refuses event types that name no type of the catalogue (`field`
+    /// names where they were given): a filter or a webhook whose types
+    /// match nothing would stay silent for good.
+    public static func checkTypes(_ patterns: [String], field: String) throws(ParleyError) {
+        for pattern in patterns {
+            if let problem = EventCatalogue.problem(withTypePattern: pattern) {
+                throw ParleyError(.invalid, code: "invalid-input", problem, field: field)
+            }
+        }
+    }
+
     /// The event at `position`.
     public func event(at position: Int64) throws(ParleyError) -> RecordedEvent {
         try mapped { try log.event(at: position) }

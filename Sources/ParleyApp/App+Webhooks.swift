@@ -60,6 +60,7 @@ extension App {
         if let secret, secret.utf8.count < 16 {
             throw ParleyError(.invalid, code: "invalid-input", "a signing secret needs at least 16 characters", field: "secret")
         }
+        try Self.checkTypes(types, field: "types")
         return try mapped { try log.addWebhook(url: url, types: types, format: format, secret: secret, actor: actor).map(Recorded.init) }
     }
 

@@ -39,6 +39,7 @@ extension Parley {
 
         func validate() throws {
             if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+            if let type, let problem = EventCatalogue.problem(withTypePattern: type) { throw ValidationError("--type: \(problem)") }
         }
 
         func run() throws {

@@ -59,6 +59,7 @@ extension ParleyServer {
         api.get("/events") { request, context in
             _ = try context.member()
             let query = QueryParameters(request)
+            if let type = query.string("type") { try App.checkTypes([type], field: "type") }
             var filter = EventFilter(stream: query.string("stream"), type: query.string("type"), actor: query.string("actor"),
                                      since: try query.time("since"), until: try query.time("until"),
                                      after: try query.integer("after", in: 0...Int64.max))

@@ -151,6 +151,13 @@ import Testing
         #expect(try positions("--until", "2026-01-06") == [1, 2, 3])
         let none = try w.ok("log", "--type", "tension.flagged")
         #expect(none.stderr == "no events match\n")
+        // A type typed wrong is told, not answered with an empty log.
+        let typo = try w.run("log", "--type", "lead.rejectd")
+        #expect(typo.status == 64 && typo.stderr.contains("--type: there is no event type \"lead.rejectd\"; did you mean lead.rejected?"), "\(typo.stderr)")
+        let prefix = try w.run("log", "--type", "tensoin.*")
+        #expect(prefix.status == 64 && prefix.stderr.contains("no event type starts with \"tensoin.\"; the types start with member.*, role.*, lead.*"),
+                "\(prefix.stderr)")
+        #expect(try positions("--type", "lead.*") == [1, 2, 3])
     }
 
     @Test func verifyNamesTheFirstBadPositionAndExitsFour() throws {

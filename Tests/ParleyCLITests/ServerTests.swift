@@ -118,6 +118,10 @@ import Testing
         #expect(try workspace.events().count == before + 1)
         #expect(try workspace.events().last?["actor"] == .string("mia@marketing"))
 
+        let typo = try await server.send(.GET, "/api/v1/events?type=lead.snt", token: tokens.sam)
+        #expect(typo.status == 422 && typo.json?["field"] == .string("type")
+                && typo.json?["detail"]?.stringValue?.contains("did you mean lead.sent?") == true, "\(typo.body)")
+
         let page = try await server.send(.GET, "/api/v1/events?after=\(before)&limit=5", token: tokens.sam)
         #expect(page.status == 200)
         #expect(page.json?["next_after"] == .null)

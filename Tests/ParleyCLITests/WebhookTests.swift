@@ -81,6 +81,13 @@ final class FlakyReceiver: @unchecked Sendable {
         try workspace.ok("webhook", "add", base + "/slack", "--types", "tension.flagged", "--format", "slack", "--as", "lee@mgmt")
         // Only management aims the server at addresses; the secret never enters the log.
         #expect(try workspace.run("webhook", "add", base + "/x", "--as", "mia@marketing").status == 7)
+        // Types that name nothing would leave the webhook silent for good: refused, with the nearest name.
+        let recorded = try workspace.events().count
+        let typo = try workspace.run("webhook", "add", base + "/x", "--types", "tension.*,lead.acepted", "--as", "lee@mgmt")
+        #expect(typo.status == 2 && typo.stderr.contains("there is no event type \"lead.acepted\"; did you mean lead.accepted?"), "\(typo.stderr)")
+        let family = try workspace.run("webhook", "add", base + "/x", "--types", "tensoin.*", "--as", "lee@mgmt")
+        #expect(family.status == 2 && family.stderr.contains("no event type starts with \"tensoin.\""), "\(family.stderr)")
+        #expect(try workspace.events().count == recorded)
         #expect(try workspace.events().allSatisfy { !$0.canonicalText.contains(secret) })
 
         var server: LiveServer? = try LiveServer(workspace, arguments: ["--webhook-retry", "0.2"])

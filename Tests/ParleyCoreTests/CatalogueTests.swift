@@ -15,6 +15,21 @@ import Testing
 
     /// The typed payloads and the catalogue's fields must agree: every
     /// payload built with all its fields validates, and reads back equal.
+    @Test func aTypePatternNamesATypeOrIsToldWhatIsNear() {
+        for name in EventCatalogue.typeNames {
+            #expect(EventCatalogue.problem(withTypePattern: name) == nil)
+            let family = name.prefix(through: name.firstIndex(of: ".")!)
+            #expect(EventCatalogue.problem(withTypePattern: family + "*") == nil)
+        }
+        #expect(EventCatalogue.problem(withTypePattern: "*") == nil, "every type")
+        #expect(EventCatalogue.problem(withTypePattern: "Lead.Sent") == #"there is no event type "Lead.Sent"; did you mean lead.sent?"#)
+        #expect(EventCatalogue.problem(withTypePattern: "tension.resolve") == #"there is no event type "tension.resolve"; did you mean tension.resolved?"#)
+        #expect(EventCatalogue.problem(withTypePattern: "sla.agred") == #"there is no event type "sla.agred"; did you mean sla.agreed?"#)
+        let far = EventCatalogue.problem(withTypePattern: "invoice.paid")
+        #expect(far?.hasPrefix(#"there is no event type "invoice.paid"; the types start with member.*, role.*, lead.*"#) == true, "\(far ?? "")")
+        #expect(EventCatalogue.problem(withTypePattern: "leads.*")?.hasPrefix(#"no event type starts with "leads.""#) == true)
+    }
+
     @Test func typedPayloadsRoundTripThroughTheCatalogue() throws {
         let samples: [any EventPayload] = [
             MemberJoined(handle: "mia@marketing", name: "Mia Chen", team: "marketing", role: "demand gen"),
