@@ -189,7 +189,8 @@ extension Parley {
         func validate() throws {
             guard format == "jsonl" || format == "csv" else { throw ValidationError("--format takes jsonl or csv; got '\(format)'") }
             for type in types where EventCatalogue.spec(type) == nil {
-                throw ValidationError("unknown type '\(type)'; `parley types` lists them")
+                throw ValidationError("--type: " + (EventCatalogue.problem(withTypePattern: type)
+                                                    ?? "export takes whole type names (\(type) is a prefix): give --type for each"))
             }
         }
 

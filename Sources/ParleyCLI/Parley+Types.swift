@@ -20,7 +20,7 @@ extension Parley {
 
         func validate() throws {
             for name in names where EventCatalogue.spec(name) == nil {
-                throw ValidationError("unknown type '\(name)'; `parley types` lists them")
+                throw ValidationError(EventCatalogue.problem(withTypePattern: name) ?? "give whole type names (\(name) is a prefix); `parley types` lists them all")
             }
         }
 

@@ -97,6 +97,8 @@ import Testing
         let w = try Workspace()
         try history(w, leads: 20)
         let rejected = try w.ok("export", "--type", "lead.rejected", "--type", "tension.flagged").stdout.split(separator: "\n")
+        let typo = try w.run("export", "--type", "lead.rejectd")
+        #expect(typo.status == 64 && typo.stderr.contains("did you mean lead.rejected?"), "\(typo.stderr)")
         #expect(rejected.count == 6)
         #expect(try rejected.allSatisfy { ["lead.rejected", "tension.flagged"].contains(try JSONValue.parse(String($0))["type"]?.stringValue ?? "") })
         let failed = try w.run("export", "--out", w.folder.appending(path: "missing-folder/x.jsonl").path)

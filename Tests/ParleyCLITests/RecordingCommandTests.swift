@@ -139,6 +139,7 @@ import Testing
         #expect(schemas["lead.feedback"]?["properties"]?["rating"]?["maximum"] == .integer(5))
         #expect(schemas["lead.feedback"]?["x-parley-schema"] == .integer(2))
         #expect(try w.run("types", "lead.teleported").status == 64)
+        #expect(try w.run("types", "lead.rejectd").stderr.contains(#"there is no event type "lead.rejectd"; did you mean lead.rejected?"#))
     }
 
     @Test func helpReadsLikeTheExamples() throws {
