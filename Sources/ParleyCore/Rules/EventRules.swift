@@ -16,8 +16,8 @@ public enum EventRules {
         /// For a lead sent or reassigned to someone, or a token issued to
         /// someone: their standing, folded from `member/<them>`.
         public var assignee: MemberState?
-        /// When the log learns of the event, which it may not have happened
-        /// after; nil for an event copied with the time it was first
+        /// When the log records the event: it may not say it happened later
+        /// than that. Nil for an event copied with the time it was first
         /// recorded (a log moved whole keeps what it holds).
         public var recordedAt: Timestamp?
 
