@@ -55,6 +55,8 @@ import Testing
         ("scale title: a < b; title >= c", 27, "\"c\" is not on the scale of title"),
         ("(a = 1", 7, "expected \")\" after the rule in parentheses, got the end"),
         ("a = 1 b = 2", 7, "expected AND, OR or the end, got \"b\""),
+        ("employees >= 50\n  AND country in (DE)", 19, "the rule ended before \"AND\": a new line or \";\" ends it"),
+        ("a = 1; OR b = 2", 8, "keep the rule on one line"),
         ("", 1, "expected a rule, got the end"),
     ] as [(String, Int, String)])
     func badRulesNameTheColumnAndWhatWasExpected(_ text: String, _ column: Int, _ message: String) {

@@ -146,8 +146,15 @@ public struct CriteriaRules: Sendable, Equatable {
             }
             guard current.kind != .end else { throw ParseError(column: current.column, message: "expected a rule, got the end") }
             let expression = try or()
-            while current.kind == .symbol && current.text == ";" { index += 1 }
+            var ended = false
+            while current.kind == .symbol && current.text == ";" {
+                index += 1
+                ended = true
+            }
             guard current.kind == .end else {
+                if ended && (keyword("and") || keyword("or")) {
+                    throw ParseError(column: current.column, message: "the rule ended before \(Self.shown(current)): a new line or \";\" ends it, and only scales come before it; keep the rule on one line")
+                }
                 throw ParseError(column: current.column, message: "expected AND, OR or the end, got \(Self.shown(current))")
             }
             return CriteriaRules(scales: scales, expression: expression)
